@@ -1,0 +1,210 @@
+//! [`Analysis`]: the one entry point the command line and the language server
+//! share. It owns the salsa database and the workspace input, takes file
+//! changes, and answers from the tracked queries.
+
+use std::collections::BTreeMap;
+
+use salsa::Setter;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::db::{self, Database, SourceFile, Workspace};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+
+/// A workspace under analysis.
+#[derive(Clone)]
+pub struct Analysis {
+    db: Database,
+    workspace: Workspace,
+    files: BTreeMap<String, SourceFile>,
+}
+
+/// Counts for the end of a `kozo check` report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub elements: usize,
+    pub relationships: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis::new(Config::default())
+    }
+}
+
+impl Analysis {
+    pub fn new(config: Config) -> Analysis {
+        let db = Database::default();
+        let builtin = SourceFile::new(
+            &db,
+            crate::builtin::SOCIETY5_PATH.to_string(),
+            crate::builtin::SOCIETY5_SOURCE.to_string(),
+            None,
+        );
+        let workspace = Workspace::new(&db, Vec::new(), builtin, config);
+        Analysis {
+            db,
+            workspace,
+            files: BTreeMap::new(),
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn workspace(&self) -> Workspace {
+        self.workspace
+    }
+
+    pub fn set_config(&mut self, config: Config) {
+        if self.workspace.config(&self.db) != &config {
+            self.workspace.set_config(&mut self.db).to(config);
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        self.workspace.config(&self.db)
+    }
+
+    /// Adds a file or replaces its text. `path` is relative to the workspace
+    /// root, with `/` separators.
+    pub fn set_file(&mut self, path: &str, text: String) -> SourceFile {
+        self.set_file_contents(path, text, None)
+    }
+
+    /// Adds or replaces a file from its bytes on disk. A file that is not
+    /// UTF-8 is kept (so it is reported) but not parsed.
+    pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> SourceFile {
+        match String::from_utf8(bytes) {
+            Ok(text) => self.set_file_contents(path, text, None),
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let mut bytes = err.into_bytes();
+                bytes.truncate(valid);
+                let text = String::from_utf8(bytes).unwrap_or_default();
+                self.set_file_contents(path, text, Some(valid as u32))
+            }
+        }
+    }
+
+    fn set_file_contents(
+        &mut self,
+        path: &str,
+        text: String,
+        invalid_utf8: Option<u32>,
+    ) -> SourceFile {
+        if let Some(&file) = self.files.get(path) {
+            if file.text(&self.db) != &text {
+                file.set_text(&mut self.db).to(text);
+            }
+            if *file.invalid_utf8(&self.db) != invalid_utf8 {
+                file.set_invalid_utf8(&mut self.db).to(invalid_utf8);
+            }
+            return file;
+        }
+        let file = SourceFile::new(&self.db, path.to_string(), text, invalid_utf8);
+        self.files.insert(path.to_string(), file);
+        self.sync_file_list();
+        file
+    }
+
+    /// Removes a file; returns whether it was there.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        let removed = self.files.remove(path).is_some();
+        if removed {
+            self.sync_file_list();
+        }
+        removed
+    }
+
+    fn sync_file_list(&mut self) {
+        let list: Vec<SourceFile> = self.files.values().copied().collect();
+        self.workspace.set_files(&mut self.db).to(list);
+    }
+
+    /// The file at a workspace-relative path (the built-in metamodel included).
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        if path == crate::builtin::SOCIETY5_PATH && !self.files.contains_key(path) {
+            return Some(self.builtin());
+        }
+        self.files.get(path).copied()
+    }
+
+    /// The workspace's files, in path order (the built-in metamodel excluded).
+    pub fn files(&self) -> impl Iterator<Item = SourceFile> + '_ {
+        self.files.values().copied()
+    }
+
+    /// The built-in metamodel's file.
+    pub fn builtin(&self) -> SourceFile {
+        *self.workspace.builtin(&self.db)
+    }
+
+    pub fn path(&self, file: SourceFile) -> &str {
+        file.path(&self.db)
+    }
+
+    pub fn text(&self, file: SourceFile) -> &str {
+        file.text(&self.db)
+    }
+
+    pub fn parse(&self, file: SourceFile) -> &kozo_lang::Parse {
+        db::parse(&self.db, file)
+    }
+
+    /// Parses every file, on every core, so that later queries find the trees
+    /// ready. Useful before the first full check of a large workspace.
+    pub fn parse_all_in_parallel(&self) {
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len().max(1));
+        if threads <= 1 {
+            return;
+        }
+        let chunk = files.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in files.chunks(chunk) {
+                let db = self.db.clone();
+                scope.spawn(move || {
+                    for &file in part {
+                        db::parse(&db, file);
+                    }
+                });
+            }
+        });
+    }
+
+    pub fn model(&self) -> &Model {
+        db::model(&self.db, self.workspace)
+    }
+
+    /// Every finding, sorted by file and position.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        db::diagnostics(&self.db, self.workspace)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let model = self.model();
+        let mut summary = Summary {
+            files: self.files.len(),
+            elements: model.elements.len(),
+            relationships: model.relationships.len(),
+            ..Summary::default()
+        };
+        for d in self.diagnostics() {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+}

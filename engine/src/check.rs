@@ -1,0 +1,43 @@
+//! Gathers the findings of every stage, applies `kozo.toml` severities and
+//! `kozo-allow` comments, and sorts them.
+
+use crate::db::{self, SourceFile, Workspace};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::rules::{self, syntax_error};
+use crate::suppress;
+
+pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Diagnostic> {
+    let files = workspace.files(db);
+    let mut found = Vec::new();
+    for &file in files {
+        db.unwind_if_revision_cancelled();
+        syntax_error::check_file(db, file, &mut found);
+        suppress::check_rule_names(db, file, &mut found);
+    }
+    let model = db::model(db, workspace);
+    found.extend(model.diagnostics.iter().cloned());
+    rules::check_model(model, &mut found);
+
+    let config = workspace.config(db);
+    let mut out: Vec<Diagnostic> = found
+        .into_iter()
+        .filter_map(|mut d| match config.level(d.rule) {
+            Level::Off => None,
+            Level::On(severity) => {
+                d.severity = severity;
+                Some(d)
+            }
+        })
+        .filter(|d| !suppress::is_allowed(db, d))
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (path(db, d.file).to_string(), d.span.start, d.span.end, d.rule);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    out.dedup();
+    out
+}
+
+fn path(db: &dyn salsa::Database, file: SourceFile) -> &str {
+    file.path(db)
+}

@@ -1,0 +1,219 @@
+//! `kozo.toml`: per-rule severities, rendering and formatting settings.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Level;
+use crate::rules::Rule;
+
+/// The name of the workspace configuration file.
+pub const CONFIG_FILE: &str = "kozo.toml";
+
+/// A workspace's configuration. The default is what an absent `kozo.toml` means.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Severities changed from the rules' defaults.
+    pub rules: BTreeMap<Rule, Level>,
+    pub render: RenderConfig,
+    pub format: FormatConfig,
+}
+
+impl Config {
+    /// The level a rule runs at in this workspace.
+    pub fn level(&self, rule: Rule) -> Level {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or(Level::On(rule.default_severity()))
+    }
+
+    /// Reads `kozo.toml` text. Errors carry the line and column they point at.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+            message: e.message().trim().to_string(),
+            span: e.span(),
+        })?;
+        let mut config = Config::default();
+        for (name, level) in raw.rules {
+            let Some(rule) = Rule::from_name(name.get_ref()) else {
+                let names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+                let hint = crate::suggest::closest(name.get_ref(), names.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| "; `kozo explain` lists the rules".to_string());
+                return Err(ConfigError {
+                    message: format!("unknown rule `{}`{hint}", name.get_ref()),
+                    span: Some(name.span()),
+                });
+            };
+            let Some(parsed) = Level::parse(level.get_ref()) else {
+                return Err(ConfigError {
+                    message: format!(
+                        "unknown severity `{}` for `{}`: use \"off\", \"info\", \"warning\" or \"error\"",
+                        level.get_ref(),
+                        rule.name()
+                    ),
+                    span: Some(level.span()),
+                });
+            };
+            config.rules.insert(rule, parsed);
+        }
+        if let Some(engine) = raw.render.engine {
+            config.render.engine = match engine.get_ref().as_str() {
+                "auto" => RenderEngine::Auto,
+                "graphviz" => RenderEngine::Graphviz,
+                "builtin" => RenderEngine::Builtin,
+                other => {
+                    return Err(ConfigError {
+                        message: format!(
+                            "unknown render engine `{other}`: use \"auto\", \"graphviz\" or \"builtin\""
+                        ),
+                        span: Some(engine.span()),
+                    })
+                }
+            };
+        }
+        config.render.lang = raw.render.lang;
+        if let Some(width) = raw.format.width {
+            if !(20..=400).contains(width.get_ref()) {
+                return Err(ConfigError {
+                    message: "`width` must be between 20 and 400".to_string(),
+                    span: Some(width.span()),
+                });
+            }
+            config.format.width = *width.get_ref() as u32;
+        }
+        if let Some(indent) = raw.format.indent {
+            if !(1..=8).contains(indent.get_ref()) {
+                return Err(ConfigError {
+                    message: "`indent` must be between 1 and 8".to_string(),
+                    span: Some(indent.span()),
+                });
+            }
+            config.format.indent = *indent.get_ref() as u32;
+        }
+        Ok(config)
+    }
+}
+
+/// Which program lays diagrams out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RenderEngine {
+    /// Graphviz `dot` when it is on PATH, else the built-in layout.
+    #[default]
+    Auto,
+    Graphviz,
+    Builtin,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderConfig {
+    pub engine: RenderEngine,
+    /// The label translation diagrams use by default.
+    pub lang: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatConfig {
+    /// The line width lists are wrapped at.
+    pub width: u32,
+    /// Spaces per indentation level.
+    pub indent: u32,
+}
+
+impl Default for FormatConfig {
+    fn default() -> Self {
+        FormatConfig {
+            width: 100,
+            indent: 2,
+        }
+    }
+}
+
+/// A malformed `kozo.toml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+    /// The byte range the error points at, when known.
+    pub span: Option<std::ops::Range<usize>>,
+}
+
+impl ConfigError {
+    /// 1-based line and column (in characters) of the error in `text`.
+    pub fn line_column(&self, text: &str) -> Option<(usize, usize)> {
+        let start = self.span.as_ref()?.start.min(text.len());
+        let index = kozo_lang::LineIndex::new(text);
+        let (line, column) = index.position(text, start, kozo_lang::line_index::ColumnUnit::Char);
+        Some((line as usize + 1, column as usize + 1))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    render: RawRender,
+    #[serde(default)]
+    format: RawFormat,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRender {
+    engine: Option<Spanned<String>>,
+    lang: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFormat {
+    width: Option<Spanned<i64>>,
+    indent: Option<Spanned<i64>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    #[test]
+    fn reads_rules_render_and_format() {
+        let config = Config::parse(
+            "[rules]\nelement-not-in-view = \"off\"\norphan-element = \"warning\"\n\n[render]\nengine = \"builtin\"\nlang = \"ja\"\n\n[format]\nwidth = 80\nindent = 4\n",
+        )
+        .unwrap();
+        assert_eq!(config.level(Rule::ElementNotInView), Level::Off);
+        assert_eq!(config.level(Rule::OrphanElement), Level::On(Severity::Warning));
+        assert_eq!(config.level(Rule::Cycle), Level::On(Severity::Error));
+        assert_eq!(config.render.engine, RenderEngine::Builtin);
+        assert_eq!(config.render.lang.as_deref(), Some("ja"));
+        assert_eq!(config.format.width, 80);
+        assert_eq!(config.format.indent, 4);
+    }
+
+    #[test]
+    fn unknown_rule_points_at_its_line_and_suggests() {
+        let text = "[rules]\norphan-elemnt = \"off\"\n";
+        let err = Config::parse(text).unwrap_err();
+        assert!(err.message.contains("did you mean `orphan-element`"), "{}", err.message);
+        assert_eq!(err.line_column(text), Some((2, 1)));
+    }
+
+    #[test]
+    fn bad_severity_and_bad_toml_are_located() {
+        let text = "[rules]\ncycle = \"loud\"\n";
+        let err = Config::parse(text).unwrap_err();
+        assert!(err.message.contains("unknown severity `loud`"));
+        assert_eq!(err.line_column(text), Some((2, 9)));
+
+        let text = "[rules\ncycle = 1";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!(err.line_column(text).map(|(l, _)| l), Some(1));
+
+        let text = "[colours]\nx = 1\n";
+        assert!(Config::parse(text).is_err());
+    }
+}

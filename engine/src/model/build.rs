@@ -1,0 +1,998 @@
+//! Builds the [`Model`] from the parsed files: declares every name, resolves
+//! every reference (SPEC §2: a path's first segment names a child of the
+//! nearest enclosing element, else a top-level declaration), and reports
+//! undefined and duplicate names on the way.
+
+use std::collections::HashMap;
+
+use kozo_lang::{self as ast, ClauseArgs, ClauseKeyword, DeclKind, Entry, Item, Parse, Selector};
+use smol_str::SmolStr;
+
+use super::*;
+use crate::builtin;
+use crate::db::{self, Workspace};
+use crate::rules::{duplicate_definition, undefined_reference};
+
+/// A declaration waiting for its references to be resolved.
+#[derive(Clone, Copy)]
+struct Pending<'a> {
+    file: SourceFile,
+    decl: &'a ast::Decl,
+    builtin: bool,
+}
+
+/// The declarations of one namespace (layers, kinds or relation kinds), in
+/// declaration order; a workspace declaration replaces a built-in one in place.
+#[derive(Default)]
+struct Namespace<'a> {
+    decls: Vec<Pending<'a>>,
+    by_name: HashMap<SmolStr, u32>,
+}
+
+struct Builder<'a> {
+    db: &'a dyn salsa::Database,
+    model: Model,
+    layers: Namespace<'a>,
+    kinds: Namespace<'a>,
+    relation_kinds: Namespace<'a>,
+    elements: Vec<Pending<'a>>,
+    relationships: Vec<(SourceFile, &'a ast::Relationship, Option<ElementId>)>,
+    concerns: Vec<Pending<'a>>,
+    stakeholders: Vec<Pending<'a>>,
+    viewpoints: Vec<Pending<'a>>,
+    views: Vec<Pending<'a>>,
+    decisions: Vec<Pending<'a>>,
+    default_relation: Option<RelationKindId>,
+    line_indexes: HashMap<SourceFile, kozo_lang::LineIndex>,
+}
+
+pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Model {
+    let files: Vec<(SourceFile, &Parse)> = workspace
+        .files(db)
+        .iter()
+        .map(|&f| (f, db::parse(db, f)))
+        .collect();
+    let mut b = Builder {
+        db,
+        model: Model::default(),
+        layers: Namespace::default(),
+        kinds: Namespace::default(),
+        relation_kinds: Namespace::default(),
+        elements: Vec::new(),
+        relationships: Vec::new(),
+        concerns: Vec::new(),
+        stakeholders: Vec::new(),
+        viewpoints: Vec::new(),
+        views: Vec::new(),
+        decisions: Vec::new(),
+        default_relation: None,
+        line_indexes: HashMap::new(),
+    };
+
+    // `use` first: it decides whether the built-in metamodel takes part.
+    let mut sources: Vec<(SourceFile, &Parse, bool)> = Vec::new();
+    for (file, parse) in &files {
+        for item in &parse.tree.items {
+            if let Item::Use(u) = item {
+                b.use_module(*file, u);
+            }
+        }
+    }
+    if b.model.modules.iter().any(|m| m == builtin::SOCIETY5) {
+        let file = *workspace.builtin(db);
+        sources.push((file, db::parse(db, file), true));
+    }
+    sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
+
+    for &(file, parse, is_builtin) in &sources {
+        db.unwind_if_revision_cancelled();
+        for item in &parse.tree.items {
+            match item {
+                Item::Decl(decl) => b.declare(file, decl, is_builtin),
+                Item::Relationship(rel) => b.relationships.push((file, rel, None)),
+                Item::Use(_) | Item::Error(_) => {}
+            }
+        }
+    }
+
+    b.build_layers();
+    b.build_kinds();
+    b.build_relation_kinds();
+    b.resolve_elements();
+    b.build_relationships();
+    b.build_concerns();
+    b.build_stakeholders();
+    b.build_viewpoints();
+    b.build_views();
+    b.build_decisions();
+    b.finish()
+}
+
+impl<'a> Builder<'a> {
+    // ------------------------------------------------------------ declaring
+
+    fn use_module(&mut self, file: SourceFile, u: &ast::UseDecl) {
+        let name = &u.module.text;
+        if builtin::MODULES.contains(&name.as_str()) {
+            if !self.model.modules.contains(name) {
+                self.model.modules.push(name.clone());
+            }
+        } else {
+            self.model.diagnostics.push(undefined_reference::not_found(
+                file,
+                u.module.span,
+                "module",
+                name,
+                builtin::MODULES.iter().copied(),
+            ));
+        }
+    }
+
+    fn declare(&mut self, file: SourceFile, decl: &'a ast::Decl, is_builtin: bool) {
+        if decl.name.text.is_empty() {
+            return;
+        }
+        let pending = Pending {
+            file,
+            decl,
+            builtin: is_builtin,
+        };
+        match &decl.kind {
+            DeclKind::Layer => self.declare_meta(Meta::Layer, pending),
+            DeclKind::Kind => self.declare_meta(Meta::Kind, pending),
+            DeclKind::Relation => self.declare_meta(Meta::RelationKind, pending),
+            DeclKind::Concern => {
+                let id = ConcernId(self.concerns.len() as u32);
+                if self.declare_top_level(pending, Target::Concern(id)) {
+                    self.concerns.push(pending);
+                }
+            }
+            DeclKind::Stakeholder => {
+                let id = StakeholderId(self.stakeholders.len() as u32);
+                if self.declare_top_level(pending, Target::Stakeholder(id)) {
+                    self.stakeholders.push(pending);
+                }
+            }
+            DeclKind::Viewpoint => {
+                let id = ViewpointId(self.viewpoints.len() as u32);
+                if self.declare_top_level(pending, Target::Viewpoint(id)) {
+                    self.viewpoints.push(pending);
+                }
+            }
+            DeclKind::View => {
+                let id = ViewId(self.views.len() as u32);
+                if self.declare_top_level(pending, Target::View(id)) {
+                    self.views.push(pending);
+                }
+            }
+            DeclKind::Decision => {
+                let id = DecisionId(self.decisions.len() as u32);
+                if self.declare_top_level(pending, Target::Decision(id)) {
+                    self.decisions.push(pending);
+                }
+            }
+            DeclKind::Element(_) => {
+                self.declare_element(pending, None);
+            }
+        }
+    }
+
+    fn namespace(&mut self, meta: Meta) -> &mut Namespace<'a> {
+        match meta {
+            Meta::Layer => &mut self.layers,
+            Meta::Kind => &mut self.kinds,
+            Meta::RelationKind => &mut self.relation_kinds,
+        }
+    }
+
+    fn declare_meta(&mut self, meta: Meta, pending: Pending<'a>) {
+        let name = pending.decl.name.text.clone();
+        let namespace = self.namespace(meta);
+        match namespace.by_name.get(&name).copied() {
+            None => {
+                namespace.by_name.insert(name, namespace.decls.len() as u32);
+                namespace.decls.push(pending);
+            }
+            // A workspace declaration overrides the built-in one of the same name.
+            Some(index) if namespace.decls[index as usize].builtin && !pending.builtin => {
+                namespace.decls[index as usize] = pending;
+            }
+            Some(index) => {
+                let first = namespace.decls[index as usize];
+                self.duplicate(pending, first.file, first.decl.name.span, meta.what());
+            }
+        }
+    }
+
+    /// Declares a name in the shared top-level scope; false if it is taken.
+    fn declare_top_level(&mut self, pending: Pending<'a>, target: Target) -> bool {
+        let name = &pending.decl.name.text;
+        if let Some(&existing) = self.model.top_level.get(name) {
+            let (file, span) = self.target_name_loc(existing);
+            self.duplicate(pending, file, span, "name");
+            return false;
+        }
+        self.model.top_level.insert(name.clone(), target);
+        true
+    }
+
+    fn target_name_loc(&self, target: Target) -> (SourceFile, ast::Span) {
+        let pending = match target {
+            Target::Element(id) => self.elements[id.index()],
+            Target::Concern(id) => self.concerns[id.index()],
+            Target::Stakeholder(id) => self.stakeholders[id.index()],
+            Target::Viewpoint(id) => self.viewpoints[id.index()],
+            Target::View(id) => self.views[id.index()],
+            Target::Decision(id) => self.decisions[id.index()],
+            Target::Layer(id) => self.layers.decls[id.index()],
+            Target::Kind(id) => self.kinds.decls[id.index()],
+            Target::RelationKind(id) => self.relation_kinds.decls[id.index()],
+        };
+        (pending.file, pending.decl.name.span)
+    }
+
+    fn duplicate(&mut self, pending: Pending<'a>, first_file: SourceFile, first: ast::Span, what: &str) {
+        let place = self.describe_loc(first_file, first);
+        self.model.diagnostics.push(duplicate_definition::duplicate(
+            pending.file,
+            pending.decl.name.span,
+            what,
+            &pending.decl.name.text,
+            first_file,
+            first,
+            &place,
+        ));
+    }
+
+    /// `path:line:column` of a place, for messages.
+    fn describe_loc(&mut self, file: SourceFile, span: ast::Span) -> String {
+        let text = file.text(self.db);
+        let index = self
+            .line_indexes
+            .entry(file)
+            .or_insert_with(|| kozo_lang::LineIndex::new(text));
+        let (line, column) =
+            index.position(text, span.start as usize, kozo_lang::line_index::ColumnUnit::Char);
+        format!("{}:{}:{}", file.path(self.db), line + 1, column + 1)
+    }
+
+    fn declare_element(&mut self, pending: Pending<'a>, parent: Option<ElementId>) {
+        let decl = pending.decl;
+        let name = &decl.name.text;
+        if name.is_empty() {
+            return;
+        }
+        let id = ElementId(self.model.elements.len() as u32);
+        let path = match parent {
+            Some(p) => format!("{}.{}", self.model.elements[p.index()].path, name),
+            None => name.to_string(),
+        };
+        match parent {
+            None => {
+                if !self.declare_top_level(pending, Target::Element(id)) {
+                    return;
+                }
+            }
+            Some(_) => {
+                if let Some(&existing) = self.model.element_by_path.get(&path) {
+                    let first = self.elements[existing.index()];
+                    self.duplicate(pending, first.file, first.decl.name.span, "element");
+                    return;
+                }
+            }
+        }
+        let DeclKind::Element(kind) = &decl.kind else {
+            return;
+        };
+        let node = self.model.graph.0.add_node(id);
+        self.model.element_by_path.insert(path.clone(), id);
+        self.model.elements.push(Element {
+            info: self.info(pending),
+            path,
+            kind_name: kind.text.clone(),
+            kind_loc: Loc {
+                file: pending.file,
+                span: kind.span,
+            },
+            kind: None,
+            parent,
+            children: Vec::new(),
+            node,
+        });
+        self.elements.push(pending);
+        if let Some(p) = parent {
+            self.model.elements[p.index()].children.push(id);
+        }
+        for entry in decl.entries() {
+            match entry {
+                Entry::Decl(child) => {
+                    let child = Pending {
+                        decl: child,
+                        ..pending
+                    };
+                    self.declare_element(child, Some(id));
+                }
+                Entry::Relationship(rel) => self.relationships.push((pending.file, rel, Some(id))),
+                _ => {}
+            }
+        }
+    }
+
+    /// Labels, text and location of a declaration (properties come later,
+    /// once names can be resolved).
+    fn info(&self, pending: Pending<'a>) -> Info {
+        let decl = pending.decl;
+        let (translations, description) = texts(decl.entries());
+        Info {
+            name: decl.name.text.clone(),
+            label: decl.label.as_ref().map(|l| l.value.clone()),
+            translations,
+            description,
+            doc: decl.doc.clone(),
+            properties: Vec::new(),
+            name_loc: Loc {
+                file: pending.file,
+                span: decl.name.span,
+            },
+            span: decl.span,
+            builtin: pending.builtin,
+        }
+    }
+
+    // ------------------------------------------------------------ resolving
+
+    fn reference(&mut self, file: SourceFile, span: ast::Span, target: Target) {
+        self.model.references.push(Reference {
+            loc: Loc { file, span },
+            target,
+        });
+    }
+
+    fn resolve_meta(&mut self, meta: Meta, file: SourceFile, ident: &ast::Ident) -> Option<u32> {
+        let namespace = self.namespace(meta);
+        match namespace.by_name.get(&ident.text).copied() {
+            Some(index) => {
+                let target = match meta {
+                    Meta::Layer => Target::Layer(LayerId(index)),
+                    Meta::Kind => Target::Kind(KindId(index)),
+                    Meta::RelationKind => Target::RelationKind(RelationKindId(index)),
+                };
+                self.reference(file, ident.span, target);
+                Some(index)
+            }
+            None => {
+                let namespace = self.namespace(meta);
+                let names: Vec<SmolStr> = namespace.by_name.keys().cloned().collect();
+                self.model.diagnostics.push(undefined_reference::not_found(
+                    file,
+                    ident.span,
+                    meta.what(),
+                    &ident.text,
+                    names.iter().map(|n| n.as_str()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn resolve_kind(&mut self, file: SourceFile, ident: &ast::Ident) -> Option<KindId> {
+        self.resolve_meta(Meta::Kind, file, ident).map(KindId)
+    }
+
+    fn resolve_relation_kind(&mut self, file: SourceFile, ident: &ast::Ident) -> Option<RelationKindId> {
+        self.resolve_meta(Meta::RelationKind, file, ident).map(RelationKindId)
+    }
+
+    /// A single-segment path naming a top-level declaration of one sort.
+    fn resolve_top_level<T>(
+        &mut self,
+        file: SourceFile,
+        path: &ast::Path,
+        what: &str,
+        pick: impl Fn(Target) -> Option<T>,
+    ) -> Option<T> {
+        let first = path.segments.first()?;
+        if let Some(&target) = self.model.top_level.get(&first.text) {
+            if let Some(found) = pick(target) {
+                if path.segments.len() > 1 {
+                    self.model.diagnostics.push(undefined_reference::plain(
+                        file,
+                        path.span,
+                        format!("a {what} is named by a single name, not a path: write `{}`", first.text),
+                        Some(first.text.to_string()),
+                    ));
+                    return None;
+                }
+                self.reference(file, first.span, target);
+                return Some(found);
+            }
+            let sort = target_sort(target);
+            self.model.diagnostics.push(undefined_reference::plain(
+                file,
+                first.span,
+                format!("`{}` is {sort}, not a {what}", first.text),
+                None,
+            ));
+            return None;
+        }
+        let candidates: Vec<SmolStr> = self
+            .model
+            .top_level
+            .iter()
+            .filter(|(_, t)| pick(**t).is_some())
+            .map(|(n, _)| n.clone())
+            .collect();
+        self.model.diagnostics.push(undefined_reference::not_found(
+            file,
+            first.span,
+            what,
+            &first.text,
+            candidates.iter().map(|n| n.as_str()),
+        ));
+        None
+    }
+
+    fn resolve_concern(&mut self, file: SourceFile, path: &ast::Path) -> Option<ConcernId> {
+        self.resolve_top_level(file, path, "concern", |t| match t {
+            Target::Concern(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// Resolves an element path from `scope` (the nearest enclosing element).
+    fn resolve_element(
+        &mut self,
+        file: SourceFile,
+        path: &ast::Path,
+        scope: Option<ElementId>,
+    ) -> Option<ElementId> {
+        let (first, rest) = path.segments.split_first()?;
+        let in_scope = scope.and_then(|s| self.child(s, &first.text));
+        let mut current = match in_scope {
+            Some(id) => id,
+            None => match self.model.top_level.get(&first.text).copied() {
+                Some(Target::Element(id)) => id,
+                Some(other) => {
+                    self.model.diagnostics.push(undefined_reference::plain(
+                        file,
+                        first.span,
+                        format!("`{}` is {}, not an element", first.text, target_sort(other)),
+                        None,
+                    ));
+                    return None;
+                }
+                None => {
+                    let mut candidates: Vec<SmolStr> = scope
+                        .map(|s| self.child_names(s))
+                        .unwrap_or_default();
+                    candidates.extend(
+                        self.model
+                            .top_level
+                            .iter()
+                            .filter(|(_, t)| matches!(t, Target::Element(_)))
+                            .map(|(n, _)| n.clone()),
+                    );
+                    self.model.diagnostics.push(undefined_reference::not_found(
+                        file,
+                        first.span,
+                        "element",
+                        &first.text,
+                        candidates.iter().map(|n| n.as_str()),
+                    ));
+                    return None;
+                }
+            },
+        };
+        self.reference(file, first.span, Target::Element(current));
+        for segment in rest {
+            match self.child(current, &segment.text) {
+                Some(child) => {
+                    self.reference(file, segment.span, Target::Element(child));
+                    current = child;
+                }
+                None => {
+                    let candidates = self.child_names(current);
+                    let parent_path = self.model.elements[current.index()].path.clone();
+                    self.model.diagnostics.push(undefined_reference::no_child(
+                        file,
+                        segment.span,
+                        &parent_path,
+                        &segment.text,
+                        candidates.iter().map(|n| n.as_str()),
+                    ));
+                    return None;
+                }
+            }
+        }
+        Some(current)
+    }
+
+    fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
+        let path = format!("{}.{}", self.model.elements[parent.index()].path, name);
+        self.model.element_by_path.get(&path).copied()
+    }
+
+    fn child_names(&self, parent: ElementId) -> Vec<SmolStr> {
+        self.model.elements[parent.index()]
+            .children
+            .iter()
+            .map(|c| self.model.elements[c.index()].info.name.clone())
+            .collect()
+    }
+
+    /// Properties of a declaration; path values resolve like element paths
+    /// from `scope`, or name any top-level declaration.
+    fn properties(&mut self, file: SourceFile, entries: &[Entry], scope: Option<ElementId>) -> Vec<Property> {
+        let mut out = Vec::new();
+        for entry in entries {
+            if let Entry::Property { key, value, span } = entry {
+                let value = self.property_value(file, value, scope);
+                out.push(Property {
+                    key: key.text.clone(),
+                    value,
+                    span: *span,
+                });
+            }
+        }
+        out
+    }
+
+    fn property_value(&mut self, file: SourceFile, value: &ast::Value, scope: Option<ElementId>) -> PropertyValue {
+        match value {
+            ast::Value::Str(s) => PropertyValue::Str(s.value.clone()),
+            ast::Value::Number(n, _) => PropertyValue::Number(n.clone()),
+            ast::Value::Bool(b, _) => PropertyValue::Bool(*b),
+            ast::Value::List(items, _) => PropertyValue::List(
+                items.iter().map(|v| self.property_value(file, v, scope)).collect(),
+            ),
+            ast::Value::Path(path) => {
+                let text = path.to_text();
+                let first = &path.segments[0];
+                let in_scope = scope.is_some_and(|s| self.child(s, &first.text).is_some());
+                let target = match self.model.top_level.get(&first.text).copied() {
+                    Some(target) if !in_scope && path.segments.len() == 1 => {
+                        self.reference(file, first.span, target);
+                        Some(target)
+                    }
+                    _ => self.resolve_element(file, path, scope).map(Target::Element),
+                };
+                PropertyValue::Ref(text, target)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ building
+
+    fn build_layers(&mut self) {
+        let decls = self.layers.decls.clone();
+        let mut keyed: Vec<(f64, usize)> = Vec::new();
+        for (index, pending) in decls.iter().enumerate() {
+            let mut order = None;
+            for clause in clauses(pending.decl.entries()) {
+                if let (ClauseKeyword::Order, ClauseArgs::Number(n, _)) = (clause.keyword, &clause.args) {
+                    order = Some(n.clone());
+                }
+            }
+            let key = order
+                .as_ref()
+                .and_then(|n| n.parse::<f64>().ok())
+                .unwrap_or(f64::INFINITY);
+            keyed.push((key, index));
+            let mut info = self.info(*pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.layers.push(Layer {
+                info,
+                rank: 0,
+                order,
+            });
+            self.model
+                .layer_by_name
+                .insert(pending.decl.name.text.clone(), LayerId(index as u32));
+        }
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (rank, (_, index)) in keyed.into_iter().enumerate() {
+            self.model.layers[index].rank = rank as u32;
+        }
+    }
+
+    fn build_kinds(&mut self) {
+        let decls = self.kinds.decls.clone();
+        for (index, pending) in decls.iter().enumerate() {
+            self.model
+                .kind_by_name
+                .insert(pending.decl.name.text.clone(), KindId(index as u32));
+            self.model.kinds.push(Kind {
+                info: self.info(*pending),
+                layer: None,
+                parents: None,
+                shape: Shape::default(),
+            });
+        }
+        for (index, pending) in decls.iter().enumerate() {
+            let mut layer = None;
+            let mut parents: Option<Vec<KindId>> = None;
+            let mut shape = Shape::default();
+            for clause in clauses(pending.decl.entries()) {
+                match (clause.keyword, &clause.args) {
+                    (ClauseKeyword::Layer, ClauseArgs::Word(id)) => {
+                        layer = self.resolve_meta(Meta::Layer, pending.file, id).map(LayerId);
+                    }
+                    (ClauseKeyword::Parents, ClauseArgs::Paths(paths)) => {
+                        let list = parents.get_or_insert_with(Vec::new);
+                        for path in paths {
+                            if let Some(kind) = self.resolve_kind(pending.file, &path.segments[0]) {
+                                list.push(kind);
+                            }
+                        }
+                    }
+                    (ClauseKeyword::Shape, ClauseArgs::Word(id)) => {
+                        shape = Shape::from_name(&id.text).unwrap_or_default();
+                    }
+                    _ => {}
+                }
+            }
+            let properties = self.properties(pending.file, pending.decl.entries(), None);
+            let kind = &mut self.model.kinds[index];
+            kind.layer = layer;
+            kind.parents = parents;
+            kind.shape = shape;
+            kind.info.properties = properties;
+        }
+    }
+
+    fn build_relation_kinds(&mut self) {
+        let decls = self.relation_kinds.decls.clone();
+        let mut workspace_default: Option<(RelationKindId, Pending<'a>, ast::Span)> = None;
+        let mut builtin_default = None;
+        for (index, pending) in decls.iter().enumerate() {
+            let id = RelationKindId(index as u32);
+            let mut kind = RelationKind {
+                info: self.info(*pending),
+                from: KindSet::Any,
+                to: KindSet::Any,
+                acyclic: false,
+                downward: false,
+                default: false,
+            };
+            for clause in clauses(pending.decl.entries()) {
+                match (clause.keyword, &clause.args) {
+                    (ClauseKeyword::From, ClauseArgs::Selectors(list)) => {
+                        kind.from = self.kind_set(pending.file, list);
+                    }
+                    (ClauseKeyword::To, ClauseArgs::Selectors(list)) => {
+                        kind.to = self.kind_set(pending.file, list);
+                    }
+                    (ClauseKeyword::Acyclic, _) => kind.acyclic = true,
+                    (ClauseKeyword::Downward, _) => kind.downward = true,
+                    (ClauseKeyword::Default, _) => {
+                        if pending.builtin {
+                            builtin_default = Some(id);
+                        } else if let Some((_, first, first_span)) = workspace_default {
+                            let place = self.describe_loc(first.file, first_span);
+                            self.model.diagnostics.push(duplicate_definition::second_default(
+                                pending.file,
+                                clause.span,
+                                &first.decl.name.text,
+                                first.file,
+                                first_span,
+                                &place,
+                            ));
+                        } else {
+                            workspace_default = Some((id, *pending, clause.span));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            kind.info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.relation_kinds.push(kind);
+            self.model
+                .relation_kind_by_name
+                .insert(pending.decl.name.text.clone(), id);
+        }
+        self.default_relation = workspace_default.map(|(id, _, _)| id).or(builtin_default);
+        if let Some(id) = self.default_relation {
+            self.model.relation_kinds[id.index()].default = true;
+        }
+    }
+
+    fn kind_set(&mut self, file: SourceFile, list: &[Selector]) -> KindSet {
+        let mut kinds = Vec::new();
+        for selector in list {
+            match selector {
+                Selector::All(_) => return KindSet::Any,
+                Selector::Path { path, .. } => {
+                    if let Some(first) = path.segments.first() {
+                        if let Some(kind) = self.resolve_kind(file, first) {
+                            kinds.push(kind);
+                        }
+                    }
+                }
+            }
+        }
+        KindSet::Only(kinds)
+    }
+
+    fn resolve_elements(&mut self) {
+        for index in 0..self.elements.len() {
+            let pending = self.elements[index];
+            let id = ElementId(index as u32);
+            if let DeclKind::Element(kind) = &pending.decl.kind {
+                let kind = self.resolve_kind(pending.file, kind);
+                self.model.elements[index].kind = kind;
+            }
+            let properties = self.properties(pending.file, pending.decl.entries(), Some(id));
+            self.model.elements[index].info.properties = properties;
+        }
+    }
+
+    fn build_relationships(&mut self) {
+        let pending = std::mem::take(&mut self.relationships);
+        for (file, rel, scope) in pending {
+            self.db.unwind_if_revision_cancelled();
+            let source = self.resolve_element(file, &rel.source, scope);
+            let target = self.resolve_element(file, &rel.target, scope);
+            let kind = match &rel.relation {
+                Some(ident) => self.resolve_relation_kind(file, ident),
+                None => {
+                    if self.default_relation.is_none() {
+                        self.model.diagnostics.push(undefined_reference::no_default_relation(file, rel.arrow));
+                    }
+                    self.default_relation
+                }
+            };
+            let (Some(source), Some(target), Some(kind)) = (source, target, kind) else {
+                continue;
+            };
+            let (translations, description) = texts(rel.entries());
+            let properties = self.properties(file, rel.entries(), scope);
+            let id = RelationshipId(self.model.relationships.len() as u32);
+            let (s, t) = (
+                self.model.elements[source.index()].node,
+                self.model.elements[target.index()].node,
+            );
+            self.model.graph.0.add_edge(s, t, id);
+            self.model.relationships.push(Relationship {
+                source,
+                target,
+                kind,
+                kind_written: rel.relation.is_some(),
+                label: rel.label.as_ref().map(|l| l.value.clone()),
+                translations,
+                description,
+                doc: rel.doc.clone(),
+                properties,
+                loc: Loc {
+                    file,
+                    span: rel.span,
+                },
+                source_span: rel.source.span,
+                target_span: rel.target.span,
+                scope,
+            });
+        }
+    }
+
+    fn build_concerns(&mut self) {
+        for pending in self.concerns.clone() {
+            let mut info = self.info(pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.concerns.push(Concern { info });
+        }
+    }
+
+    fn build_stakeholders(&mut self) {
+        for pending in self.stakeholders.clone() {
+            let mut concerns = Vec::new();
+            let mut concerns_written = false;
+            for clause in clauses(pending.decl.entries()) {
+                if let (ClauseKeyword::Concerns, ClauseArgs::Paths(paths)) = (clause.keyword, &clause.args) {
+                    concerns_written = true;
+                    for path in paths {
+                        if let Some(id) = self.resolve_concern(pending.file, path) {
+                            concerns.push(id);
+                        }
+                    }
+                }
+            }
+            let mut info = self.info(pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.stakeholders.push(Stakeholder {
+                info,
+                concerns,
+                concerns_written,
+            });
+        }
+    }
+
+    fn build_viewpoints(&mut self) {
+        for pending in self.viewpoints.clone() {
+            let mut frames = Vec::new();
+            let mut kinds: Option<Vec<KindId>> = None;
+            let mut relations: Option<Vec<RelationKindId>> = None;
+            for clause in clauses(pending.decl.entries()) {
+                match (clause.keyword, &clause.args) {
+                    (ClauseKeyword::Frames, ClauseArgs::Paths(paths)) => {
+                        for path in paths {
+                            if let Some(id) = self.resolve_concern(pending.file, path) {
+                                frames.push(id);
+                            }
+                        }
+                    }
+                    (ClauseKeyword::Kinds, ClauseArgs::Paths(paths)) => {
+                        let list = kinds.get_or_insert_with(Vec::new);
+                        for path in paths {
+                            if let Some(id) = self.resolve_kind(pending.file, &path.segments[0]) {
+                                list.push(id);
+                            }
+                        }
+                    }
+                    (ClauseKeyword::Relations, ClauseArgs::Paths(paths)) => {
+                        let list = relations.get_or_insert_with(Vec::new);
+                        for path in paths {
+                            if let Some(id) = self.resolve_relation_kind(pending.file, &path.segments[0]) {
+                                list.push(id);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let mut info = self.info(pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.viewpoints.push(Viewpoint {
+                info,
+                frames,
+                kinds,
+                relations,
+            });
+        }
+    }
+
+    fn build_views(&mut self) {
+        for pending in self.views.clone() {
+            let viewpoint = pending.decl.viewpoint.as_ref().and_then(|path| {
+                self.resolve_top_level(pending.file, path, "viewpoint", |t| match t {
+                    Target::Viewpoint(id) => Some(id),
+                    _ => None,
+                })
+            });
+            let mut includes = Vec::new();
+            let mut excludes = Vec::new();
+            for clause in clauses(pending.decl.entries()) {
+                if let ClauseArgs::Selectors(list) = &clause.args {
+                    for selector in list {
+                        let resolved = match selector {
+                            Selector::All(span) => Some((None, ast::Depth::Itself, *span)),
+                            Selector::Path { path, depth, span } => self
+                                .resolve_element(pending.file, path, None)
+                                .map(|id| (Some(id), *depth, *span)),
+                        };
+                        match (clause.keyword, resolved) {
+                            (ClauseKeyword::Include, Some(r)) => includes.push(r),
+                            (ClauseKeyword::Exclude, Some(r)) => excludes.push(r),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            let elements = selection::select(&self.model, &includes, &excludes);
+            let mut info = self.info(pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.views.push(View {
+                info,
+                viewpoint,
+                elements,
+            });
+        }
+    }
+
+    fn build_decisions(&mut self) {
+        for pending in self.decisions.clone() {
+            let mut status = None;
+            let mut addresses = Vec::new();
+            let mut affects = Vec::new();
+            let mut rationale = None;
+            for clause in clauses(pending.decl.entries()) {
+                match (clause.keyword, &clause.args) {
+                    (ClauseKeyword::Status, ClauseArgs::Word(word)) => status = Status::from_name(&word.text),
+                    (ClauseKeyword::Addresses, ClauseArgs::Paths(paths)) => {
+                        for path in paths {
+                            if let Some(id) = self.resolve_concern(pending.file, path) {
+                                addresses.push(id);
+                            }
+                        }
+                    }
+                    (ClauseKeyword::Affects, ClauseArgs::Paths(paths)) => {
+                        for path in paths {
+                            if let Some(id) = self.resolve_element(pending.file, path, None) {
+                                affects.push(id);
+                            }
+                        }
+                    }
+                    (ClauseKeyword::Rationale, ClauseArgs::Text(text)) => rationale = Some(text.value.clone()),
+                    _ => {}
+                }
+            }
+            let mut info = self.info(pending);
+            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            self.model.decisions.push(Decision {
+                info,
+                status,
+                addresses,
+                affects,
+                rationale,
+            });
+        }
+    }
+
+    fn finish(mut self) -> Model {
+        // References in file order, then source order: what find-references lists.
+        let order: HashMap<SourceFile, usize> = {
+            let mut files: Vec<SourceFile> = self.model.references.iter().map(|r| r.loc.file).collect();
+            files.sort_by(|a, b| a.path(self.db).cmp(b.path(self.db)));
+            files.dedup();
+            files.into_iter().enumerate().map(|(i, f)| (f, i)).collect()
+        };
+        self.model
+            .references
+            .sort_by_key(|r| (order[&r.loc.file], r.loc.span.start, r.loc.span.end));
+        self.model.references.dedup();
+        self.model
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Meta {
+    Layer,
+    Kind,
+    RelationKind,
+}
+
+impl Meta {
+    fn what(self) -> &'static str {
+        match self {
+            Meta::Layer => "layer",
+            Meta::Kind => "element kind",
+            Meta::RelationKind => "relation kind",
+        }
+    }
+}
+
+/// "a concern", "an element", ...: what a top-level name is.
+fn target_sort(target: Target) -> &'static str {
+    match target {
+        Target::Layer(_) => "a layer",
+        Target::Kind(_) => "an element kind",
+        Target::RelationKind(_) => "a relation kind",
+        Target::Element(_) => "an element",
+        Target::Concern(_) => "a concern",
+        Target::Stakeholder(_) => "a stakeholder",
+        Target::Viewpoint(_) => "a viewpoint",
+        Target::View(_) => "a view",
+        Target::Decision(_) => "a decision",
+    }
+}
+
+fn clauses(entries: &[Entry]) -> impl Iterator<Item = &ast::Clause> {
+    entries.iter().filter_map(|e| match e {
+        Entry::Clause(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// The translations and the description written in a body.
+fn texts(entries: &[Entry]) -> (Vec<(SmolStr, String)>, Option<String>) {
+    let mut translations = Vec::new();
+    let mut description = None;
+    for entry in entries {
+        match entry {
+            Entry::Label { language, text, .. } => {
+                translations.push((language.text.clone(), text.value.clone()))
+            }
+            Entry::Description { text, .. } => description = Some(text.value.clone()),
+            _ => {}
+        }
+    }
+    (translations, description)
+}

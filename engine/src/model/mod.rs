@@ -1,0 +1,476 @@
+//! The resolved model of a workspace: every declaration with its meaning,
+//! names resolved to ids, and the element graph (petgraph).
+//!
+//! Architecture invariant: the model is plain data. It knows nothing of
+//! files on disk, of the command line or of the language server; every
+//! consumer (checks, renderers, hover, export) reads the same structures.
+
+mod build;
+mod selection;
+
+use std::collections::HashMap;
+
+use kozo_lang::Span;
+use petgraph::graph::DiGraph;
+use smol_str::SmolStr;
+
+use crate::db::SourceFile;
+use crate::diagnostic::Diagnostic;
+
+pub(crate) use build::build_model;
+pub use selection::ShownRelationship;
+
+/// A place in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: SourceFile,
+    pub span: Span,
+}
+
+macro_rules! ids {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+ids!(LayerId, KindId, RelationKindId, ElementId, RelationshipId, ConcernId, StakeholderId, ViewpointId, ViewId, DecisionId);
+
+/// What every declaration has: its name, labels, text and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Info {
+    pub name: SmolStr,
+    /// The label written after the name (`system bms "Building management"`).
+    pub label: Option<String>,
+    /// `label LANG "text"` translations, in source order.
+    pub translations: Vec<(SmolStr, String)>,
+    pub description: Option<String>,
+    /// The `///` doc comment.
+    pub doc: Option<String>,
+    pub properties: Vec<Property>,
+    /// Where the name is written.
+    pub name_loc: Loc,
+    /// The whole declaration.
+    pub span: Span,
+    /// Declared by the built-in `society5` metamodel.
+    pub builtin: bool,
+}
+
+impl Info {
+    /// The label in `lang` when there is a translation, else the label, else the name.
+    pub fn display_label(&self, lang: Option<&str>) -> &str {
+        if let Some(lang) = lang {
+            if let Some((_, text)) = self.translations.iter().find(|(l, _)| l == lang) {
+                return text;
+            }
+        }
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// `key = value` on a declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    pub key: SmolStr,
+    pub value: PropertyValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PropertyValue {
+    Str(String),
+    Number(SmolStr),
+    Bool(bool),
+    /// A path, and what it resolved to (if anything).
+    Ref(String, Option<Target>),
+    List(Vec<PropertyValue>),
+}
+
+/// A horizontal band of the architecture (`strategy` ... `asset`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    pub info: Info,
+    /// Position from the top: 0 is the highest layer.
+    pub rank: u32,
+    pub order: Option<SmolStr>,
+}
+
+/// How an element of a kind is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Shape {
+    #[default]
+    Box,
+    Rounded,
+    Cylinder,
+    Person,
+    Component,
+    Folder,
+    Hexagon,
+}
+
+impl Shape {
+    pub fn from_name(name: &str) -> Option<Shape> {
+        Some(match name {
+            "box" => Shape::Box,
+            "rounded" => Shape::Rounded,
+            "cylinder" => Shape::Cylinder,
+            "person" => Shape::Person,
+            "component" => Shape::Component,
+            "folder" => Shape::Folder,
+            "hexagon" => Shape::Hexagon,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Box => "box",
+            Shape::Rounded => "rounded",
+            Shape::Cylinder => "cylinder",
+            Shape::Person => "person",
+            Shape::Component => "component",
+            Shape::Folder => "folder",
+            Shape::Hexagon => "hexagon",
+        }
+    }
+}
+
+/// An element kind: `kind dataset { layer data ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kind {
+    pub info: Info,
+    pub layer: Option<LayerId>,
+    /// `parents ...`: the kinds an element of this kind must be nested under.
+    pub parents: Option<Vec<KindId>>,
+    pub shape: Shape,
+}
+
+/// Which kinds a relation kind accepts at one end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KindSet {
+    Any,
+    Only(Vec<KindId>),
+}
+
+impl KindSet {
+    pub fn allows(&self, kind: KindId) -> bool {
+        match self {
+            KindSet::Any => true,
+            KindSet::Only(kinds) => kinds.contains(&kind),
+        }
+    }
+}
+
+/// A relation kind: `relation flows { from ... to ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationKind {
+    pub info: Info,
+    pub from: KindSet,
+    pub to: KindSet,
+    pub acyclic: bool,
+    pub downward: bool,
+    pub default: bool,
+}
+
+/// An element of the architecture: `system bms { ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Element {
+    pub info: Info,
+    /// The full dotted path, e.g. `bms.hvac_ctl`: the element's identity.
+    pub path: String,
+    /// The kind name as written.
+    pub kind_name: SmolStr,
+    /// Where the kind name is written.
+    pub kind_loc: Loc,
+    /// The resolved kind, when it exists.
+    pub kind: Option<KindId>,
+    pub parent: Option<ElementId>,
+    pub children: Vec<ElementId>,
+    /// The graph node of this element.
+    pub node: petgraph::graph::NodeIndex,
+}
+
+/// An arrow between two elements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relationship {
+    pub source: ElementId,
+    pub target: ElementId,
+    /// The relation kind (named, or the default one).
+    pub kind: RelationKindId,
+    /// The relation kind was named with `: kind` (else the default was used).
+    pub kind_written: bool,
+    pub label: Option<String>,
+    pub translations: Vec<(SmolStr, String)>,
+    pub description: Option<String>,
+    pub doc: Option<String>,
+    pub properties: Vec<Property>,
+    /// The whole relationship statement.
+    pub loc: Loc,
+    pub source_span: Span,
+    pub target_span: Span,
+    /// The element whose body holds the statement, if any.
+    pub scope: Option<ElementId>,
+}
+
+impl Relationship {
+    pub fn display_label(&self, lang: Option<&str>) -> Option<&str> {
+        if let Some(lang) = lang {
+            if let Some((_, text)) = self.translations.iter().find(|(l, _)| l == lang) {
+                return Some(text);
+            }
+        }
+        self.label.as_deref()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Concern {
+    pub info: Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stakeholder {
+    pub info: Info,
+    pub concerns: Vec<ConcernId>,
+    /// A `concerns` clause is written (even if its names do not resolve).
+    pub concerns_written: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewpoint {
+    pub info: Info,
+    pub frames: Vec<ConcernId>,
+    /// `kinds ...`: the element kinds its views may show (`None`: any).
+    pub kinds: Option<Vec<KindId>>,
+    /// `relations ...`: the relation kinds its views may show (`None`: any).
+    pub relations: Option<Vec<RelationKindId>>,
+}
+
+impl Viewpoint {
+    pub fn allows_kind(&self, kind: Option<KindId>) -> bool {
+        match (&self.kinds, kind) {
+            (None, _) => true,
+            (Some(kinds), Some(kind)) => kinds.contains(&kind),
+            (Some(_), None) => false,
+        }
+    }
+
+    pub fn allows_relation(&self, kind: RelationKindId) -> bool {
+        self.relations.as_ref().is_none_or(|r| r.contains(&kind))
+    }
+}
+
+/// Why an element is part of a view: the `include` selector that took it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    pub element: ElementId,
+    pub selector: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub info: Info,
+    pub viewpoint: Option<ViewpointId>,
+    /// The shown elements in declaration order, each with the selector that took it.
+    pub elements: Vec<Selected>,
+}
+
+/// A decision's `status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Proposed,
+    Accepted,
+    Superseded,
+    Rejected,
+}
+
+impl Status {
+    pub fn from_name(name: &str) -> Option<Status> {
+        Some(match name {
+            "proposed" => Status::Proposed,
+            "accepted" => Status::Accepted,
+            "superseded" => Status::Superseded,
+            "rejected" => Status::Rejected,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Accepted => "accepted",
+            Status::Superseded => "superseded",
+            Status::Rejected => "rejected",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub info: Info,
+    pub status: Option<Status>,
+    pub addresses: Vec<ConcernId>,
+    pub affects: Vec<ElementId>,
+    pub rationale: Option<String>,
+}
+
+/// The element graph: elements as nodes, relationships as edges, the
+/// weights being their ids.
+#[derive(Clone, Debug, Default)]
+pub struct ElementGraph(pub DiGraph<ElementId, RelationshipId>);
+
+impl PartialEq for ElementGraph {
+    fn eq(&self, other: &Self) -> bool {
+        let edges = |g: &DiGraph<ElementId, RelationshipId>| {
+            g.raw_edges()
+                .iter()
+                .map(|e| (e.source(), e.target(), e.weight))
+                .collect::<Vec<_>>()
+        };
+        self.0.node_weights().eq(other.0.node_weights()) && edges(&self.0) == edges(&other.0)
+    }
+}
+
+impl Eq for ElementGraph {}
+
+/// What a name in the source refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Layer(LayerId),
+    Kind(KindId),
+    RelationKind(RelationKindId),
+    Element(ElementId),
+    Concern(ConcernId),
+    Stakeholder(StakeholderId),
+    Viewpoint(ViewpointId),
+    View(ViewId),
+    Decision(DecisionId),
+}
+
+/// A resolved name in the source: where it is written and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reference {
+    pub loc: Loc,
+    pub target: Target,
+}
+
+/// The whole resolved model of a workspace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Model {
+    pub layers: Vec<Layer>,
+    pub kinds: Vec<Kind>,
+    pub relation_kinds: Vec<RelationKind>,
+    pub elements: Vec<Element>,
+    pub relationships: Vec<Relationship>,
+    pub concerns: Vec<Concern>,
+    pub stakeholders: Vec<Stakeholder>,
+    pub viewpoints: Vec<Viewpoint>,
+    pub views: Vec<View>,
+    pub decisions: Vec<Decision>,
+    /// Elements as nodes, relationships as edges (weights are the ids).
+    pub graph: ElementGraph,
+    /// Every resolved name, in file and source order.
+    pub references: Vec<Reference>,
+    /// `use` modules that loaded (`society5`).
+    pub modules: Vec<SmolStr>,
+    /// Findings made while resolving names (undefined and duplicate names).
+    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) element_by_path: HashMap<String, ElementId>,
+    pub(crate) layer_by_name: HashMap<SmolStr, LayerId>,
+    pub(crate) kind_by_name: HashMap<SmolStr, KindId>,
+    pub(crate) relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
+    pub(crate) top_level: HashMap<SmolStr, Target>,
+}
+
+impl Model {
+    pub fn layer(&self, id: LayerId) -> &Layer {
+        &self.layers[id.index()]
+    }
+    pub fn kind(&self, id: KindId) -> &Kind {
+        &self.kinds[id.index()]
+    }
+    pub fn relation_kind(&self, id: RelationKindId) -> &RelationKind {
+        &self.relation_kinds[id.index()]
+    }
+    pub fn element(&self, id: ElementId) -> &Element {
+        &self.elements[id.index()]
+    }
+    pub fn relationship(&self, id: RelationshipId) -> &Relationship {
+        &self.relationships[id.index()]
+    }
+    pub fn concern(&self, id: ConcernId) -> &Concern {
+        &self.concerns[id.index()]
+    }
+    pub fn viewpoint(&self, id: ViewpointId) -> &Viewpoint {
+        &self.viewpoints[id.index()]
+    }
+    pub fn view(&self, id: ViewId) -> &View {
+        &self.views[id.index()]
+    }
+
+    pub fn element_ids(&self) -> impl Iterator<Item = ElementId> {
+        (0..self.elements.len() as u32).map(ElementId)
+    }
+    pub fn relationship_ids(&self) -> impl Iterator<Item = RelationshipId> {
+        (0..self.relationships.len() as u32).map(RelationshipId)
+    }
+    pub fn view_ids(&self) -> impl Iterator<Item = ViewId> {
+        (0..self.views.len() as u32).map(ViewId)
+    }
+
+    /// The element at a full dotted path (`bms.hvac_ctl`).
+    pub fn element_by_path(&self, path: &str) -> Option<ElementId> {
+        self.element_by_path.get(path).copied()
+    }
+    pub fn layer_by_name(&self, name: &str) -> Option<LayerId> {
+        self.layer_by_name.get(name).copied()
+    }
+    pub fn kind_by_name(&self, name: &str) -> Option<KindId> {
+        self.kind_by_name.get(name).copied()
+    }
+    pub fn relation_kind_by_name(&self, name: &str) -> Option<RelationKindId> {
+        self.relation_kind_by_name.get(name).copied()
+    }
+    /// A top-level declaration (element, concern, stakeholder, viewpoint, view, decision).
+    pub fn top_level(&self, name: &str) -> Option<Target> {
+        self.top_level.get(name).copied()
+    }
+    pub fn view_by_name(&self, name: &str) -> Option<ViewId> {
+        match self.top_level(name) {
+            Some(Target::View(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The layer an element sits on (through its kind).
+    pub fn element_layer(&self, id: ElementId) -> Option<LayerId> {
+        self.element(id).kind.and_then(|k| self.kind(k).layer)
+    }
+
+    /// The element and its ancestors, nearest first.
+    pub fn ancestors_and_self(&self, id: ElementId) -> impl Iterator<Item = ElementId> + '_ {
+        std::iter::successors(Some(id), |e| self.element(*e).parent)
+    }
+
+    /// Where a target's name is declared.
+    pub fn definition(&self, target: Target) -> &Info {
+        match target {
+            Target::Layer(id) => &self.layers[id.index()].info,
+            Target::Kind(id) => &self.kinds[id.index()].info,
+            Target::RelationKind(id) => &self.relation_kinds[id.index()].info,
+            Target::Element(id) => &self.elements[id.index()].info,
+            Target::Concern(id) => &self.concerns[id.index()].info,
+            Target::Stakeholder(id) => &self.stakeholders[id.index()].info,
+            Target::Viewpoint(id) => &self.viewpoints[id.index()].info,
+            Target::View(id) => &self.views[id.index()].info,
+            Target::Decision(id) => &self.decisions[id.index()].info,
+        }
+    }
+
+    /// The relationships a view shows, with implied ones lifted to shown ancestors.
+    pub fn view_relationships(&self, view: ViewId) -> Vec<ShownRelationship> {
+        selection::view_relationships(self, view)
+    }
+}

@@ -1,0 +1,96 @@
+//! `duplicate-definition`: two declarations of one name in one scope. Found
+//! while the model is built (`model::build`); this module words the findings.
+
+use kozo_lang::Span;
+
+use super::{Rule, RuleDoc};
+use crate::db::SourceFile;
+use crate::diagnostic::Diagnostic;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "two declarations of one name in the same scope",
+    explanation: r#"## duplicate-definition
+
+**What.** Two declarations share a name in one scope. Top-level elements,
+concerns, stakeholders, viewpoints, views and decisions share one scope;
+children are scoped by their parent; layers, element kinds and relation kinds
+each have a namespace of their own. Only one relation kind may be `default`.
+(A workspace declaration of a built-in layer, kind or relation kind is not a
+duplicate: it replaces the built-in one.)
+
+**Why.** An architecture description identifies each entity by name. Two
+entities with one name make every reference to it ambiguous, across files too.
+
+**Example.**
+
+```kozo
+system bms "Building management"
+concern bms "BMS availability"   // `bms` is already defined
+```
+
+**Fix.** Rename one of them (the language server's rename updates every
+reference), or merge the two declarations.
+"#,
+};
+
+pub(crate) fn duplicate(
+    file: SourceFile,
+    span: Span,
+    what: &str,
+    name: &str,
+    first_file: SourceFile,
+    first: Span,
+    first_place: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Rule::DuplicateDefinition,
+        file,
+        span,
+        format!("the {what} `{name}` is already defined at {first_place}"),
+    )
+    .with_related(first_file, first, format!("`{name}` is first defined here"))
+}
+
+pub(crate) fn second_default(
+    file: SourceFile,
+    span: Span,
+    first_name: &str,
+    first_file: SourceFile,
+    first: Span,
+    first_place: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Rule::DuplicateDefinition,
+        file,
+        span,
+        format!("only one relation kind can be `default`; `{first_name}` already is, at {first_place}"),
+    )
+    .with_related(first_file, first, "the first `default`")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Rule;
+    use crate::testing::{fires, fires_in};
+
+    #[test]
+    fn top_level_names_share_one_scope() {
+        let src = "use society5\nsystem bms\nconcern bms\nsystem a { component x\n component x }\nsystem b { component x }\n";
+        assert_eq!(fires(src, Rule::DuplicateDefinition), ["bms", "x"]);
+    }
+
+    #[test]
+    fn across_files_and_namespaces() {
+        let files = [
+            ("a.kozo", "use society5\nlayer data2\nkind thing { layer data2 }\nthing t\n"),
+            ("b.kozo", "layer data2\nkind thing\nrelation r { default }\nrelation s { default }\n"),
+        ];
+        assert_eq!(fires_in(&files, Rule::DuplicateDefinition), ["b.kozo:data2", "b.kozo:thing", "b.kozo:default"]);
+    }
+
+    #[test]
+    fn overriding_builtins_is_not_a_duplicate() {
+        let src = "use society5\nkind system \"System\" { layer function shape component }\nlayer data\nsystem a\n";
+        assert!(fires(src, Rule::DuplicateDefinition).is_empty());
+    }
+}

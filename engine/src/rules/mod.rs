@@ -1,0 +1,133 @@
+//! The consistency rules of SPEC §3. One module per rule holds its check, its
+//! explanation and its tests; this module names them and runs them.
+//!
+//! Three rules are found while the model is built, not over the finished
+//! model: `syntax-error` (parsing), `undefined-reference` and
+//! `duplicate-definition` (name resolution, in `model::build`). Their modules
+//! hold their explanations and the constructors of their findings.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+
+pub mod concern_not_framed;
+pub mod concern_without_stakeholder;
+pub mod cycle;
+pub mod duplicate_definition;
+pub mod element_not_in_view;
+pub mod empty_view;
+pub mod invalid_nesting;
+pub mod layer_violation;
+pub mod missing_rationale;
+pub mod orphan_element;
+pub mod relation_not_allowed;
+pub mod self_relationship;
+pub mod stakeholder_without_concern;
+pub mod syntax_error;
+pub mod undefined_reference;
+pub mod unused_definition;
+pub mod view_nonconformant;
+pub mod viewpoint_without_view;
+
+/// A rule's stable name, summary and explanation.
+pub struct RuleDoc {
+    /// One line: when the rule fires.
+    pub summary: &'static str,
+    /// Markdown: what it means, why it matters in ISO/IEC/IEEE 42010 terms,
+    /// an example, and how to fix it.
+    pub explanation: &'static str,
+}
+
+macro_rules! rules {
+    ($($variant:ident => $module:ident, $name:literal, $severity:ident;)*) => {
+        /// Every rule kozo checks. Names are stable; see `kozo explain RULE`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(into = "&'static str")]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            /// All rules, in the order of SPEC §3.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The rule's stable name, e.g. `undefined-reference`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $name,)*
+                }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Rule::$variant => Severity::$severity,)*
+                }
+            }
+
+            pub fn doc(self) -> &'static RuleDoc {
+                match self {
+                    $(Rule::$variant => &$module::DOC,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    SyntaxError => syntax_error, "syntax-error", Error;
+    UndefinedReference => undefined_reference, "undefined-reference", Error;
+    DuplicateDefinition => duplicate_definition, "duplicate-definition", Error;
+    RelationNotAllowed => relation_not_allowed, "relation-not-allowed", Error;
+    InvalidNesting => invalid_nesting, "invalid-nesting", Error;
+    Cycle => cycle, "cycle", Error;
+    LayerViolation => layer_violation, "layer-violation", Warning;
+    ViewNonconformant => view_nonconformant, "view-nonconformant", Error;
+    EmptyView => empty_view, "empty-view", Warning;
+    StakeholderWithoutConcern => stakeholder_without_concern, "stakeholder-without-concern", Warning;
+    ConcernWithoutStakeholder => concern_without_stakeholder, "concern-without-stakeholder", Warning;
+    ConcernNotFramed => concern_not_framed, "concern-not-framed", Warning;
+    ViewpointWithoutView => viewpoint_without_view, "viewpoint-without-view", Warning;
+    ElementNotInView => element_not_in_view, "element-not-in-view", Warning;
+    OrphanElement => orphan_element, "orphan-element", Info;
+    SelfRelationship => self_relationship, "self-relationship", Warning;
+    UnusedDefinition => unused_definition, "unused-definition", Warning;
+    MissingRationale => missing_rationale, "missing-rationale", Warning;
+}
+
+impl Rule {
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.name() == name)
+    }
+}
+
+impl From<Rule> for &'static str {
+    fn from(rule: Rule) -> &'static str {
+        rule.name()
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Runs every rule that looks at the finished model.
+pub(crate) fn check_model(model: &Model, out: &mut Vec<Diagnostic>) {
+    relation_not_allowed::check(model, out);
+    invalid_nesting::check(model, out);
+    cycle::check(model, out);
+    layer_violation::check(model, out);
+    view_nonconformant::check(model, out);
+    empty_view::check(model, out);
+    stakeholder_without_concern::check(model, out);
+    concern_without_stakeholder::check(model, out);
+    concern_not_framed::check(model, out);
+    viewpoint_without_view::check(model, out);
+    element_not_in_view::check(model, out);
+    orphan_element::check(model, out);
+    self_relationship::check(model, out);
+    unused_definition::check(model, out);
+    missing_rationale::check(model, out);
+}

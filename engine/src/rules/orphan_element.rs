@@ -1,0 +1,57 @@
+//! `orphan-element`: an element with no relationship and no children.
+
+use super::{Rule, RuleDoc};
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+
+pub const DOC: RuleDoc = RuleDoc {
+    summary: "an element has no relationship and no children",
+    explanation: r#"## orphan-element
+
+**What.** The element is the source or target of no relationship and has no
+children. (Default severity: info.)
+
+**Why.** An architecture is elements *and their relationships*. An isolated
+element says nothing about how it takes part in the system; it is often a
+leftover or a relationship that was never written.
+
+**Example.**
+
+```kozo
+system billing "Billing"   // nothing uses it, it uses nothing
+```
+
+**Fix.** Connect it (`billing -> payment_api : uses`), nest it where it
+belongs, or remove it. `// kozo-allow: orphan-element` keeps an intentional one.
+"#,
+};
+
+pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut connected = vec![false; model.elements.len()];
+    for rel in &model.relationships {
+        connected[rel.source.index()] = true;
+        connected[rel.target.index()] = true;
+    }
+    for (element, connected) in model.elements.iter().zip(connected) {
+        if !connected && element.children.is_empty() {
+            out.push(Diagnostic::new(
+                Rule::OrphanElement,
+                element.info.name_loc.file,
+                element.info.name_loc.span,
+                format!("element `{}` has no relationship and no children", element.path),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Rule;
+    use crate::testing::fires;
+
+    #[test]
+    fn isolated_leaves_fire() {
+        let src = "use society5\nsystem a { component b }\nsystem c\nsystem d\nsystem e\nd -> e\n";
+        assert_eq!(fires(src, Rule::OrphanElement), ["b", "c"]);
+    }
+}
