@@ -154,6 +154,11 @@ impl Analysis {
         file.text(&self.db)
     }
 
+    /// True when the file on disk is not UTF-8 (it is reported, not parsed).
+    pub fn is_not_utf8(&self, file: SourceFile) -> bool {
+        file.invalid_utf8(&self.db).is_some()
+    }
+
     pub fn parse(&self, file: SourceFile) -> &kozo_lang::Parse {
         db::parse(&self.db, file)
     }

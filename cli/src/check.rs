@@ -1,0 +1,128 @@
+//! `kozo check`: parse and check workspaces, report findings, set the exit status.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use kozo_engine::{Severity, Summary};
+
+use crate::output::{self, Finding, Report};
+use crate::workspace::{self, LoadError};
+use crate::{Deny, EXIT_USAGE};
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files or folders to check. A folder checks its whole workspace; a file
+    /// is checked within its workspace and only its findings are reported.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also fail (exit 1) on warnings.
+    #[arg(long, value_enum)]
+    deny: Vec<Deny>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style reports with the source line underlined.
+    Human,
+    /// One JSON object: diagnostics and a summary.
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// What one root on the command line asks for: the whole workspace, or some files.
+#[derive(Default)]
+struct Request {
+    whole: bool,
+    files: Vec<String>,
+}
+
+pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
+    let mut requests: BTreeMap<PathBuf, Request> = BTreeMap::new();
+    for path in &args.paths {
+        let root = workspace::find_root(path)?;
+        let request = requests.entry(root.clone()).or_default();
+        if path.is_dir() {
+            request.whole = true;
+        } else {
+            if path.extension().is_none_or(|e| e != "kozo") {
+                return Err(LoadError(format!("`{}` is not a `.kozo` file", path.display())));
+            }
+            let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
+            request.files.push(workspace::relative(&root, &absolute));
+        }
+    }
+
+    let mut loaded = Vec::new();
+    for (root, request) in requests {
+        let workspace = workspace::load(&root)?;
+        workspace.analysis.parse_all_in_parallel();
+        loaded.push((workspace, request));
+    }
+
+    let mut reports = Vec::new();
+    let mut summary = Summary::default();
+    let mut could_not_read = false;
+    for (workspace, request) in &loaded {
+        for (path, reason) in &workspace.unreadable {
+            eprintln!("error: cannot read `{}`: {reason}", workspace.root.join(path).display());
+            could_not_read = true;
+        }
+        if !workspace.not_utf8.is_empty() {
+            could_not_read = true;
+        }
+        let analysis = &workspace.analysis;
+        let wanted = |path: &str| request.whole || request.files.iter().any(|f| f == path);
+        let findings: Vec<Finding> = analysis
+            .diagnostics()
+            .iter()
+            .filter(|d| wanted(analysis.path(d.file)))
+            .map(|d| Finding::new(&workspace.root, analysis, d))
+            .collect();
+        let s = analysis.summary();
+        summary.files += s.files;
+        summary.elements += s.elements;
+        summary.relationships += s.relationships;
+        for f in &findings {
+            match f.diagnostic.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        reports.push(Report {
+            root: workspace.root.clone(),
+            analysis,
+            findings,
+        });
+    }
+
+    let stdout = std::io::stdout();
+    let result = match args.format {
+        Format::Human => output::human::print(&reports, &summary),
+        Format::Json => output::json::print(&mut stdout.lock(), &reports, &summary),
+        Format::Sarif => output::sarif::print(&mut stdout.lock(), &reports),
+        Format::Github => output::github::print(&mut stdout.lock(), &reports),
+    };
+    if let Err(err) = result {
+        // A closed pipe (`kozo check | head`) is not an error worth reporting.
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(LoadError(format!("cannot write the report: {err}")));
+        }
+    }
+
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    Ok(if could_not_read {
+        EXIT_USAGE
+    } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
+        1
+    } else {
+        0
+    })
+}

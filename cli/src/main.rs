@@ -1,0 +1,67 @@
+//! The `kozo` command line.
+
+mod check;
+mod explain;
+mod init;
+mod output;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// kozo (構造): describe, check and draw digital architectures.
+#[derive(Parser)]
+#[command(name = "kozo", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and check a workspace; exit 1 when a finding is an error.
+    Check(check::CheckArgs),
+    /// Explain a rule: what it means, why, and how to fix it.
+    Explain(explain::ExplainArgs),
+    /// Create a new workspace with kozo.toml and a starter model.
+    Init {
+        /// The folder to create the workspace in (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// What `--deny` can turn into errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Exit 1 when any finding is a warning.
+    Warnings,
+}
+
+/// The exit status of a command that could not run.
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Init { dir } => init::run(&dir),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Finding a workspace on disk: its root (the nearest folder upward holding
+//! `kozo.toml`), its configuration and its `.kozo` files.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use kozo_engine::config::CONFIG_FILE;
+use kozo_engine::{Analysis, Config};
+
+/// Why a workspace could not be loaded (exit status 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A workspace read from disk.
+pub struct Loaded {
+    pub root: PathBuf,
+    pub analysis: Analysis,
+    /// Files that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// Files that are not UTF-8 (reported as findings).
+    pub not_utf8: Vec<String>,
+}
+
+/// The workspace root for a path given on the command line.
+pub fn find_root(path: &Path) -> Result<PathBuf, LoadError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| LoadError(format!("cannot read `{}`: {}", path.display(), describe_io(&e))))?;
+    let start = if meta.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let start = start.canonicalize().unwrap_or(start);
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if d.join(CONFIG_FILE).is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Ok(start)
+}
+
+pub fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// Reads `kozo.toml` at `root` (if any) into a configuration.
+pub fn read_config(root: &Path) -> Result<Config, LoadError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| LoadError(format!("{}: not valid UTF-8", path.display())))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => return Err(LoadError(format!("cannot read `{}`: {}", path.display(), describe_io(&e)))),
+    };
+    Config::parse(&text).map_err(|err| match err.line_column(&text) {
+        Some((line, column)) => LoadError(format!("{}:{line}:{column}: {}", path.display(), err.message)),
+        None => LoadError(format!("{}: {}", path.display(), err.message)),
+    })
+}
+
+/// Every `*.kozo` file under `root`, in path order. Hidden folders,
+/// `target` and `node_modules` are skipped.
+pub fn collect_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".kozo") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The path of `file` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Loads the workspace rooted at `root`.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let config = read_config(root)?;
+    let files = collect_files(root);
+    if files.is_empty() {
+        return Err(LoadError(format!(
+            "no `.kozo` file in `{}` (run `kozo init` to start a workspace)",
+            root.display()
+        )));
+    }
+    let mut analysis = Analysis::new(config);
+    let mut unreadable = Vec::new();
+    let mut not_utf8 = Vec::new();
+    for path in &files {
+        let rel = relative(root, path);
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let file = analysis.set_file_bytes(&rel, bytes);
+                if analysis.is_not_utf8(file) {
+                    not_utf8.push(rel);
+                }
+            }
+            Err(e) => unreadable.push((rel, describe_io(&e))),
+        }
+    }
+    Ok(Loaded {
+        root: root.to_path_buf(),
+        analysis,
+        unreadable,
+        not_utf8,
+    })
+}
