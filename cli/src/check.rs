@@ -52,7 +52,10 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
             request.whole = true;
         } else {
             if path.extension().is_none_or(|e| e != "kozo") {
-                return Err(LoadError(format!("`{}` is not a `.kozo` file", path.display())));
+                return Err(LoadError(format!(
+                    "`{}` is not a `.kozo` file",
+                    path.display()
+                )));
             }
             let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
             request.files.push(workspace::relative(&root, &absolute));
@@ -71,7 +74,10 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     let mut could_not_read = false;
     for (workspace, request) in &loaded {
         for (path, reason) in &workspace.unreadable {
-            eprintln!("error: cannot read `{}`: {reason}", workspace.root.join(path).display());
+            eprintln!(
+                "error: cannot read `{}`: {reason}",
+                workspace.root.join(path).display()
+            );
             could_not_read = true;
         }
         if !workspace.not_utf8.is_empty() {

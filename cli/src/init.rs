@@ -60,8 +60,13 @@ platform -> portal : realizes
 "#;
 
 pub fn run(dir: &Path) -> Result<u8, LoadError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| LoadError(format!("cannot create `{}`: {}", dir.display(), workspace::describe_io(&e))))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        LoadError(format!(
+            "cannot create `{}`: {}",
+            dir.display(),
+            workspace::describe_io(&e)
+        ))
+    })?;
     let config = dir.join(kozo_engine::config::CONFIG_FILE);
     if config.exists() {
         return Err(LoadError(format!(
@@ -72,8 +77,13 @@ pub fn run(dir: &Path) -> Result<u8, LoadError> {
     let existing = workspace::collect_files(dir);
     let model = dir.join("model.kozo");
     let write = |path: &Path, text: &str| {
-        std::fs::write(path, text)
-            .map_err(|e| LoadError(format!("cannot write `{}`: {}", path.display(), workspace::describe_io(&e))))
+        std::fs::write(path, text).map_err(|e| {
+            LoadError(format!(
+                "cannot write `{}`: {}",
+                path.display(),
+                workspace::describe_io(&e)
+            ))
+        })
     };
     write(&config, CONFIG)?;
     println!("created {}", config.display());

@@ -31,8 +31,13 @@ pub struct Loaded {
 
 /// The workspace root for a path given on the command line.
 pub fn find_root(path: &Path) -> Result<PathBuf, LoadError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| LoadError(format!("cannot read `{}`: {}", path.display(), describe_io(&e))))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        LoadError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            describe_io(&e)
+        ))
+    })?;
     let start = if meta.is_dir() {
         path.to_path_buf()
     } else {
@@ -66,10 +71,20 @@ pub fn read_config(root: &Path) -> Result<Config, LoadError> {
         Ok(bytes) => String::from_utf8(bytes)
             .map_err(|_| LoadError(format!("{}: not valid UTF-8", path.display())))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(LoadError(format!("cannot read `{}`: {}", path.display(), describe_io(&e)))),
+        Err(e) => {
+            return Err(LoadError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                describe_io(&e)
+            )))
+        }
     };
     Config::parse(&text).map_err(|err| match err.line_column(&text) {
-        Some((line, column)) => LoadError(format!("{}:{line}:{column}: {}", path.display(), err.message)),
+        Some((line, column)) => LoadError(format!(
+            "{}:{line}:{column}: {}",
+            path.display(),
+            err.message
+        )),
         None => LoadError(format!("{}: {}", path.display(), err.message)),
     })
 }
@@ -87,7 +102,9 @@ pub fn collect_files(root: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() {
                 if !name.starts_with('.') && name != "target" && name != "node_modules" {
                     stack.push(path);

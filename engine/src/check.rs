@@ -31,7 +31,14 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
         .filter(|d| !suppress::is_allowed(db, d))
         .collect();
     out.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (path(db, d.file).to_string(), d.span.start, d.span.end, d.rule);
+        let key = |d: &Diagnostic| {
+            (
+                path(db, d.file).to_string(),
+                d.span.start,
+                d.span.end,
+                d.rule,
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     out.dedup();

@@ -186,7 +186,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.level(Rule::ElementNotInView), Level::Off);
-        assert_eq!(config.level(Rule::OrphanElement), Level::On(Severity::Warning));
+        assert_eq!(
+            config.level(Rule::OrphanElement),
+            Level::On(Severity::Warning)
+        );
         assert_eq!(config.level(Rule::Cycle), Level::On(Severity::Error));
         assert_eq!(config.render.engine, RenderEngine::Builtin);
         assert_eq!(config.render.lang.as_deref(), Some("ja"));
@@ -198,7 +201,11 @@ mod tests {
     fn unknown_rule_points_at_its_line_and_suggests() {
         let text = "[rules]\norphan-elemnt = \"off\"\n";
         let err = Config::parse(text).unwrap_err();
-        assert!(err.message.contains("did you mean `orphan-element`"), "{}", err.message);
+        assert!(
+            err.message.contains("did you mean `orphan-element`"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.line_column(text), Some((2, 1)));
     }
 

@@ -80,7 +80,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_related(mut self, file: SourceFile, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: SourceFile,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         self.related.push(Related {
             file,
             span,

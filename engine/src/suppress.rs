@@ -76,7 +76,9 @@ fn covered_declaration(
 ) -> Option<Span> {
     let starts_here = |span: Span| {
         let l = index.line_of(span.start as usize);
-        (l == line && span.start < comment.start) || (l == line + 1) || (l == line && span.start > comment.end)
+        (l == line && span.start < comment.start)
+            || (l == line + 1)
+            || (l == line && span.start > comment.end)
     };
     fn visit(entries: &[Entry], starts_here: &dyn Fn(Span) -> bool) -> Option<Span> {
         for entry in entries {
@@ -123,7 +125,11 @@ pub(crate) fn is_allowed(db: &dyn salsa::Database, diagnostic: &Diagnostic) -> b
 }
 
 /// A rule name in `kozo-allow` that names no rule is an undefined reference.
-pub(crate) fn check_rule_names(db: &dyn salsa::Database, file: SourceFile, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_rule_names(
+    db: &dyn salsa::Database,
+    file: SourceFile,
+    out: &mut Vec<Diagnostic>,
+) {
     for allowance in allowances(db, file) {
         for (name, span) in &allowance.rules {
             if Rule::from_name(name).is_none() {

@@ -35,12 +35,21 @@ pub fn fires_in(files: &[(&str, &str)], rule: Rule) -> Vec<String> {
     let analysis = run(files);
     of_rule(&analysis, rule)
         .iter()
-        .map(|d| format!("{}:{}", analysis.path(d.file), &analysis.text(d.file)[d.span.range()]))
+        .map(|d| {
+            format!(
+                "{}:{}",
+                analysis.path(d.file),
+                &analysis.text(d.file)[d.span.range()]
+            )
+        })
         .collect()
 }
 
 /// The messages of the findings of `rule` in a one-file workspace.
 pub fn messages(src: &str, rule: Rule) -> Vec<String> {
     let analysis = run(&[("model.kozo", src)]);
-    of_rule(&analysis, rule).into_iter().map(|d| d.message).collect()
+    of_rule(&analysis, rule)
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
 }

@@ -26,7 +26,8 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
     for report in reports {
         let analysis = report.analysis;
         let mut ids = std::collections::HashMap::new();
-        let mut file_id = |file: kozo_engine::db::SourceFile, files: &mut SimpleFiles<String, String>| {
+        let mut file_id = |file: kozo_engine::db::SourceFile,
+                           files: &mut SimpleFiles<String, String>| {
             *ids.entry(file).or_insert_with(|| {
                 files.add(
                     super::display_path(&report.root, analysis.path(file)),
@@ -45,7 +46,9 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
             let mut labels = vec![Label::primary(id, d.span.range())];
             for related in &d.related {
                 let rid = file_id(related.file, &mut files);
-                labels.push(Label::secondary(rid, related.span.range()).with_message(&related.message));
+                labels.push(
+                    Label::secondary(rid, related.span.range()).with_message(&related.message),
+                );
             }
             let mut notes = Vec::new();
             if let Some(s) = &d.suggestion {

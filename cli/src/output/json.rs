@@ -40,6 +40,12 @@ pub fn print(out: &mut dyn Write, reports: &[Report], summary: &Summary) -> std:
             message: &f.diagnostic.message,
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &Output { diagnostics, summary })?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Output {
+            diagnostics,
+            summary,
+        },
+    )?;
     writeln!(out)
 }

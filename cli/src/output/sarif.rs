@@ -178,7 +178,10 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
                 .map(|r| Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
-                            uri: uri(&super::display_path(&report.root, report.analysis.path(r.file))),
+                            uri: uri(&super::display_path(
+                                &report.root,
+                                report.analysis.path(r.file),
+                            )),
                         },
                         region: region(report.analysis.text(r.file), r.span),
                     },

@@ -231,7 +231,13 @@ impl<'a> Builder<'a> {
         (pending.file, pending.decl.name.span)
     }
 
-    fn duplicate(&mut self, pending: Pending<'a>, first_file: SourceFile, first: ast::Span, what: &str) {
+    fn duplicate(
+        &mut self,
+        pending: Pending<'a>,
+        first_file: SourceFile,
+        first: ast::Span,
+        what: &str,
+    ) {
         let place = self.describe_loc(first_file, first);
         self.model.diagnostics.push(duplicate_definition::duplicate(
             pending.file,
@@ -251,8 +257,11 @@ impl<'a> Builder<'a> {
             .line_indexes
             .entry(file)
             .or_insert_with(|| kozo_lang::LineIndex::new(text));
-        let (line, column) =
-            index.position(text, span.start as usize, kozo_lang::line_index::ColumnUnit::Char);
+        let (line, column) = index.position(
+            text,
+            span.start as usize,
+            kozo_lang::line_index::ColumnUnit::Char,
+        );
         format!("{}:{}:{}", file.path(self.db), line + 1, column + 1)
     }
 
@@ -379,8 +388,13 @@ impl<'a> Builder<'a> {
         self.resolve_meta(Meta::Kind, file, ident).map(KindId)
     }
 
-    fn resolve_relation_kind(&mut self, file: SourceFile, ident: &ast::Ident) -> Option<RelationKindId> {
-        self.resolve_meta(Meta::RelationKind, file, ident).map(RelationKindId)
+    fn resolve_relation_kind(
+        &mut self,
+        file: SourceFile,
+        ident: &ast::Ident,
+    ) -> Option<RelationKindId> {
+        self.resolve_meta(Meta::RelationKind, file, ident)
+            .map(RelationKindId)
     }
 
     /// A single-segment path naming a top-level declaration of one sort.
@@ -398,7 +412,10 @@ impl<'a> Builder<'a> {
                     self.model.diagnostics.push(undefined_reference::plain(
                         file,
                         path.span,
-                        format!("a {what} is named by a single name, not a path: write `{}`", first.text),
+                        format!(
+                            "a {what} is named by a single name, not a path: write `{}`",
+                            first.text
+                        ),
                         Some(first.text.to_string()),
                     ));
                     return None;
@@ -462,9 +479,8 @@ impl<'a> Builder<'a> {
                     return None;
                 }
                 None => {
-                    let mut candidates: Vec<SmolStr> = scope
-                        .map(|s| self.child_names(s))
-                        .unwrap_or_default();
+                    let mut candidates: Vec<SmolStr> =
+                        scope.map(|s| self.child_names(s)).unwrap_or_default();
                     candidates.extend(
                         self.model
                             .top_level
@@ -522,7 +538,12 @@ impl<'a> Builder<'a> {
 
     /// Properties of a declaration; path values resolve like element paths
     /// from `scope`, or name any top-level declaration.
-    fn properties(&mut self, file: SourceFile, entries: &[Entry], scope: Option<ElementId>) -> Vec<Property> {
+    fn properties(
+        &mut self,
+        file: SourceFile,
+        entries: &[Entry],
+        scope: Option<ElementId>,
+    ) -> Vec<Property> {
         let mut out = Vec::new();
         for entry in entries {
             if let Entry::Property { key, value, span } = entry {
@@ -537,13 +558,21 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn property_value(&mut self, file: SourceFile, value: &ast::Value, scope: Option<ElementId>) -> PropertyValue {
+    fn property_value(
+        &mut self,
+        file: SourceFile,
+        value: &ast::Value,
+        scope: Option<ElementId>,
+    ) -> PropertyValue {
         match value {
             ast::Value::Str(s) => PropertyValue::Str(s.value.clone()),
             ast::Value::Number(n, _) => PropertyValue::Number(n.clone()),
             ast::Value::Bool(b, _) => PropertyValue::Bool(*b),
             ast::Value::List(items, _) => PropertyValue::List(
-                items.iter().map(|v| self.property_value(file, v, scope)).collect(),
+                items
+                    .iter()
+                    .map(|v| self.property_value(file, v, scope))
+                    .collect(),
             ),
             ast::Value::Path(path) => {
                 let text = path.to_text();
@@ -569,7 +598,9 @@ impl<'a> Builder<'a> {
         for (index, pending) in decls.iter().enumerate() {
             let mut order = None;
             for clause in clauses(pending.decl.entries()) {
-                if let (ClauseKeyword::Order, ClauseArgs::Number(n, _)) = (clause.keyword, &clause.args) {
+                if let (ClauseKeyword::Order, ClauseArgs::Number(n, _)) =
+                    (clause.keyword, &clause.args)
+                {
                     order = Some(n.clone());
                 }
             }
@@ -615,7 +646,9 @@ impl<'a> Builder<'a> {
             for clause in clauses(pending.decl.entries()) {
                 match (clause.keyword, &clause.args) {
                     (ClauseKeyword::Layer, ClauseArgs::Word(id)) => {
-                        layer = self.resolve_meta(Meta::Layer, pending.file, id).map(LayerId);
+                        layer = self
+                            .resolve_meta(Meta::Layer, pending.file, id)
+                            .map(LayerId);
                     }
                     (ClauseKeyword::Parents, ClauseArgs::Paths(paths)) => {
                         let list = parents.get_or_insert_with(Vec::new);
@@ -669,14 +702,16 @@ impl<'a> Builder<'a> {
                             builtin_default = Some(id);
                         } else if let Some((_, first, first_span)) = workspace_default {
                             let place = self.describe_loc(first.file, first_span);
-                            self.model.diagnostics.push(duplicate_definition::second_default(
-                                pending.file,
-                                clause.span,
-                                &first.decl.name.text,
-                                first.file,
-                                first_span,
-                                &place,
-                            ));
+                            self.model
+                                .diagnostics
+                                .push(duplicate_definition::second_default(
+                                    pending.file,
+                                    clause.span,
+                                    &first.decl.name.text,
+                                    first.file,
+                                    first_span,
+                                    &place,
+                                ));
                         } else {
                             workspace_default = Some((id, *pending, clause.span));
                         }
@@ -736,7 +771,9 @@ impl<'a> Builder<'a> {
                 Some(ident) => self.resolve_relation_kind(file, ident),
                 None => {
                     if self.default_relation.is_none() {
-                        self.model.diagnostics.push(undefined_reference::no_default_relation(file, rel.arrow));
+                        self.model
+                            .diagnostics
+                            .push(undefined_reference::no_default_relation(file, rel.arrow));
                     }
                     self.default_relation
                 }
@@ -786,7 +823,9 @@ impl<'a> Builder<'a> {
             let mut concerns = Vec::new();
             let mut concerns_written = false;
             for clause in clauses(pending.decl.entries()) {
-                if let (ClauseKeyword::Concerns, ClauseArgs::Paths(paths)) = (clause.keyword, &clause.args) {
+                if let (ClauseKeyword::Concerns, ClauseArgs::Paths(paths)) =
+                    (clause.keyword, &clause.args)
+                {
                     concerns_written = true;
                     for path in paths {
                         if let Some(id) = self.resolve_concern(pending.file, path) {
@@ -830,7 +869,9 @@ impl<'a> Builder<'a> {
                     (ClauseKeyword::Relations, ClauseArgs::Paths(paths)) => {
                         let list = relations.get_or_insert_with(Vec::new);
                         for path in paths {
-                            if let Some(id) = self.resolve_relation_kind(pending.file, &path.segments[0]) {
+                            if let Some(id) =
+                                self.resolve_relation_kind(pending.file, &path.segments[0])
+                            {
                                 list.push(id);
                             }
                         }
@@ -895,7 +936,9 @@ impl<'a> Builder<'a> {
             let mut rationale = None;
             for clause in clauses(pending.decl.entries()) {
                 match (clause.keyword, &clause.args) {
-                    (ClauseKeyword::Status, ClauseArgs::Word(word)) => status = Status::from_name(&word.text),
+                    (ClauseKeyword::Status, ClauseArgs::Word(word)) => {
+                        status = Status::from_name(&word.text)
+                    }
                     (ClauseKeyword::Addresses, ClauseArgs::Paths(paths)) => {
                         for path in paths {
                             if let Some(id) = self.resolve_concern(pending.file, path) {
@@ -910,7 +953,9 @@ impl<'a> Builder<'a> {
                             }
                         }
                     }
-                    (ClauseKeyword::Rationale, ClauseArgs::Text(text)) => rationale = Some(text.value.clone()),
+                    (ClauseKeyword::Rationale, ClauseArgs::Text(text)) => {
+                        rationale = Some(text.value.clone())
+                    }
                     _ => {}
                 }
             }
@@ -929,7 +974,8 @@ impl<'a> Builder<'a> {
     fn finish(mut self) -> Model {
         // References in file order, then source order: what find-references lists.
         let order: HashMap<SourceFile, usize> = {
-            let mut files: Vec<SourceFile> = self.model.references.iter().map(|r| r.loc.file).collect();
+            let mut files: Vec<SourceFile> =
+                self.model.references.iter().map(|r| r.loc.file).collect();
             files.sort_by(|a, b| a.path(self.db).cmp(b.path(self.db)));
             files.dedup();
             files.into_iter().enumerate().map(|(i, f)| (f, i)).collect()

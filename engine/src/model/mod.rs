@@ -36,7 +36,18 @@ macro_rules! ids {
         }
     )*};
 }
-ids!(LayerId, KindId, RelationKindId, ElementId, RelationshipId, ConcernId, StakeholderId, ViewpointId, ViewId, DecisionId);
+ids!(
+    LayerId,
+    KindId,
+    RelationKindId,
+    ElementId,
+    RelationshipId,
+    ConcernId,
+    StakeholderId,
+    ViewpointId,
+    ViewId,
+    DecisionId
+);
 
 /// What every declaration has: its name, labels, text and where it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]

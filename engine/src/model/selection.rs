@@ -27,7 +27,8 @@ fn expand(model: &Model, pick: &Pick, out: &mut dyn FnMut(ElementId)) {
             }
         }
         (Some(id), Depth::Descendants, _) => {
-            let mut stack: Vec<ElementId> = model.element(*id).children.iter().rev().copied().collect();
+            let mut stack: Vec<ElementId> =
+                model.element(*id).children.iter().rev().copied().collect();
             while let Some(next) = stack.pop() {
                 out(next);
                 stack.extend(model.element(next).children.iter().rev().copied());
@@ -84,16 +85,17 @@ pub(crate) fn view_relationships(model: &Model, view: ViewId) -> Vec<ShownRelati
         shown[s.element.index()] = true;
     }
     let viewpoint = view.viewpoint.map(|v| model.viewpoint(v));
-    let nearest_shown =
-        |id: ElementId| model.ancestors_and_self(id).find(|a| shown[a.index()]);
+    let nearest_shown = |id: ElementId| model.ancestors_and_self(id).find(|a| shown[a.index()]);
     let mut direct = Vec::new();
-    let mut implied: BTreeMap<(ElementId, ElementId, RelationKindId), Vec<RelationshipId>> = BTreeMap::new();
+    let mut implied: BTreeMap<(ElementId, ElementId, RelationKindId), Vec<RelationshipId>> =
+        BTreeMap::new();
     for id in model.relationship_ids() {
         let rel = model.relationship(id);
         if viewpoint.is_some_and(|vp| !vp.allows_relation(rel.kind)) {
             continue;
         }
-        let (Some(source), Some(target)) = (nearest_shown(rel.source), nearest_shown(rel.target)) else {
+        let (Some(source), Some(target)) = (nearest_shown(rel.source), nearest_shown(rel.target))
+        else {
             continue;
         };
         if source == target {
@@ -108,17 +110,22 @@ pub(crate) fn view_relationships(model: &Model, view: ViewId) -> Vec<ShownRelati
                 implied: false,
             });
         } else {
-            implied.entry((source, target, rel.kind)).or_default().push(id);
+            implied
+                .entry((source, target, rel.kind))
+                .or_default()
+                .push(id);
         }
     }
-    direct.extend(implied.into_iter().map(|((source, target, kind), relationships)| {
-        ShownRelationship {
-            source,
-            target,
-            kind,
-            relationships,
-            implied: true,
-        }
-    }));
+    direct.extend(
+        implied.into_iter().map(
+            |((source, target, kind), relationships)| ShownRelationship {
+                source,
+                target,
+                kind,
+                relationships,
+                implied: true,
+            },
+        ),
+    );
     direct
 }

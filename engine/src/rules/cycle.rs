@@ -8,7 +8,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ElementId, Model, RelationshipId};
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "relationships of an `acyclic` relation kind form a cycle; the message lists the cycle",
+    summary:
+        "relationships of an `acyclic` relation kind form a cycle; the message lists the cycle",
     explanation: r#"## cycle
 
 **What.** Relationships of one relation kind marked `acyclic` (in `society5`:
@@ -64,7 +65,11 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 Rule::Cycle,
                 first.loc.file,
                 first.loc.span,
-                format!("relationships of kind `{}` form a cycle: {}", kind.info.name, path.join(" -> ")),
+                format!(
+                    "relationships of kind `{}` form a cycle: {}",
+                    kind.info.name,
+                    path.join(" -> ")
+                ),
             ));
         }
     }
@@ -72,7 +77,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 
 /// A cycle through the strongly connected `component`, as relationships in
 /// order, starting from its earliest-declared relationship.
-fn find_cycle(graph: &DiGraph<ElementId, RelationshipId>, component: &[NodeIndex]) -> Option<Vec<RelationshipId>> {
+fn find_cycle(
+    graph: &DiGraph<ElementId, RelationshipId>,
+    component: &[NodeIndex],
+) -> Option<Vec<RelationshipId>> {
     let inside: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
     let start_edge = graph
         .edge_references()
@@ -116,11 +124,13 @@ mod tests {
     use crate::rules::Rule;
     use crate::testing::{fires, messages};
 
-    const META: &str = "layer l\nkind k { layer l }\nrelation depends { acyclic }\nrelation uses { default }\n";
+    const META: &str =
+        "layer l\nkind k { layer l }\nrelation depends { acyclic }\nrelation uses { default }\n";
 
     #[test]
     fn names_the_cycle() {
-        let src = format!("{META}k a\nk b\nk c\na -> b : depends\nb -> c : depends\nc -> a : depends\n");
+        let src =
+            format!("{META}k a\nk b\nk c\na -> b : depends\nb -> c : depends\nc -> a : depends\n");
         assert_eq!(
             messages(&src, Rule::Cycle),
             ["relationships of kind `depends` form a cycle: a -> b -> c -> a"]

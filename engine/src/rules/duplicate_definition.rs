@@ -63,7 +63,9 @@ pub(crate) fn second_default(
         Rule::DuplicateDefinition,
         file,
         span,
-        format!("only one relation kind can be `default`; `{first_name}` already is, at {first_place}"),
+        format!(
+            "only one relation kind can be `default`; `{first_name}` already is, at {first_place}"
+        ),
     )
     .with_related(first_file, first, "the first `default`")
 }
@@ -82,10 +84,19 @@ mod tests {
     #[test]
     fn across_files_and_namespaces() {
         let files = [
-            ("a.kozo", "use society5\nlayer data2\nkind thing { layer data2 }\nthing t\n"),
-            ("b.kozo", "layer data2\nkind thing\nrelation r { default }\nrelation s { default }\n"),
+            (
+                "a.kozo",
+                "use society5\nlayer data2\nkind thing { layer data2 }\nthing t\n",
+            ),
+            (
+                "b.kozo",
+                "layer data2\nkind thing\nrelation r { default }\nrelation s { default }\n",
+            ),
         ];
-        assert_eq!(fires_in(&files, Rule::DuplicateDefinition), ["b.kozo:data2", "b.kozo:thing", "b.kozo:default"]);
+        assert_eq!(
+            fires_in(&files, Rule::DuplicateDefinition),
+            ["b.kozo:data2", "b.kozo:thing", "b.kozo:default"]
+        );
     }
 
     #[test]

@@ -36,9 +36,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         if !model.relation_kind(rel.kind).downward {
             continue;
         }
-        let (Some(source_layer), Some(target_layer)) =
-            (model.element_layer(rel.source), model.element_layer(rel.target))
-        else {
+        let (Some(source_layer), Some(target_layer)) = (
+            model.element_layer(rel.source),
+            model.element_layer(rel.target),
+        ) else {
             continue;
         };
         let (source, target) = (model.layer(source_layer), model.layer(target_layer));
@@ -67,6 +68,9 @@ mod tests {
     #[test]
     fn upward_is_reported_downward_and_level_are_not() {
         let src = "use society5\nprocess billing\ndevice sensor\nsystem s\nsystem t\nsensor -> billing : depends\nbilling -> sensor : depends\ns -> t : depends\nsensor -> billing : flows\n";
-        assert_eq!(fires(src, Rule::LayerViolation), ["sensor -> billing : depends"]);
+        assert_eq!(
+            fires(src, Rule::LayerViolation),
+            ["sensor -> billing : depends"]
+        );
     }
 }

@@ -28,13 +28,19 @@ decision pseudonymise { status accepted  addresses privacy }
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for decision in &model.decisions {
-        let has_rationale = decision.rationale.as_deref().is_some_and(|r| !r.trim().is_empty());
+        let has_rationale = decision
+            .rationale
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
         if decision.status == Some(Status::Accepted) && !has_rationale {
             out.push(Diagnostic::new(
                 Rule::MissingRationale,
                 decision.info.name_loc.file,
                 decision.info.name_loc.span,
-                format!("decision `{}` is accepted but gives no `rationale`", decision.info.name),
+                format!(
+                    "decision `{}` is accepted but gives no `rationale`",
+                    decision.info.name
+                ),
             ));
         }
     }

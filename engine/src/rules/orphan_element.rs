@@ -38,7 +38,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 Rule::OrphanElement,
                 element.info.name_loc.file,
                 element.info.name_loc.span,
-                format!("element `{}` has no relationship and no children", element.path),
+                format!(
+                    "element `{}` has no relationship and no children",
+                    element.path
+                ),
             ));
         }
     }

@@ -33,7 +33,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 Rule::StakeholderWithoutConcern,
                 stakeholder.info.name_loc.file,
                 stakeholder.info.name_loc.span,
-                format!("stakeholder `{}` holds no concern; add `concerns ...`", stakeholder.info.name),
+                format!(
+                    "stakeholder `{}` holds no concern; add `concerns ...`",
+                    stakeholder.info.name
+                ),
             ));
         }
     }
@@ -47,6 +50,9 @@ mod tests {
     #[test]
     fn fires_only_without_concerns() {
         let src = "concern c\nstakeholder lonely\nstakeholder happy { concerns c }\nstakeholder described { label ja \"説明\" }\n";
-        assert_eq!(fires(src, Rule::StakeholderWithoutConcern), ["lonely", "described"]);
+        assert_eq!(
+            fires(src, Rule::StakeholderWithoutConcern),
+            ["lonely", "described"]
+        );
     }
 }

@@ -42,7 +42,12 @@ pub(crate) fn check_file(db: &dyn salsa::Database, file: SourceFile, out: &mut V
         return;
     }
     for error in &db::parse(db, file).errors {
-        out.push(Diagnostic::new(Rule::SyntaxError, file, error.span, error.message.clone()));
+        out.push(Diagnostic::new(
+            Rule::SyntaxError,
+            file,
+            error.span,
+            error.message.clone(),
+        ));
     }
 }
 

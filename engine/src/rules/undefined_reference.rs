@@ -65,7 +65,12 @@ pub(crate) fn no_child<'a>(
     Diagnostic::new(Rule::UndefinedReference, file, span, message).with_suggestion(suggestion)
 }
 
-pub(crate) fn plain(file: SourceFile, span: Span, message: String, suggestion: Option<String>) -> Diagnostic {
+pub(crate) fn plain(
+    file: SourceFile,
+    span: Span,
+    message: String,
+    suggestion: Option<String>,
+) -> Diagnostic {
     Diagnostic::new(Rule::UndefinedReference, file, span, message).with_suggestion(suggestion)
 }
 
@@ -104,7 +109,10 @@ mod tests {
         let src = format!(
             "{BASE}bms.edge_gww -> occupancy : flows\nsystem other {{ component x\n  x -> bms.hvac_ctl\n  x -> hvac_ctl }}\n"
         );
-        assert_eq!(fires(&src, Rule::UndefinedReference), ["edge_gww", "hvac_ctl"]);
+        assert_eq!(
+            fires(&src, Rule::UndefinedReference),
+            ["edge_gww", "hvac_ctl"]
+        );
         assert_eq!(
             messages(&src, Rule::UndefinedReference)[0],
             "`bms` has no child named `edge_gww`; did you mean `edge_gw`?"
@@ -116,19 +124,33 @@ mod tests {
         let src = "use society6\nuse society5\nsytem a\nkind k { layer dta }\nsystem b\nb -> b2 : flowz\nviewpoint vp { frames privcy }\nview v of vpp { include b }\n// kozo-allow: orphan-elemnt\nsystem c\n";
         assert_eq!(
             fires(src, Rule::UndefinedReference),
-            ["society6", "sytem", "dta", "b2", "flowz", "privcy", "vpp", "orphan-elemnt"]
+            [
+                "society6",
+                "sytem",
+                "dta",
+                "b2",
+                "flowz",
+                "privcy",
+                "vpp",
+                "orphan-elemnt"
+            ]
         );
     }
 
     #[test]
     fn wrong_sort_of_name_is_named() {
         let src = "use society5\nconcern privacy\nsystem a\na -> privacy\n";
-        assert_eq!(messages(src, Rule::UndefinedReference), ["`privacy` is a concern, not an element"]);
+        assert_eq!(
+            messages(src, Rule::UndefinedReference),
+            ["`privacy` is a concern, not an element"]
+        );
     }
 
     #[test]
     fn resolved_names_are_clean() {
-        let src = format!("{BASE}bms.edge_gw -> occupancy : flows\nsystem x {{ component y\n  y -> bms }}\n");
+        let src = format!(
+            "{BASE}bms.edge_gw -> occupancy : flows\nsystem x {{ component y\n  y -> bms }}\n"
+        );
         assert!(fires(&src, Rule::UndefinedReference).is_empty());
     }
 }

@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn unused_workspace_vocabulary_fires() {
         let src = "layer l\nlayer unused_layer\nkind k { layer l }\nkind unused_kind { layer l }\nrelation r { default }\nrelation unused_rel\nk a\nk b\na -> b\n";
-        assert_eq!(fires(src, Rule::UnusedDefinition), ["unused_layer", "unused_kind", "unused_rel"]);
+        assert_eq!(
+            fires(src, Rule::UnusedDefinition),
+            ["unused_layer", "unused_kind", "unused_rel"]
+        );
     }
 
     #[test]
