@@ -47,10 +47,19 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     let mut requests: BTreeMap<PathBuf, Request> = BTreeMap::new();
     for path in &args.paths {
         let root = workspace::find_root(path)?;
-        let request = requests.entry(root.clone()).or_default();
         if path.is_dir() {
-            request.whole = true;
+            // A folder also checks the workspaces nested in it.
+            let nested = workspace::nested_roots(path);
+            let root_is_empty = workspace::collect_files(&root).is_empty();
+            if !(root_is_empty && !nested.is_empty()) {
+                requests.entry(root.clone()).or_default().whole = true;
+            }
+            for nested in nested {
+                let nested = nested.canonicalize().unwrap_or(nested);
+                requests.entry(nested).or_default().whole = true;
+            }
         } else {
+            let request = requests.entry(root.clone()).or_default();
             if path.extension().is_none_or(|e| e != "kozo") {
                 return Err(LoadError(format!(
                     "`{}` is not a `.kozo` file",

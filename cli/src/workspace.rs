@@ -89,11 +89,41 @@ pub fn read_config(root: &Path) -> Result<Config, LoadError> {
     })
 }
 
-/// Every `*.kozo` file under `root`, in path order. Hidden folders,
-/// `target` and `node_modules` are skipped.
+/// Every `*.kozo` file of the workspace at `root`, in path order. Hidden
+/// folders, `target` and `node_modules` are skipped, and so are folders that
+/// hold a `kozo.toml` of their own: they are other workspaces.
 pub fn collect_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
+    walk(root, &mut |path, is_dir| {
+        if is_dir {
+            return !path.join(CONFIG_FILE).is_file();
+        }
+        if path.extension().is_some_and(|e| e == "kozo") {
+            out.push(path.to_path_buf());
+        }
+        true
+    });
+    out.sort();
+    out
+}
+
+/// The workspaces nested below `dir` (folders holding a `kozo.toml`), in path order.
+pub fn nested_roots(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(dir, &mut |path, is_dir| {
+        if is_dir && path.join(CONFIG_FILE).is_file() {
+            out.push(path.to_path_buf());
+        }
+        true
+    });
+    out.sort();
+    out
+}
+
+/// Visits the files and folders below `dir`; `visit(path, is_dir)` returns
+/// whether to descend into a folder.
+fn walk(dir: &Path, visit: &mut dyn FnMut(&Path, bool) -> bool) {
+    let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -106,16 +136,15 @@ pub fn collect_files(root: &Path) -> Vec<PathBuf> {
                 continue;
             };
             if kind.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                let skipped = name.starts_with('.') || name == "target" || name == "node_modules";
+                if !skipped && visit(&path, true) {
                     stack.push(path);
                 }
-            } else if name.ends_with(".kozo") {
-                out.push(path);
+            } else {
+                visit(&path, false);
             }
         }
     }
-    out.sort();
-    out
 }
 
 /// The path of `file` relative to `root`, with `/` separators.

@@ -509,3 +509,25 @@ fn help_and_version() {
     let out = kozo(&["--version"], &repo());
     assert!(stdout(&out).starts_with("kozo "));
 }
+
+#[test]
+fn a_folder_of_workspaces_checks_each_on_its_own() {
+    // `examples/` holds four workspaces; merged, their names would collide.
+    let out = kozo(&["check", "examples", "--format", "json"], &repo());
+    let report = json(&out);
+    assert_eq!(report["summary"]["errors"], 7, "{}", report["summary"]);
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rules.contains(&"duplicate-definition")
+            || rules
+                .iter()
+                .filter(|r| **r == "duplicate-definition")
+                .count()
+                == 1
+    );
+}

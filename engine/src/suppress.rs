@@ -44,6 +44,10 @@ pub(crate) fn find_allowances(text: &str, parse: &Parse) -> Vec<Allowance> {
         if comment.kind == CommentKind::Block {
             list = list.trim_end_matches("*/");
         }
+        // `// kozo-allow: rule-a, rule-b -- the reason` : the reason is for people.
+        if let Some(reason) = list.find("--") {
+            list = &list[..reason];
+        }
         let mut rules = Vec::new();
         let mut offset = list_start;
         for part in list.split(',') {
@@ -56,7 +60,7 @@ pub(crate) fn find_allowances(text: &str, parse: &Parse) -> Vec<Allowance> {
         }
         let index = index.get_or_insert_with(|| LineIndex::new(text));
         let line = index.line_of(comment.span.start as usize);
-        let covers = covered_declaration(parse, index, line, comment.span);
+        let covers = covered_declaration(text, parse, index, line, comment.span);
         out.push(Allowance {
             comment: comment.span,
             rules,
@@ -66,24 +70,30 @@ pub(crate) fn find_allowances(text: &str, parse: &Parse) -> Vec<Allowance> {
     out
 }
 
-/// The outermost statement that starts on `line` or `line + 1` (not the
-/// comment itself).
+/// The outermost statement the comment stands on or right before: one that
+/// starts on the comment's line, or the first one after it when only
+/// comments (such as `///` doc lines) and no blank line stand between.
 fn covered_declaration(
+    text: &str,
     parse: &Parse,
     index: &LineIndex,
     line: usize,
     comment: Span,
 ) -> Option<Span> {
-    let starts_here = |span: Span| {
-        let l = index.line_of(span.start as usize);
-        (l == line && span.start < comment.start)
-            || (l == line + 1)
-            || (l == line && span.start > comment.end)
+    let covers = |span: Span| {
+        if index.line_of(span.start as usize) == line && span.start < comment.start {
+            return true;
+        }
+        if span.start < comment.end {
+            return false;
+        }
+        let gap = &text[comment.end as usize..span.start as usize];
+        gap_is_comments_only(gap, parse, comment.end)
     };
-    fn visit(entries: &[Entry], starts_here: &dyn Fn(Span) -> bool) -> Option<Span> {
+    fn visit(entries: &[Entry], covers: &dyn Fn(Span) -> bool) -> Option<Span> {
         for entry in entries {
             let span = entry.span();
-            if starts_here(span) {
+            if covers(span) {
                 return Some(span);
             }
             let nested = match entry {
@@ -91,7 +101,7 @@ fn covered_declaration(
                 Entry::Relationship(r) => r.entries(),
                 _ => &[],
             };
-            if let Some(found) = visit(nested, starts_here) {
+            if let Some(found) = visit(nested, covers) {
                 return Some(found);
             }
         }
@@ -99,7 +109,7 @@ fn covered_declaration(
     }
     for item in &parse.tree.items {
         let span = item.span();
-        if starts_here(span) {
+        if covers(span) {
             return Some(span);
         }
         let nested = match item {
@@ -107,11 +117,36 @@ fn covered_declaration(
             Item::Relationship(r) => r.entries(),
             _ => &[],
         };
-        if let Some(found) = visit(nested, &starts_here) {
+        if let Some(found) = visit(nested, &covers) {
             return Some(found);
         }
     }
     None
+}
+
+/// True when `gap` (starting at byte `at`) holds only whitespace and whole
+/// comments, and no blank line.
+fn gap_is_comments_only(gap: &str, parse: &Parse, at: u32) -> bool {
+    let mut rest = String::with_capacity(gap.len());
+    let mut cursor = at;
+    let end = at + gap.len() as u32;
+    for c in &parse.comments {
+        if c.span.start < at || c.span.end > end {
+            continue;
+        }
+        rest.push_str(&gap[(cursor - at) as usize..(c.span.start - at) as usize]);
+        cursor = c.span.end;
+    }
+    rest.push_str(&gap[(cursor - at) as usize..]);
+    if !rest.trim().is_empty() {
+        return false;
+    }
+    // A blank line between the comment and the statement ends its reach.
+    !gap.split('\n')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .split_last()
+        .is_some_and(|(_, middle)| middle.iter().any(|l| l.trim().is_empty()))
 }
 
 /// True when a `kozo-allow` comment silences this finding.
@@ -136,5 +171,35 @@ pub(crate) fn check_rule_names(
                 out.push(undefined_reference::unknown_rule(file, *span, name));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Rule;
+    use crate::testing::fires;
+
+    const BASE: &str = "use society5\nsystem a\nsystem b\na -> b\nview v { include a, b }\n";
+
+    #[test]
+    fn on_the_line_before_through_doc_comments_and_with_a_reason() {
+        let src = format!(
+            "{BASE}// kozo-allow: element-not-in-view, orphan-element -- kept for the audit\n/// Documented.\nsystem c\n/// Doc first.\n// kozo-allow: element-not-in-view, orphan-element\nsystem d\n"
+        );
+        assert!(fires(&src, Rule::OrphanElement).is_empty());
+        assert!(fires(&src, Rule::ElementNotInView).is_empty());
+        assert!(fires(&src, Rule::UndefinedReference).is_empty());
+    }
+
+    #[test]
+    fn a_blank_line_ends_its_reach() {
+        let src = format!("{BASE}// kozo-allow: orphan-element\n\nsystem c\n");
+        assert_eq!(fires(&src, Rule::OrphanElement), ["c"]);
+    }
+
+    #[test]
+    fn covers_what_a_declaration_holds() {
+        let src = format!("{BASE}// kozo-allow: orphan-element\nsystem c {{\n  component d\n}}\n");
+        assert!(fires(&src, Rule::OrphanElement).is_empty());
     }
 }

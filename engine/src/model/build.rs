@@ -27,6 +27,10 @@ struct Pending<'a> {
 struct Namespace<'a> {
     decls: Vec<Pending<'a>>,
     by_name: HashMap<SmolStr, u32>,
+    /// The built-in declaration each overriding one replaced, by index: an
+    /// override keeps the built-in's place (a layer's `order`, the default
+    /// relation kind) unless it says otherwise.
+    replaced: HashMap<u32, Pending<'a>>,
 }
 
 struct Builder<'a> {
@@ -137,6 +141,9 @@ impl<'a> Builder<'a> {
             decl,
             builtin: is_builtin,
         };
+        if !matches!(decl.kind, DeclKind::Element(_)) {
+            self.check_repeats(file, decl.entries());
+        }
         match &decl.kind {
             DeclKind::Layer => self.declare_meta(Meta::Layer, pending),
             DeclKind::Kind => self.declare_meta(Meta::Kind, pending),
@@ -195,7 +202,8 @@ impl<'a> Builder<'a> {
             }
             // A workspace declaration overrides the built-in one of the same name.
             Some(index) if namespace.decls[index as usize].builtin && !pending.builtin => {
-                namespace.decls[index as usize] = pending;
+                let builtin = std::mem::replace(&mut namespace.decls[index as usize], pending);
+                namespace.replaced.insert(index, builtin);
             }
             Some(index) => {
                 let first = namespace.decls[index as usize];
@@ -309,6 +317,7 @@ impl<'a> Builder<'a> {
             node,
         });
         self.elements.push(pending);
+        self.check_repeats(pending.file, decl.entries());
         if let Some(p) = parent {
             self.model.elements[p.index()].children.push(id);
         }
@@ -348,6 +357,41 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A clause that takes one value (`status`, `layer`, `description`, a
+    /// `label` per language, ...) written twice in one body: the second is a
+    /// duplicate definition. List clauses (`frames`, `include`, ...) add up.
+    fn check_repeats(&mut self, file: SourceFile, entries: &[Entry]) {
+        let mut seen: Vec<(String, ast::Span)> = Vec::new();
+        for entry in entries {
+            let (key, span) = match entry {
+                Entry::Description { span, .. } => ("`description`".to_string(), *span),
+                Entry::Label { language, span, .. } => {
+                    (format!("`label {}`", language.text), *span)
+                }
+                Entry::Property { key, span, .. } => {
+                    (format!("the property `{}`", key.text), *span)
+                }
+                Entry::Clause(c)
+                    if !matches!(c.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
+                        || matches!(c.keyword, ClauseKeyword::From | ClauseKeyword::To) =>
+                {
+                    (format!("`{}`", c.keyword.as_str()), c.span)
+                }
+                _ => continue,
+            };
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) => {
+                    let first = *first;
+                    let place = self.describe_loc(file, first);
+                    self.model.diagnostics.push(duplicate_definition::repeated(
+                        file, span, &key, file, first, &place,
+                    ));
+                }
+                None => seen.push((key, span)),
+            }
+        }
+    }
+
     // ------------------------------------------------------------ resolving
 
     fn reference(&mut self, file: SourceFile, span: ast::Span, target: Target) {
@@ -382,6 +426,34 @@ impl<'a> Builder<'a> {
                 None
             }
         }
+    }
+
+    /// `sytem a` or `viewpont vp`: an element of an unknown kind, which may
+    /// be a misspelt element kind or a misspelt declaration keyword.
+    fn unknown_element_kind(&mut self, file: SourceFile, kind: &ast::Ident) {
+        let kinds: Vec<SmolStr> = self.kinds.by_name.keys().cloned().collect();
+        let near_kind = crate::suggest::closest(&kind.text, kinds.iter().map(|k| k.as_str()));
+        let near_keyword =
+            crate::suggest::closest(&kind.text, DECLARATION_KEYWORDS.iter().copied());
+        let diagnostic = match (near_kind, near_keyword) {
+            (None, Some(keyword)) => undefined_reference::plain(
+                file,
+                kind.span,
+                format!(
+                    "no element kind named `{}`; did you mean the keyword `{keyword}`?",
+                    kind.text
+                ),
+                Some(keyword.to_string()),
+            ),
+            _ => undefined_reference::not_found(
+                file,
+                kind.span,
+                Meta::Kind.what(),
+                &kind.text,
+                kinds.iter().map(|k| k.as_str()),
+            ),
+        };
+        self.model.diagnostics.push(diagnostic);
     }
 
     fn resolve_kind(&mut self, file: SourceFile, ident: &ast::Ident) -> Option<KindId> {
@@ -725,6 +797,15 @@ impl<'a> Builder<'a> {
                 .relation_kind_by_name
                 .insert(pending.decl.name.text.clone(), id);
         }
+        // A workspace declaration that replaces the built-in default relation
+        // kind stays the default unless another kind claims it.
+        for (&index, builtin) in &self.relation_kinds.replaced {
+            let was_default =
+                clauses(builtin.decl.entries()).any(|c| c.keyword == ClauseKeyword::Default);
+            if was_default {
+                builtin_default = Some(RelationKindId(index));
+            }
+        }
         self.default_relation = workspace_default.map(|(id, _, _)| id).or(builtin_default);
         if let Some(id) = self.default_relation {
             self.model.relation_kinds[id.index()].default = true;
@@ -753,8 +834,13 @@ impl<'a> Builder<'a> {
             let pending = self.elements[index];
             let id = ElementId(index as u32);
             if let DeclKind::Element(kind) = &pending.decl.kind {
-                let kind = self.resolve_kind(pending.file, kind);
-                self.model.elements[index].kind = kind;
+                let resolved = if self.kinds.by_name.contains_key(&kind.text) {
+                    self.resolve_kind(pending.file, kind)
+                } else {
+                    self.unknown_element_kind(pending.file, kind);
+                    None
+                };
+                self.model.elements[index].kind = resolved;
             }
             let properties = self.properties(pending.file, pending.decl.entries(), Some(id));
             self.model.elements[index].info.properties = properties;
@@ -771,9 +857,15 @@ impl<'a> Builder<'a> {
                 Some(ident) => self.resolve_relation_kind(file, ident),
                 None => {
                     if self.default_relation.is_none() {
+                        let uses_society5 =
+                            self.model.modules.iter().any(|m| m == builtin::SOCIETY5);
                         self.model
                             .diagnostics
-                            .push(undefined_reference::no_default_relation(file, rel.arrow));
+                            .push(undefined_reference::no_default_relation(
+                                file,
+                                rel.arrow,
+                                uses_society5,
+                            ));
                     }
                     self.default_relation
                 }
@@ -781,6 +873,7 @@ impl<'a> Builder<'a> {
             let (Some(source), Some(target), Some(kind)) = (source, target, kind) else {
                 continue;
             };
+            self.check_repeats(file, rel.entries());
             let (translations, description) = texts(rel.entries());
             let properties = self.properties(file, rel.entries(), scope);
             let id = RelationshipId(self.model.relationships.len() as u32);
@@ -987,6 +1080,19 @@ impl<'a> Builder<'a> {
         self.model
     }
 }
+
+/// The keywords that start a declaration (what a misspelt one may have meant).
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "use",
+    "layer",
+    "kind",
+    "relation",
+    "concern",
+    "stakeholder",
+    "viewpoint",
+    "view",
+    "decision",
+];
 
 #[derive(Clone, Copy)]
 enum Meta {

@@ -51,6 +51,23 @@ pub(crate) fn duplicate(
     .with_related(first_file, first, format!("`{name}` is first defined here"))
 }
 
+pub(crate) fn repeated(
+    file: SourceFile,
+    span: Span,
+    what: &str,
+    first_file: SourceFile,
+    first: Span,
+    first_place: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Rule::DuplicateDefinition,
+        file,
+        span,
+        format!("{what} is already given at {first_place}; only one can hold"),
+    )
+    .with_related(first_file, first, "first given here")
+}
+
 pub(crate) fn second_default(
     file: SourceFile,
     span: Span,
@@ -96,6 +113,15 @@ mod tests {
         assert_eq!(
             fires_in(&files, Rule::DuplicateDefinition),
             ["b.kozo:data2", "b.kozo:thing", "b.kozo:default"]
+        );
+    }
+
+    #[test]
+    fn single_valued_clauses_given_twice() {
+        let src = "decision d {\n  status proposed\n  status accepted\n  label ja \"a\"\n  label en \"b\"\n  label ja \"c\"\n  addresses x\n  addresses y\n}\n";
+        assert_eq!(
+            fires(src, Rule::DuplicateDefinition),
+            ["status accepted", "label ja \"c\""]
         );
     }
 

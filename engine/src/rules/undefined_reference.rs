@@ -74,13 +74,17 @@ pub(crate) fn plain(
     Diagnostic::new(Rule::UndefinedReference, file, span, message).with_suggestion(suggestion)
 }
 
-pub(crate) fn no_default_relation(file: SourceFile, arrow: Span) -> Diagnostic {
-    Diagnostic::new(
-        Rule::UndefinedReference,
-        file,
-        arrow,
-        "no default relation kind: name one (`a -> b : uses`), mark a relation kind `default`, or `use society5`",
-    )
+pub(crate) fn no_default_relation(
+    file: SourceFile,
+    arrow: Span,
+    uses_society5: bool,
+) -> Diagnostic {
+    let message = if uses_society5 {
+        "no default relation kind: name one (`a -> b : uses`) or mark a relation kind `default`"
+    } else {
+        "no default relation kind: name one (`a -> b : uses`), mark a relation kind `default`, or `use society5`"
+    };
+    Diagnostic::new(Rule::UndefinedReference, file, arrow, message)
 }
 
 pub(crate) fn unknown_rule(file: SourceFile, span: Span, name: &str) -> Diagnostic {
@@ -135,6 +139,21 @@ mod tests {
                 "orphan-elemnt"
             ]
         );
+    }
+
+    #[test]
+    fn misspelt_keyword_is_suggested() {
+        let src = "use society5\nviewpont vp\n";
+        assert_eq!(
+            messages(src, Rule::UndefinedReference),
+            ["no element kind named `viewpont`; did you mean the keyword `viewpoint`?"]
+        );
+    }
+
+    #[test]
+    fn overriding_the_default_relation_keeps_it_default() {
+        let src = "use society5\nrelation uses \"uses\" { label ja \"利用する\" }\nsystem a\nsystem b\na -> b\n";
+        assert!(fires(src, Rule::UndefinedReference).is_empty());
     }
 
     #[test]
