@@ -156,6 +156,9 @@ pub(crate) fn is_allowed(db: &dyn salsa::Database, diagnostic: &Diagnostic) -> b
         a.covers.is_some_and(|covers| {
             covers.start <= diagnostic.span.start && diagnostic.span.end <= covers.end
         }) && a.rules.iter().any(|(r, _)| r == name)
+            // A comment inside the declaration it covers never silences a
+            // finding about itself (an unknown rule name in its own list).
+            && !(a.comment.start <= diagnostic.span.start && diagnostic.span.end <= a.comment.end)
     })
 }
 

@@ -30,7 +30,9 @@ to the `parents` list of its kind.
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for element in &model.elements {
         let Some(kind) = element.kind else { continue };
-        let Some(parents) = &model.kind(kind).parents else {
+        // An empty list: none of its names resolved, which is already an
+        // undefined reference; do not report every element of the kind too.
+        let Some(parents) = model.kind(kind).parents.as_ref().filter(|p| !p.is_empty()) else {
             continue;
         };
         let allowed = || {

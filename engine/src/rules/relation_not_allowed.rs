@@ -54,7 +54,9 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             let Some(element_kind) = element.kind else {
                 continue;
             };
-            if allowed.allows(element_kind) {
+            // An empty list: none of its names resolved, which is already an
+            // undefined reference.
+            if allowed.allows(element_kind) || matches!(allowed, KindSet::Only(k) if k.is_empty()) {
                 continue;
             }
             out.push(Diagnostic::new(

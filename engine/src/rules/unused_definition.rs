@@ -3,7 +3,7 @@
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Info, Model, Target};
+use crate::model::{Info, Loc, Model, Target};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a layer, kind or relation kind declared in the workspace is never used",
@@ -35,7 +35,11 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for reference in &model.references {
         match reference.target {
             Target::Layer(id) => layers[id.index()] = true,
-            Target::Kind(id) => kinds[id.index()] = true,
+            // A kind named only in its own `parents` is still unused.
+            Target::Kind(id) if !within(&model.kind(id).info, reference.loc) => {
+                kinds[id.index()] = true
+            }
+            Target::Kind(_) => {}
             Target::RelationKind(id) => relations[id.index()] = true,
             _ => {}
         }
@@ -68,6 +72,13 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             report(&relation.info, "relation kind");
         }
     }
+}
+
+/// True when `loc` lies inside the declaration `info` describes.
+fn within(info: &Info, loc: Loc) -> bool {
+    info.name_loc.file == loc.file
+        && info.span.start <= loc.span.start
+        && loc.span.end <= info.span.end
 }
 
 #[cfg(test)]

@@ -33,7 +33,9 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let Some(viewpoint) = view.viewpoint.map(|v| model.viewpoint(v)) else {
             continue;
         };
-        if viewpoint.kinds.is_none() {
+        // No `kinds`, or none of its names resolved (already an undefined
+        // reference): nothing to conform to.
+        if viewpoint.kinds.as_ref().is_none_or(|k| k.is_empty()) {
             continue;
         }
         for selected in &view.elements {
