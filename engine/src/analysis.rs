@@ -80,7 +80,11 @@ impl Analysis {
 
     /// Adds or replaces a file from its bytes on disk. A file that is not
     /// UTF-8 is kept (so it is reported) but not parsed.
-    pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> SourceFile {
+    pub fn set_file_bytes(&mut self, path: &str, mut bytes: Vec<u8>) -> SourceFile {
+        // A UTF-8 byte-order mark is not text: editors do not count it as a column.
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            bytes.drain(..3);
+        }
         match String::from_utf8(bytes) {
             Ok(text) => self.set_file_contents(path, text, None),
             Err(err) => {

@@ -371,12 +371,7 @@ impl<'a> Builder<'a> {
                 Entry::Property { key, span, .. } => {
                     (format!("the property `{}`", key.text), *span)
                 }
-                Entry::Clause(c)
-                    if !matches!(c.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
-                        || matches!(c.keyword, ClauseKeyword::From | ClauseKeyword::To) =>
-                {
-                    (format!("`{}`", c.keyword.as_str()), c.span)
-                }
+                Entry::Clause(c) if single_valued(c) => (format!("`{}`", c.keyword.as_str()), c.span),
                 _ => continue,
             };
             match seen.iter().find(|(k, _)| *k == key) {
@@ -1126,11 +1121,29 @@ fn target_sort(target: Target) -> &'static str {
     }
 }
 
+/// The clauses of a body. A clause that takes one value and is written again
+/// is left out after its first occurrence: the repeat is reported as a
+/// duplicate definition, and the first one holds.
 fn clauses(entries: &[Entry]) -> impl Iterator<Item = &ast::Clause> {
-    entries.iter().filter_map(|e| match e {
-        Entry::Clause(c) => Some(c),
+    let mut seen: Vec<ClauseKeyword> = Vec::new();
+    entries.iter().filter_map(move |e| match e {
+        Entry::Clause(c) => {
+            if single_valued(c) {
+                if seen.contains(&c.keyword) {
+                    return None;
+                }
+                seen.push(c.keyword);
+            }
+            Some(c)
+        }
         _ => None,
     })
+}
+
+/// A clause that may be given once per body (lists such as `frames` add up).
+fn single_valued(clause: &ast::Clause) -> bool {
+    !matches!(clause.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
+        || matches!(clause.keyword, ClauseKeyword::From | ClauseKeyword::To)
 }
 
 /// The translations and the description written in a body.
@@ -1142,7 +1155,9 @@ fn texts(entries: &[Entry]) -> (Vec<(SmolStr, String)>, Option<String>) {
             Entry::Label { language, text, .. } => {
                 translations.push((language.text.clone(), text.value.clone()))
             }
-            Entry::Description { text, .. } => description = Some(text.value.clone()),
+            Entry::Description { text, .. } if description.is_none() => {
+                description = Some(text.value.clone())
+            }
             _ => {}
         }
     }
