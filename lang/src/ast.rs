@@ -127,7 +127,11 @@ pub enum Depth {
 pub enum Selector {
     /// `*`: every top-level element (in `from`/`to`: any kind).
     All(Span),
-    Path { path: Path, depth: Depth, span: Span },
+    Path {
+        path: Path,
+        depth: Depth,
+        span: Span,
+    },
 }
 
 impl Selector {
@@ -267,9 +271,16 @@ pub enum Entry {
         span: Span,
     },
     /// `description "..."`.
-    Description { text: StrLit, span: Span },
+    Description {
+        text: StrLit,
+        span: Span,
+    },
     /// `key = value`.
-    Property { key: Ident, value: Value, span: Span },
+    Property {
+        key: Ident,
+        value: Value,
+        span: Span,
+    },
     Clause(Clause),
     /// A nested element.
     Decl(Decl),

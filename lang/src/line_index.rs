@@ -48,10 +48,11 @@ impl LineIndex {
     /// The byte range of a 0-based line, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> Option<std::ops::Range<usize>> {
         let start = *self.line_starts.get(line)? as usize;
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(text.len(), |&n| n as usize - 1);
+        let Some(&next) = self.line_starts.get(line + 1) else {
+            // The last line has no line break: a `\r` ending it is content.
+            return Some(start..text.len());
+        };
+        let end = next as usize - 1;
         let end = if text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r') && end > start {
             end - 1
         } else {
@@ -112,7 +113,7 @@ mod tests {
     fn japanese_columns_differ_by_unit() {
         let text = "system 建物 \"ビル\"\nx -> y";
         let index = LineIndex::new(text);
-        let y = text.find("y").unwrap();
+        let y = text.rfind('y').unwrap();
         assert_eq!(index.position(text, y, ColumnUnit::Char), (1, 5));
         let label = text.find('"').unwrap();
         assert_eq!(index.position(text, label, ColumnUnit::Char), (0, 10));
@@ -140,5 +141,19 @@ mod tests {
         assert_eq!(index.offset(text, 5, 0, ColumnUnit::Char), None);
         assert_eq!(index.position(text, 999, ColumnUnit::Char), (1, 2));
         assert_eq!(index.line_range(text, 0), Some(0..2));
+    }
+
+    #[test]
+    fn a_carriage_return_ends_a_line_only_before_a_newline() {
+        // On the last line there is no line break: the `\r` is content.
+        let text = "a\r\nb\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_range(text, 0), Some(0..1));
+        assert_eq!(index.line_range(text, 1), Some(3..5));
+        assert_eq!(index.position(text, 5, ColumnUnit::Char), (1, 2));
+        assert_eq!(index.offset(text, 1, 2, ColumnUnit::Char), Some(5));
+        let text = "\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, 0, 1, ColumnUnit::Utf16), Some(1));
     }
 }

@@ -47,9 +47,21 @@ pub fn parse(text: &str) -> Parse {
         .filter(|c| c.kind == CommentKind::Doc)
         .map(|c| c.span)
         .collect();
+    for comment in &comments {
+        let written = &text[comment.span.range()];
+        if comment.kind == CommentKind::Block && (written.len() < 4 || !written.ends_with("*/")) {
+            errors.push(SyntaxError {
+                span: Span::new(comment.span.start as usize, comment.span.start as usize + 2),
+                message: "this comment is never closed: expected `*/` before the end of the file"
+                    .to_string(),
+            });
+        }
+    }
     let mut builder = Builder {
         text,
+        parsed_len,
         docs: &docs,
+        comments: &comments,
         errors,
     };
     let tree = match KozoParser::parse(Rule::file, &text[..parsed_len]) {
@@ -79,7 +91,10 @@ pub fn parse(text: &str) -> Parse {
 
 struct Builder<'t> {
     text: &'t str,
+    /// How much of `text` the grammar reads (less when nesting is too deep).
+    parsed_len: usize,
     docs: &'t [Span],
+    comments: &'t [Comment],
     errors: Vec<SyntaxError>,
 }
 
@@ -89,6 +104,32 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 }
 
 impl<'t> Builder<'t> {
+    /// `span` without the layout and comments at its end. pest's implicit
+    /// whitespace makes a rule that ends in an optional part or a repetition
+    /// (`decl_label? ~ body?`, `(comma ~ ref)*`) take the layout before the
+    /// part it did not find, up to the next statement.
+    fn trim(&self, span: Span) -> Span {
+        let start = span.start as usize;
+        let mut end = span.end as usize;
+        loop {
+            let kept = self.text[start..end]
+                .trim_end_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
+                .len();
+            end = start + kept;
+            // A comment the span ends in or right after (a block comment
+            // left open also takes the file's last line break).
+            let i = self
+                .comments
+                .partition_point(|c| (c.span.end as usize) < end);
+            match self.comments.get(i) {
+                Some(c) if (c.span.start as usize) < end && c.span.start as usize >= start => {
+                    end = c.span.start as usize;
+                }
+                _ => return Span::new(start, end),
+            }
+        }
+    }
+
     fn file(&mut self, file: Pair<'_, Rule>) -> SourceFile {
         let mut items = Vec::new();
         for pair in file.into_inner() {
@@ -96,7 +137,7 @@ impl<'t> Builder<'t> {
                 Rule::use_decl => Item::Use(self.use_decl(pair)),
                 Rule::relationship => Item::Relationship(self.relationship(pair)),
                 Rule::top_error => {
-                    let span = span_of(&pair);
+                    let span = self.trim(span_of(&pair));
                     self.explain(span, Rule::probe_top);
                     Item::Error(span)
                 }
@@ -109,7 +150,7 @@ impl<'t> Builder<'t> {
     }
 
     fn use_decl(&mut self, pair: Pair<'_, Rule>) -> UseDecl {
-        let span = span_of(&pair);
+        let span = self.trim(span_of(&pair));
         let mut inner = pair.into_inner();
         let keyword = inner.next().map(|p| span_of(&p)).unwrap_or(span);
         let module = inner
@@ -125,7 +166,7 @@ impl<'t> Builder<'t> {
     }
 
     fn decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
-        let span = span_of(&pair);
+        let mut span = self.trim(span_of(&pair));
         let rule = pair.as_rule();
         let mut kind = match rule {
             Rule::layer_decl => DeclKind::Layer,
@@ -178,6 +219,10 @@ impl<'t> Builder<'t> {
                 _ => keyword_span = span_of(&part),
             }
         }
+        if let Some(body) = &body {
+            // A body left open runs to the end of the file, layout included.
+            span.end = span.end.max(body.span.end);
+        }
         Decl {
             kind,
             keyword_span,
@@ -191,7 +236,7 @@ impl<'t> Builder<'t> {
     }
 
     fn relationship(&mut self, pair: Pair<'_, Rule>) -> Relationship {
-        let span = span_of(&pair);
+        let mut span = self.trim(span_of(&pair));
         let mut source = None;
         let mut target = None;
         let mut arrow = Span::empty(span.start as usize);
@@ -208,6 +253,9 @@ impl<'t> Builder<'t> {
                 Rule::plain_body => body = Some(self.body(part, Rule::probe_plain)),
                 _ => {}
             }
+        }
+        if let Some(body) = &body {
+            span.end = span.end.max(body.span.end);
         }
         let missing = || Path {
             segments: vec![missing_ident(span)],
@@ -239,15 +287,21 @@ impl<'t> Builder<'t> {
                 Rule::rbrace => continue,
                 Rule::missing_rbrace => {
                     closed = false;
+                    if self.parsed_len < self.text.len() {
+                        // Cut short by the nesting limit (already reported):
+                        // the `}` may well be in the part not read.
+                        continue;
+                    }
                     self.errors.push(SyntaxError {
                         span: open,
-                        message: "this `{` is never closed: expected `}` before the end of the file"
-                            .to_string(),
+                        message:
+                            "this `{` is never closed: expected `}` before the end of the file"
+                                .to_string(),
                     });
                     continue;
                 }
                 Rule::body_error => {
-                    let span = span_of(&part);
+                    let span = self.trim(span_of(&part));
                     self.explain(span, probe);
                     Entry::Error(span)
                 }
@@ -313,7 +367,7 @@ impl<'t> Builder<'t> {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Clause {
-        let span = span_of(&pair);
+        let span = self.trim(span_of(&pair));
         let keyword = match pair.as_rule() {
             Rule::order_clause => ClauseKeyword::Order,
             Rule::layer_clause => ClauseKeyword::Layer,
@@ -447,9 +501,7 @@ impl<'t> Builder<'t> {
         while index > 0 {
             let doc = self.docs[index - 1];
             let gap = self.text.get(doc.end as usize..boundary)?;
-            // Only layout may stand between a doc comment and what it documents,
-            // and at most one line break between two doc lines.
-            if !gap.trim().is_empty() || gap.matches('\n').count() > 1 {
+            if !doc_gap(gap) {
                 break;
             }
             let line = self.text.get(doc.range())?;
@@ -465,25 +517,60 @@ impl<'t> Builder<'t> {
         Some(lines.join("\n"))
     }
 
+    /// Where the next token after `from` starts, skipping layout and comments.
+    fn skip_layout(&self, from: usize) -> usize {
+        let mut pos = from;
+        loop {
+            let rest = &self.text[pos..];
+            pos += rest.len()
+                - rest
+                    .trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
+                    .len();
+            let i = self
+                .comments
+                .partition_point(|c| (c.span.start as usize) < pos);
+            match self.comments.get(i) {
+                Some(c) if c.span.start as usize == pos => pos = c.span.end as usize,
+                _ => return pos,
+            }
+        }
+    }
+
     /// Words a syntax error for the text at `span`, which no statement rule
     /// could start, by running `probe` alone from there.
     fn explain(&mut self, span: Span, probe: Rule) {
         let start = span.start as usize;
-        let rest = &self.text[start..];
-        // `a -> b :` parses as a relationship without a kind, leaving the
-        // colon behind: say what the colon needed.
-        if rest.starts_with(':') {
-            let after = start + 1 + (rest[1..].len() - rest[1..].trim_start().len());
-            self.errors.push(SyntaxError {
-                span: Span::new(after, next_token_end(self.text, after)),
-                message: format!(
-                    "expected a relation kind after `:`, found {}",
-                    describe_found(self.text, after)
-                ),
-            });
+        let truncated = self.parsed_len < self.text.len();
+        let rest = &self.text[start..self.parsed_len];
+        // A statement that parsed without its optional tail leaves the word
+        // that starts the tail behind (`a -> b :` leaves `:`, `view v of {`
+        // leaves `of`, `concerns a,` leaves `,`): say what that word needed.
+        let before = self.trim(Span::new(0, start)).end as usize;
+        if let Some((token, expected)) = leftover(rest, previous_token(self.text, before), probe) {
+            let after = self.skip_layout(start + token.len());
+            if truncated && after >= self.parsed_len {
+                return;
+            }
+            let (pos, found, at_end) = if self.text[start..after].contains('\n') {
+                (start + token.len(), "the end of the line".to_string(), true)
+            } else if after == self.text.len() {
+                (start + token.len(), "the end of the file".to_string(), true)
+            } else {
+                (after, describe_found(self.text, after, true), false)
+            };
+            let message = format!("expected {expected} after `{token}`, found {found}");
+            self.push_expected(pos, message, at_end);
             return;
         }
-        let (pos, positives) = match KozoParser::parse(probe, rest) {
+        // The probe reads no further than the end of the skipped text's last
+        // line: pest words every error with the line holding it, found by
+        // scanning back from the end of its input, so probing the rest of
+        // the file for each error would take quadratic time.
+        let end = span.end as usize;
+        let probe_end = self.text[end..self.parsed_len]
+            .find('\n')
+            .map_or(self.parsed_len, |i| end + i);
+        let (mut pos, positives) = match KozoParser::parse(probe, &self.text[start..probe_end]) {
             Ok(_) => (start, Vec::new()),
             Err(err) => {
                 let positives = match &err.variant {
@@ -493,24 +580,192 @@ impl<'t> Builder<'t> {
                 (start + error_offset(&err), positives)
             }
         };
-        let found = describe_found(self.text, pos);
-        let end = next_token_end(self.text, pos);
+        if truncated && pos >= self.parsed_len {
+            // The statement runs into the text not read: the nesting error
+            // already says so.
+            return;
+        }
+        // Where the last token before `pos` ends, past layout and comments.
+        let last_end = self.trim(Span::new(start, pos)).end as usize;
+        // Newlines are layout, so pest looks for the missing part on the
+        // next line; the modeller forgot it at the end of this one. At the
+        // end of the file, point right after the last token too.
+        let mut found = None;
+        if pos > start && (pos == probe_end || self.text[last_end..pos].contains('\n')) {
+            found = Some(if self.skip_layout(last_end) == self.text.len() {
+                "the end of the file".to_string()
+            } else {
+                "the end of the line".to_string()
+            });
+            pos = last_end;
+        }
+        if let Some((quotes, message)) = unterminated_string(self.text, pos) {
+            self.errors.push(SyntaxError {
+                span: Span::new(pos, pos + quotes),
+                message: message.to_string(),
+            });
+            return;
+        }
+        let at_end = found.is_some();
+        let name_expected = pos != start && positives.iter().any(|r| names_something(*r));
+        let found = found.unwrap_or_else(|| describe_found(self.text, pos, name_expected));
         let message = if pos == start || positives.is_empty() {
             format!("expected {}, found {found}", statement_words(probe))
         } else {
-            let mut words: Vec<&str> = positives.iter().filter_map(|r| rule_words(*r)).collect();
-            words.dedup();
+            let mut words: Vec<&str> = Vec::new();
+            for word in positives.iter().filter_map(|r| rule_words(*r)) {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+            let previous = previous_token(self.text, last_end);
+            if let (["a name"], Some(word)) = (words.as_slice(), previous) {
+                if let Some(what) = name_after(word, probe) {
+                    words = vec![what];
+                }
+            }
             let expected = join_alternatives(&words);
-            match previous_token(self.text, pos) {
-                Some(prev) => format!("expected {expected} after {prev}, found {found}"),
+            match previous {
+                Some("\"") => format!("expected {expected} after the string, found {found}"),
+                Some(prev) => format!("expected {expected} after `{prev}`, found {found}"),
                 None => format!("expected {expected}, found {found}"),
             }
+        };
+        self.push_expected(pos, message, at_end);
+    }
+
+    /// An error at the token starting at `pos`, or an empty one at `pos`
+    /// when what was found is the end of the line or file.
+    fn push_expected(&mut self, pos: usize, message: String, at_end: bool) {
+        let at_layout = at_end || self.text[pos..].starts_with(char::is_whitespace);
+        let end = if at_layout {
+            pos
+        } else {
+            next_token_end(self.text, pos)
         };
         self.errors.push(SyntaxError {
             span: Span::new(pos, end.max(pos)),
             message,
         });
     }
+}
+
+/// The word left behind at the start of `rest` by a statement that parsed
+/// without the part it introduces, and what that word needs after it.
+/// `previous` is the token before it: a statement ends in a name (or `*`).
+fn leftover(
+    rest: &str,
+    previous: Option<&str>,
+    probe: Rule,
+) -> Option<(&'static str, &'static str)> {
+    let is_word = |w: &str| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| !r.starts_with(is_ident_char))
+    };
+    let after_name = previous.is_some_and(|p| p.ends_with(is_ident_char));
+    if !after_name && previous != Some("*") {
+        return None;
+    }
+    if rest.starts_with(':') && after_name {
+        Some((":", "a relation kind"))
+    } else if probe == Rule::probe_top && is_word("of") && after_name {
+        Some(("of", "a viewpoint"))
+    } else if rest.starts_with(',')
+        && !matches!(
+            probe,
+            Rule::probe_top | Rule::probe_element | Rule::probe_plain | Rule::probe_layer
+        )
+    {
+        Some((",", "another list item"))
+    } else {
+        None
+    }
+}
+
+/// When a string starts at `pos` and is never closed: how many quotes open
+/// it and what to say.
+fn unterminated_string(text: &str, pos: usize) -> Option<(usize, &'static str)> {
+    let rest = text.get(pos..)?;
+    if let Some(body) = rest.strip_prefix("\"\"\"") {
+        return (!body.contains("\"\"\"")).then_some((
+            3,
+            "this `\"\"\"` string is never closed: expected `\"\"\"` before the end of the file",
+        ));
+    }
+    let mut chars = rest.strip_prefix('"')?.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' if !matches!(chars.next(), None | Some('\n' | '\r')) => {}
+            '\\' | '\n' | '\r' => break,
+            _ => {}
+        }
+    }
+    Some((
+        1,
+        "this string is never closed: expected `\"` before the end of the line",
+    ))
+}
+
+/// Whether a rule stands for a name (so that a keyword there is a name
+/// that cannot be used).
+fn names_something(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::ident
+            | Rule::decl_name
+            | Rule::path
+            | Rule::module_name
+            | Rule::element_kind
+            | Rule::relation_source
+            | Rule::relation_target
+            | Rule::relation_ref
+            | Rule::relation_kind_list
+            | Rule::viewpoint_ref
+            | Rule::language
+            | Rule::property_key
+            | Rule::layer_ref
+            | Rule::kind_ref
+            | Rule::kind_list
+            | Rule::kind_pattern_list
+            | Rule::concern_ref
+            | Rule::concern_list
+            | Rule::element_ref
+            | Rule::element_list
+            | Rule::selector
+            | Rule::selector_list
+    )
+}
+
+/// What "a name" stands for after a given keyword or token.
+fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
+    Some(match previous {
+        "label" => "a language code (such as `ja`)",
+        "use" => "a module name (such as `society5`)",
+        "->" => "the target element's path",
+        "of" => "a viewpoint",
+        "concerns" | "frames" | "addresses" => "a concern",
+        "kinds" | "parents" => "an element kind",
+        "relations" => "a relation kind",
+        "affects" => "an element path",
+        "layer" if probe == Rule::probe_kind => "a layer",
+        _ => return None,
+    })
+}
+
+/// True when `gap`, the text between a doc comment and what follows it, keeps
+/// them together: layout and whole-line `//` comments (such as a
+/// `kozo-allow` line), but no blank line.
+fn doc_gap(gap: &str) -> bool {
+    let lines: Vec<&str> = gap.split('\n').collect();
+    let (first, last) = (lines[0], lines[lines.len() - 1]);
+    if !first.trim().is_empty() || !last.trim().is_empty() {
+        return false;
+    }
+    lines[1..lines.len() - 1].iter().all(|line| {
+        let line = line.trim();
+        line.starts_with("//") && !line.starts_with("///")
+    })
 }
 
 fn ident(pair: Pair<'_, Rule>) -> Ident {
@@ -617,29 +872,54 @@ fn unescape(inner: &str) -> Result<String, (usize, usize, String)> {
             Some((_, 't')) => out.push('\t'),
             Some((_, 'r')) => out.push('\r'),
             Some((_, 'u')) => {
+                // `\u{` 1 to 6 hex digits `}`, all ASCII.
                 let rest = &inner[at + 2..];
-                let close = rest.find('}').unwrap_or(rest.len());
-                let hex = rest.get(1..close).unwrap_or("");
-                let len = 2 + close + 1;
-                match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-                    Some(ch) => out.push(ch),
-                    None => {
+                let digits = rest
+                    .strip_prefix('{')
+                    .map(|r| r.bytes().take_while(u8::is_ascii_hexdigit).count());
+                let hex = match digits {
+                    Some(n @ 1..=6) if rest.as_bytes().get(n + 1) == Some(&b'}') => &rest[1..=n],
+                    _ => {
+                        let len = rest
+                            .find(['}', '"', ' '])
+                            .map_or(rest.len(), |i| i + usize::from(rest.as_bytes()[i] == b'}'));
                         return Err((
                             at,
-                            len.min(inner.len() - at),
-                            format!("`\\u{{{hex}}}` is not a Unicode scalar value"),
-                        ))
+                            2 + len,
+                            "a `\\u` escape is written `\\u{...}` with 1 to 6 hex digits, such as `\\u{30C7}`"
+                                .to_string(),
+                        ));
                     }
-                }
-                for _ in 0..close + 1 {
+                };
+                let value = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+                let Some(ch) = value else {
+                    return Err((
+                        at,
+                        2 + hex.len() + 2,
+                        format!("`\\u{{{hex}}}` is not a Unicode scalar value"),
+                    ));
+                };
+                out.push(ch);
+                // Skip `{`, the digits and `}` (ASCII: one char per byte).
+                for _ in 0..hex.len() + 2 {
                     chars.next();
                 }
             }
-            _ => {
+            Some((_, other)) => {
                 return Err((
                     at,
-                    2,
-                    "unknown escape: use `\\\"`, `\\\\`, `\\n`, `\\t` or `\\u{...}`".to_string(),
+                    1 + other.len_utf8(),
+                    format!(
+                        "unknown escape `\\{other}`: use `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r` or `\\u{{...}}`"
+                    ),
+                ))
+            }
+            None => {
+                return Err((
+                    at,
+                    1,
+                    "a `\\` must be followed by an escape: `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r` or `\\u{...}`"
+                        .to_string(),
                 ))
             }
         }
@@ -744,13 +1024,10 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// The token just before `pos`, quoted for a message: "`:`", "`bms`", "the label".
-fn previous_token(text: &str, pos: usize) -> Option<String> {
+/// The token just before `pos`: a word, `->`, `"` for a string, or one character.
+fn previous_token(text: &str, pos: usize) -> Option<&str> {
     let before = text.get(..pos)?.trim_end();
     let last = before.chars().next_back()?;
-    if last == '"' {
-        return Some("the string".to_string());
-    }
     if is_ident_char(last) {
         let start = before
             .char_indices()
@@ -758,12 +1035,12 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
             .take_while(|(_, c)| is_ident_char(*c))
             .last()
             .map_or(before.len(), |(i, _)| i);
-        return Some(format!("`{}`", &before[start..]));
+        return Some(&before[start..]);
     }
     if before.ends_with("->") {
-        return Some("`->`".to_string());
+        return Some("->");
     }
-    Some(format!("`{last}`"))
+    Some(&before[before.len() - last.len_utf8()..])
 }
 
 /// Where the token starting at `pos` ends (at least one character on).
@@ -772,6 +1049,7 @@ fn next_token_end(text: &str, pos: usize) -> usize {
     let mut chars = rest.char_indices();
     match chars.next() {
         None => pos,
+        Some(_) if rest.starts_with("->") => pos + 2,
         Some((_, c)) if is_ident_char(c) => {
             pos + rest
                 .char_indices()
@@ -782,8 +1060,9 @@ fn next_token_end(text: &str, pos: usize) -> usize {
     }
 }
 
-/// The token at `pos`, in words for "found ...".
-fn describe_found(text: &str, pos: usize) -> String {
+/// The token at `pos`, in words for "found ...". When a name was expected,
+/// a keyword found instead is explained.
+fn describe_found(text: &str, pos: usize, name_expected: bool) -> String {
     let rest = text.get(pos..).unwrap_or("");
     match rest.chars().next() {
         None => "the end of the file".to_string(),
@@ -791,8 +1070,10 @@ fn describe_found(text: &str, pos: usize) -> String {
         Some(c) if c.is_whitespace() => "the end of the line".to_string(),
         Some(_) => {
             let token = &text[pos..next_token_end(text, pos)];
-            if is_keyword(token) {
+            if is_keyword(token) && name_expected {
                 format!("the keyword `{token}` (keywords cannot be used as names)")
+            } else if is_keyword(token) {
+                format!("the keyword `{token}`")
             } else {
                 format!("`{token}`")
             }
@@ -826,24 +1107,25 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// If a string or comment starts at `i`, the offset just past it.
+/// If a string or comment starts at `i`, the offset just past it. A string
+/// left open is not one: the grammar skips its quote as one character of
+/// error text and reads on, so comments after it on the line count.
 fn skip_string_or_comment(bytes: &[u8], i: usize) -> Option<usize> {
     let rest = &bytes[i..];
     if rest.starts_with(b"\"\"\"") {
-        let end = find(&rest[3..], b"\"\"\"").map_or(bytes.len(), |e| i + 3 + e + 3);
-        return Some(end);
+        return find(&rest[3..], b"\"\"\"").map(|e| i + 3 + e + 3);
     }
     if rest.starts_with(b"\"") {
         let mut j = i + 1;
         while j < bytes.len() {
             match bytes[j] {
-                b'\\' => j += 2,
+                b'\\' if !matches!(bytes.get(j + 1), None | Some(b'\n' | b'\r')) => j += 2,
                 b'"' => return Some(j + 1),
-                b'\n' => return Some(j),
+                b'\n' | b'\r' | b'\\' => return None,
                 _ => j += 1,
             }
         }
-        return Some(bytes.len());
+        return None;
     }
     if rest.starts_with(b"//") {
         return Some(find(rest, b"\n").map_or(bytes.len(), |e| i + e));
@@ -898,4 +1180,236 @@ pub fn scan_comments(text: &str) -> Vec<Comment> {
         }
     }
     comments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_applies_every_escape() {
+        assert_eq!(unescape("plain").unwrap(), "plain");
+        assert_eq!(unescape(r#"a\"b\\c\nd\te\rf"#).unwrap(), "a\"b\\c\nd\te\rf");
+        assert_eq!(unescape(r"\u{41}\u{65E5}\u{1F600}").unwrap(), "A日😀");
+        assert_eq!(unescape(r"\u{10FFFF}").unwrap(), "\u{10FFFF}");
+        assert_eq!(unescape(r"日本\n語").unwrap(), "日本\n語");
+    }
+
+    #[test]
+    fn unescape_locates_a_bad_escape() {
+        let (at, len, message) = unescape(r"ab\qc").unwrap_err();
+        assert_eq!((at, len), (2, 2));
+        assert!(message.starts_with("unknown escape `\\q`"), "{message}");
+        // Offsets are bytes, after multi-byte text.
+        let (at, len, _) = unescape(r"日本\é").unwrap_err();
+        assert_eq!((at, len), (6, 3));
+    }
+
+    #[test]
+    fn unescape_checks_unicode_escapes() {
+        let scalar = |s: &str| unescape(s).unwrap_err();
+        let (at, len, message) = scalar(r"x\u{D800}y");
+        assert_eq!((at, len), (1, 8));
+        assert_eq!(message, "`\\u{D800}` is not a Unicode scalar value");
+        assert_eq!(scalar(r"\u{110000}").1, 10);
+        for malformed in [
+            r"\u{}",
+            r"\u{1234567}",
+            r"\u41",
+            r"\u{12",
+            r"\u{+41}",
+            r"\u{日}",
+            r"\u",
+        ] {
+            let (at, len, message) = unescape(malformed).unwrap_err();
+            assert_eq!(at, 0, "{malformed}");
+            assert!(len <= malformed.len(), "{malformed}");
+            assert!(malformed.is_char_boundary(at + len), "{malformed}");
+            assert!(
+                message.contains("1 to 6 hex digits"),
+                "{malformed}: {message}"
+            );
+        }
+        // A trailing backslash (not reachable through the grammar).
+        assert_eq!(unescape("x\\").unwrap_err().0, 1);
+    }
+
+    fn comments(text: &str) -> Vec<(CommentKind, &str)> {
+        scan_comments(text)
+            .into_iter()
+            .map(|c| (c.kind, &text[c.span.range()]))
+            .collect()
+    }
+
+    #[test]
+    fn scan_comments_finds_each_kind() {
+        use CommentKind::*;
+        assert_eq!(
+            comments("// a\n/// b\r\n//// c\n/* d\n */ x /**/"),
+            vec![
+                (Line, "// a"),
+                (Doc, "/// b"),
+                (Line, "//// c"),
+                (Block, "/* d\n */"),
+                (Block, "/**/"),
+            ]
+        );
+    }
+
+    #[test]
+    fn scan_comments_skips_strings() {
+        assert_eq!(
+            comments(r#"x = "// no" y = """/* no */""" // yes"#).len(),
+            1
+        );
+        assert_eq!(comments(r#"x = "\" // still in the string""#), vec![]);
+        // A string left open does not hide a comment after it: the grammar
+        // reads on after its quote too.
+        assert_eq!(
+            comments("x = \"open // yes\ny"),
+            vec![(CommentKind::Line, "// yes")]
+        );
+        assert_eq!(
+            comments("x = \"\"\"open /* yes */"),
+            vec![(CommentKind::Block, "/* yes */")]
+        );
+    }
+
+    #[test]
+    fn scan_comments_runs_an_open_block_comment_to_the_end() {
+        assert_eq!(
+            comments("a /* open\nb"),
+            vec![(CommentKind::Block, "/* open\nb")]
+        );
+        assert_eq!(comments("a /*/"), vec![(CommentKind::Block, "/*/")]);
+    }
+
+    #[test]
+    fn open_block_comment_is_an_error() {
+        let parse = parse("system a\n/*/ system b");
+        assert_eq!(parse.tree.items.len(), 1);
+        assert_eq!(parse.errors.len(), 1);
+        assert_eq!(parse.errors[0].span, Span::new(9, 11));
+        assert!(parse.errors[0].message.contains("`*/`"));
+    }
+
+    fn doc_of(text: &str) -> Option<String> {
+        let parse = parse(text);
+        assert_eq!(parse.errors, vec![], "{text}");
+        match parse.tree.items.last() {
+            Some(Item::Decl(d)) => d.doc.clone(),
+            Some(Item::Relationship(r)) => r.doc.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn doc_comments_reach_through_line_comments_not_blank_lines() {
+        assert_eq!(
+            doc_of("/// Kept.\n// kozo-allow: orphan-element\nsystem a").as_deref(),
+            Some("Kept.")
+        );
+        assert_eq!(doc_of("/// Lost.\n\nsystem a"), None);
+        assert_eq!(doc_of("/// Lost.\n// note\n\nsystem a"), None);
+    }
+
+    #[test]
+    fn doc_before_joins_consecutive_doc_lines() {
+        assert_eq!(doc_of("/// one\nsystem a").as_deref(), Some("one"));
+        assert_eq!(
+            doc_of("/// one\n///  two\n///\n/// four\nsystem a").as_deref(),
+            Some("one\n two\n\nfour")
+        );
+        assert_eq!(
+            doc_of("///one\r\n  ///two  \r\nsystem a").as_deref(),
+            Some("one\ntwo")
+        );
+        assert_eq!(doc_of("/// rel\na -> b").as_deref(), Some("rel"));
+    }
+
+    #[test]
+    fn doc_before_stops_at_anything_but_layout() {
+        assert_eq!(doc_of("/// far\n\nsystem a"), None);
+        assert_eq!(doc_of("/// doc\n/* block */ system a"), None);
+        assert_eq!(doc_of("//// four slashes\nsystem a"), None);
+        assert_eq!(doc_of("/// of a\nsystem a\nsystem b"), None);
+        // Only the run right before the declaration counts.
+        assert_eq!(
+            doc_of("/// old\n\n/// new\nsystem a").as_deref(),
+            Some("new")
+        );
+    }
+
+    #[test]
+    fn too_deep_ignores_strings_and_comments() {
+        let deep = "{".repeat(MAX_NESTING + 1);
+        assert_eq!(too_deep(&deep), Some(MAX_NESTING));
+        assert_eq!(too_deep(&"{".repeat(MAX_NESTING)), None);
+        assert_eq!(too_deep(&format!("\"{deep}\"")), None);
+        assert_eq!(too_deep(&format!("\"\"\"\n{deep}\n\"\"\"")), None);
+        assert_eq!(too_deep(&format!("// {deep}")), None);
+        assert_eq!(too_deep(&format!("/* {deep} */")), None);
+        // Closing brackets bring the depth back down.
+        assert_eq!(too_deep(&"{}".repeat(1000)), None);
+        assert_eq!(too_deep(&"[".repeat(MAX_NESTING + 1)), Some(MAX_NESTING));
+    }
+
+    #[test]
+    fn unterminated_string_tells_open_from_closed() {
+        assert_eq!(unterminated_string(r#""closed""#, 0), None);
+        assert_eq!(unterminated_string(r#""esc\"aped""#, 0), None);
+        assert_eq!(unterminated_string("\"\"\"a\nb\"\"\"", 0), None);
+        assert_eq!(unterminated_string("\"open\nx\"", 0).map(|r| r.0), Some(1));
+        assert_eq!(
+            unterminated_string("\"open\\\nx\"", 0).map(|r| r.0),
+            Some(1)
+        );
+        assert_eq!(unterminated_string("\"\"\"open", 0).map(|r| r.0), Some(3));
+        assert_eq!(unterminated_string("x", 0), None);
+        assert_eq!(unterminated_string("x", 5), None);
+    }
+
+    #[test]
+    fn tokens_around_a_position() {
+        assert_eq!(previous_token("a -> ", 5), Some("->"));
+        assert_eq!(previous_token("label 建物 ", 12), Some("建物"));
+        assert_eq!(previous_token("x \"s\" ", 6), Some("\""));
+        assert_eq!(previous_token("  ", 2), None);
+        assert_eq!(next_token_end("-> b", 0), 2);
+        assert_eq!(next_token_end("データ_hub2 x", 0), "データ_hub2".len());
+        assert_eq!(next_token_end("{x", 0), 1);
+        assert_eq!(next_token_end("", 0), 0);
+        assert_eq!(
+            describe_found("x view", 2, true),
+            "the keyword `view` (keywords cannot be used as names)"
+        );
+        assert_eq!(describe_found("x view", 2, false), "the keyword `view`");
+        assert_eq!(describe_found("x", 1, true), "the end of the file");
+        assert_eq!(describe_found("x \"s\"", 2, true), "a string");
+    }
+
+    #[test]
+    fn statement_spans_leave_out_trailing_layout_and_comments() {
+        let text = "view v of vp // note\n\nrelation r { from a, b /* c */ }\na -> b : k /* x */\n";
+        let parse = parse(text);
+        assert_eq!(parse.errors, vec![]);
+        let written: Vec<&str> = parse
+            .tree
+            .items
+            .iter()
+            .map(|i| &text[i.span().range()])
+            .collect();
+        assert_eq!(
+            written,
+            vec![
+                "view v of vp",
+                "relation r { from a, b /* c */ }",
+                "a -> b : k"
+            ]
+        );
+        let Item::Decl(relation) = &parse.tree.items[1] else {
+            panic!()
+        };
+        assert_eq!(&text[relation.entries()[0].span().range()], "from a, b");
+    }
 }
