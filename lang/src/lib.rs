@@ -8,6 +8,7 @@
 //! ```
 
 pub mod ast;
+pub mod format;
 pub mod line_index;
 mod parser;
 
