@@ -54,7 +54,11 @@ pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Parse {
 }
 
 /// The resolved model of the whole workspace.
-#[salsa::tracked(returns(ref))]
+///
+/// `no_eq`: an edit almost always changes some span or text, so comparing
+/// the new model with the old one (to spare what depends on it) would cost
+/// a deep walk of the whole model and rarely spare anything.
+#[salsa::tracked(returns(ref), no_eq)]
 pub fn model(db: &dyn salsa::Database, workspace: Workspace) -> Model {
     crate::model::build_model(db, workspace)
 }

@@ -3,7 +3,7 @@
 //! nearest enclosing element, else a top-level declaration), and reports
 //! undefined and duplicate names on the way.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use kozo_lang::{self as ast, ClauseArgs, ClauseKeyword, DeclKind, Entry, Item, Parse, Selector};
 use smol_str::SmolStr;
@@ -70,7 +70,7 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
         views: Vec::new(),
         decisions: Vec::new(),
         default_relation: None,
-        line_indexes: HashMap::new(),
+        line_indexes: HashMap::default(),
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
@@ -290,8 +290,8 @@ impl<'a> Builder<'a> {
                     return;
                 }
             }
-            Some(_) => {
-                if let Some(&existing) = self.model.element_by_path.get(&path) {
+            Some(p) => {
+                if let Some(existing) = self.child(p, name) {
                     let first = self.elements[existing.index()];
                     self.duplicate(pending, first.file, first.decl.name.span, "element");
                     return;
@@ -303,6 +303,9 @@ impl<'a> Builder<'a> {
         };
         let node = self.model.graph.0.add_node(id);
         self.model.element_by_path.insert(path.clone(), id);
+        if let Some(p) = parent {
+            self.model.child_by_name.insert((p, name.clone()), id);
+        }
         self.model.elements.push(Element {
             info: self.info(pending),
             path,
@@ -361,29 +364,36 @@ impl<'a> Builder<'a> {
     /// `label` per language, ...) written twice in one body: the second is a
     /// duplicate definition. List clauses (`frames`, `include`, ...) add up.
     fn check_repeats(&mut self, file: SourceFile, entries: &[Entry]) {
-        let mut seen: Vec<(String, ast::Span)> = Vec::new();
+        #[derive(PartialEq)]
+        enum Key<'e> {
+            Description,
+            Label(&'e str),
+            Property(&'e str),
+            Clause(ClauseKeyword),
+        }
+        let mut seen: Vec<(Key, ast::Span)> = Vec::new();
         for entry in entries {
             let (key, span) = match entry {
-                Entry::Description { span, .. } => ("`description`".to_string(), *span),
-                Entry::Label { language, span, .. } => {
-                    (format!("`label {}`", language.text), *span)
-                }
-                Entry::Property { key, span, .. } => {
-                    (format!("the property `{}`", key.text), *span)
-                }
-                Entry::Clause(c) if single_valued(c) => (format!("`{}`", c.keyword.as_str()), c.span),
+                Entry::Description { span, .. } => (Key::Description, *span),
+                Entry::Label { language, span, .. } => (Key::Label(&language.text), *span),
+                Entry::Property { key, span, .. } => (Key::Property(&key.text), *span),
+                Entry::Clause(c) if single_valued(c) => (Key::Clause(c.keyword), c.span),
                 _ => continue,
             };
-            match seen.iter().find(|(k, _)| *k == key) {
-                Some((_, first)) => {
-                    let first = *first;
-                    let place = self.describe_loc(file, first);
-                    self.model.diagnostics.push(duplicate_definition::repeated(
-                        file, span, &key, file, first, &place,
-                    ));
-                }
-                None => seen.push((key, span)),
-            }
+            let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) else {
+                seen.push((key, span));
+                continue;
+            };
+            let what = match key {
+                Key::Description => "`description`".to_string(),
+                Key::Label(language) => format!("`label {language}`"),
+                Key::Property(name) => format!("the property `{name}`"),
+                Key::Clause(keyword) => format!("`{}`", keyword.as_str()),
+            };
+            let place = self.describe_loc(file, first);
+            self.model
+                .diagnostics
+                .push(duplicate_definition::repeated(file, span, &what, file, first, &place));
         }
     }
 
@@ -591,8 +601,10 @@ impl<'a> Builder<'a> {
     }
 
     fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
-        let path = format!("{}.{}", self.model.elements[parent.index()].path, name);
-        self.model.element_by_path.get(&path).copied()
+        self.model
+            .child_by_name
+            .get(&(parent, SmolStr::new(name)))
+            .copied()
     }
 
     fn child_names(&self, parent: ElementId) -> Vec<SmolStr> {
@@ -1062,15 +1074,17 @@ impl<'a> Builder<'a> {
     fn finish(mut self) -> Model {
         // References in file order, then source order: what find-references lists.
         let order: HashMap<SourceFile, usize> = {
-            let mut files: Vec<SourceFile> =
+            // Distinct files first: sorting every reference's file by path
+            // would read each path (a tracked input) n log n times.
+            let distinct: std::collections::HashSet<SourceFile> =
                 self.model.references.iter().map(|r| r.loc.file).collect();
+            let mut files: Vec<SourceFile> = distinct.into_iter().collect();
             files.sort_by(|a, b| a.path(self.db).cmp(b.path(self.db)));
-            files.dedup();
             files.into_iter().enumerate().map(|(i, f)| (f, i)).collect()
         };
         self.model
             .references
-            .sort_by_key(|r| (order[&r.loc.file], r.loc.span.start, r.loc.span.end));
+            .sort_by_cached_key(|r| (order[&r.loc.file], r.loc.span.start, r.loc.span.end));
         self.model.references.dedup();
         self.model
     }

@@ -8,7 +8,7 @@
 mod build;
 mod selection;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use kozo_lang::Span;
 use petgraph::graph::DiGraph;
@@ -389,6 +389,8 @@ pub struct Model {
     /// Findings made while resolving names (undefined and duplicate names).
     pub diagnostics: Vec<Diagnostic>,
     pub(crate) element_by_path: HashMap<String, ElementId>,
+    /// A parent's child by name: how paths resolve, segment by segment.
+    pub(crate) child_by_name: HashMap<(ElementId, SmolStr), ElementId>,
     pub(crate) layer_by_name: HashMap<SmolStr, LayerId>,
     pub(crate) kind_by_name: HashMap<SmolStr, KindId>,
     pub(crate) relation_kind_by_name: HashMap<SmolStr, RelationKindId>,

@@ -40,29 +40,25 @@ fn expand(model: &Model, pick: &Pick, out: &mut dyn FnMut(ElementId)) {
 /// The elements `includes` take and `excludes` do not, in declaration order,
 /// each with the first selector that took it.
 pub(crate) fn select(model: &Model, includes: &[Pick], excludes: &[Pick]) -> Vec<Selected> {
-    let mut taken: Vec<Option<Span>> = vec![None; model.elements.len()];
+    let mut taken: Vec<Selected> = Vec::new();
     for pick in includes {
-        let span = pick.2;
-        expand(model, pick, &mut |id| {
-            let slot = &mut taken[id.index()];
-            if slot.is_none() {
-                *slot = Some(span);
-            }
-        });
+        let selector = pick.2;
+        expand(model, pick, &mut |element| taken.push(Selected { element, selector }));
     }
-    for pick in excludes {
-        expand(model, pick, &mut |id| taken[id.index()] = None);
+    // Declaration order; the first selector that took an element wins.
+    taken.sort_by_key(|s| s.element);
+    taken.dedup_by_key(|s| s.element);
+    if !excludes.is_empty() {
+        let mut excluded = rustc_hash::FxHashSet::default();
+        for pick in excludes {
+            expand(model, pick, &mut |element| {
+                excluded.insert(element);
+            });
+        }
+        taken.retain(|s| !excluded.contains(&s.element));
     }
+    taken.shrink_to_fit();
     taken
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, span)| {
-            span.map(|selector| Selected {
-                element: ElementId(i as u32),
-                selector,
-            })
-        })
-        .collect()
 }
 
 /// A relationship as a view draws it.
