@@ -50,8 +50,10 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
         if path.is_dir() {
             // A folder also checks the workspaces nested in it.
             let nested = workspace::nested_roots(path);
-            let root_is_empty = workspace::collect_files(&root).is_empty();
-            if !(root_is_empty && !nested.is_empty()) {
+            // A folder that only groups workspaces is not one itself.
+            let only_groups =
+                nested.iter().any(|_| true) && workspace::collect_files(&root).is_empty();
+            if !only_groups {
                 requests.entry(root.clone()).or_default().whole = true;
             }
             for nested in nested {

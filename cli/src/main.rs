@@ -2,8 +2,12 @@
 
 mod check;
 mod explain;
+mod export;
+mod fmt;
 mod init;
+mod lsp;
 mod output;
+mod render;
 mod workspace;
 
 use std::path::PathBuf;
@@ -25,12 +29,20 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a rule: what it means, why, and how to fix it.
     Explain(explain::ExplainArgs),
+    /// Rewrite files in the canonical layout; `--check` only lists the ones that would change.
+    Fmt(fmt::FmtArgs),
     /// Create a new workspace with kozo.toml and a starter model.
     Init {
         /// The folder to create the workspace in (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
+    /// Draw views as SVG (or DOT): every view into a folder, or one with `--view`.
+    Render(render::RenderArgs),
+    /// Export the model as JSON, or views as Mermaid or PlantUML.
+    Export(export::ExportArgs),
 }
 
 /// What `--deny` can turn into errors.
@@ -55,7 +67,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Init { dir } => init::run(&dir),
+        Command::Lsp => lsp::run(),
+        Command::Render(args) => render::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

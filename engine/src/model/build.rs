@@ -391,9 +391,9 @@ impl<'a> Builder<'a> {
                 Key::Clause(keyword) => format!("`{}`", keyword.as_str()),
             };
             let place = self.describe_loc(file, first);
-            self.model
-                .diagnostics
-                .push(duplicate_definition::repeated(file, span, &what, file, first, &place));
+            self.model.diagnostics.push(duplicate_definition::repeated(
+                file, span, &what, file, first, &place,
+            ));
         }
     }
 

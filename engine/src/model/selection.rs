@@ -43,7 +43,9 @@ pub(crate) fn select(model: &Model, includes: &[Pick], excludes: &[Pick]) -> Vec
     let mut taken: Vec<Selected> = Vec::new();
     for pick in includes {
         let selector = pick.2;
-        expand(model, pick, &mut |element| taken.push(Selected { element, selector }));
+        expand(model, pick, &mut |element| {
+            taken.push(Selected { element, selector })
+        });
     }
     // Declaration order; the first selector that took an element wins.
     taken.sort_by_key(|s| s.element);

@@ -1,0 +1,994 @@
+//! End-to-end tests of `kozo lsp`: each starts the real binary and speaks
+//! JSON-RPC to it over stdio through the small client in `lsp/client.rs`.
+
+#[path = "lsp/client.rs"]
+mod client;
+
+use std::path::Path;
+
+use client::{apply_edits, pos, position_of, uri, workspace, Client, Options};
+use serde_json::{json, Value};
+
+fn kozo() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_kozo"))
+}
+
+fn start(root: &Path) -> Client {
+    Client::start(kozo(), root, Options::default())
+}
+
+fn codes(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The position of the first occurrence of `needle` in `text` (UTF-16).
+fn at(text: &str, needle: &str) -> Value {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the text"));
+    position_of(text, offset, false)
+}
+
+fn change(uri: &str, version: i32, range: Value, text: &str) -> Value {
+    json!({
+        "textDocument": { "uri": uri, "version": version },
+        "contentChanges": [{ "range": range, "text": text }]
+    })
+}
+
+fn range(start: Value, end: Value) -> Value {
+    json!({ "start": start, "end": end })
+}
+
+const MODEL: &str = "use society5\n// The building's systems.\nsystem bms \"Building management\" {\n  component hvac\n}\ndataset occupancy \"Occupancy counts\"\nbms.hvac -> occupancy : flows\nview building { include bms, bms.*, occupancy }\n";
+
+#[test]
+fn diagnostics_appear_and_clear() {
+    let (_dir, root) = workspace(&[("model.kozo", MODEL)]);
+    let mut client = start(&root);
+    let path = root.join("model.kozo");
+    let uri = client.open(&path, MODEL);
+    assert_eq!(
+        client.diagnostics_until(&uri, |_| true),
+        Vec::<Value>::new()
+    );
+
+    // Misspell `occupancy` in the relationship.
+    let typo = MODEL.find("-> occupancy").unwrap() + 3;
+    let start = position_of(MODEL, typo, false);
+    let end = position_of(MODEL, typo + 2, false);
+    client.notify(
+        "textDocument/didChange",
+        change(&uri, 2, range(start.clone(), end), "o"),
+    );
+    let found = client.diagnostics_until(&uri, |list| !list.is_empty());
+    let d = found
+        .iter()
+        .find(|d| d["code"] == "undefined-reference")
+        .unwrap_or_else(|| panic!("no undefined-reference in {found:?}"));
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "kozo");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `occupancy`"),
+        "{d}"
+    );
+    let href = d["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("rules.md#undefined-reference"), "{href}");
+    let rules = href
+        .trim_start_matches("file://")
+        .split('#')
+        .next()
+        .unwrap();
+    let explanation = std::fs::read_to_string(rules).unwrap();
+    assert!(explanation.contains("## undefined-reference"));
+    assert_eq!(
+        d["range"],
+        range(start.clone(), position_of(MODEL, typo + 8, false))
+    );
+
+    // Fix it: the list empties.
+    let end = position_of(MODEL, typo + 1, false);
+    client.notify(
+        "textDocument/didChange",
+        change(&uri, 3, range(start, end), "oc"),
+    );
+    let cleared = client.diagnostics_until(&uri, |list| list.is_empty());
+    assert!(cleared.is_empty());
+    client.shutdown();
+}
+
+#[test]
+fn definition_across_files_and_into_the_builtin_metamodel() {
+    let a = "use society5\nsystem bms {\n  component edge_gw\n}\n";
+    let b = "dataset occupancy\nbms.edge_gw -> occupancy : flows\n";
+    let (_dir, root) = workspace(&[("a.kozo", a), ("b.kozo", b)]);
+    let mut client = start(&root);
+    // b.kozo is opened; a.kozo is only on disk.
+    let b_uri = client.open(&root.join("b.kozo"), b);
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": b_uri }, "position": at(b, "edge_gw") }),
+        )
+        .unwrap();
+    assert_eq!(found["uri"], uri(&root.join("a.kozo")));
+    assert_eq!(found["range"], range(pos(2, 12), pos(2, 19)));
+
+    let builtin = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": b_uri }, "position": at(b, "flows") }),
+        )
+        .unwrap();
+    let builtin_uri = builtin["uri"].as_str().unwrap();
+    assert!(builtin_uri.ends_with("/society5.kozo"), "{builtin_uri}");
+    let path = builtin_uri.trim_start_matches("file://");
+    let text = std::fs::read_to_string(path).unwrap();
+    let line = builtin["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(text
+        .lines()
+        .nth(line)
+        .unwrap()
+        .starts_with("relation flows"));
+    assert!(std::fs::metadata(path).unwrap().permissions().readonly());
+
+    // The read-only copy answers requests too, from the workspace using it.
+    client.open(Path::new(path), &text);
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": builtin_uri }, "position": builtin["range"]["start"] }),
+        )
+        .unwrap();
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("relation flows"));
+    client.shutdown();
+}
+
+#[test]
+fn rename_across_files_keeps_every_comment() {
+    let a = "use society5\n/// occupancy per floor (occupancy!)\ndataset occupancy \"occupancy\" // occupancy\n";
+    let b = "// occupancy flows from the gateway\nsystem bms { component gw }\nbms.gw -> occupancy : flows /* occupancy */\nview v { include occupancy } // occupancy\n";
+    let (_dir, root) = workspace(&[("a.kozo", a), ("b.kozo", b)]);
+    let mut client = start(&root);
+    let b_uri = client.open(&root.join("b.kozo"), b);
+    let position = at(b, "occupancy :");
+    let prepared = client
+        .request(
+            "textDocument/prepareRename",
+            json!({ "textDocument": { "uri": b_uri }, "position": position }),
+        )
+        .unwrap();
+    assert_eq!(prepared["placeholder"], "occupancy");
+
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": b_uri }, "position": position, "newName": "presence" }),
+        )
+        .unwrap();
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2);
+    let a_after = apply_edits(
+        a,
+        changes[&uri(&root.join("a.kozo"))].as_array().unwrap(),
+        false,
+    );
+    let b_after = apply_edits(b, changes[&b_uri].as_array().unwrap(), false);
+    assert_eq!(
+        a_after,
+        "use society5\n/// occupancy per floor (occupancy!)\ndataset presence \"occupancy\" // occupancy\n"
+    );
+    assert_eq!(
+        b_after,
+        "// occupancy flows from the gateway\nsystem bms { component gw }\nbms.gw -> presence : flows /* occupancy */\nview v { include presence } // occupancy\n"
+    );
+
+    // Keywords, invalid names and collisions are refused with a reason.
+    for (new_name, reason) in [
+        ("view", "is a keyword"),
+        ("9lives", "not a valid name"),
+        ("bms", "already exists"),
+    ] {
+        let error = client
+            .request(
+                "textDocument/rename",
+                json!({ "textDocument": { "uri": b_uri }, "position": position, "newName": new_name }),
+            )
+            .unwrap_err();
+        assert!(
+            error["message"].as_str().unwrap().contains(reason),
+            "{new_name}: {error}"
+        );
+    }
+    client.shutdown();
+}
+
+/// A tiny deterministic generator (xorshift), so the edits are the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn two_hundred_rapid_incremental_edits_give_the_reference_text() {
+    let (_dir, root) = workspace(&[("model.kozo", MODEL)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), MODEL);
+    let mut reference = MODEL.to_string();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let pieces = ["a", "建", "\n", "->", "𝒳", " ", "// c\n", "\"ビル\"", ""];
+    let mut hovers = Vec::new();
+    for version in 2..202 {
+        // A random range on char boundaries, replaced by a random piece.
+        let chars: Vec<usize> = reference
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([reference.len()])
+            .collect();
+        let a = chars[rng.below(chars.len())];
+        let b = chars[rng.below(chars.len())];
+        let (start, end) = (a.min(b), a.max(b));
+        let end = chars
+            .iter()
+            .copied()
+            .find(|&c| c >= end && c <= start + 12)
+            .unwrap_or(start);
+        let piece = pieces[rng.below(pieces.len())];
+        let r = range(
+            position_of(&reference, start, false),
+            position_of(&reference, end, false),
+        );
+        reference.replace_range(start..end, piece);
+        client.notify("textDocument/didChange", change(&uri, version, r, piece));
+        if version % 40 == 0 {
+            // Requests in the middle of the stream: answered, or ContentModified.
+            hovers.push(client.request_async(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": pos(0, 1) }),
+            ));
+        }
+    }
+    for id in hovers {
+        if let Err(error) = client.response(id) {
+            assert_eq!(error["code"], -32801, "{error}");
+        }
+    }
+    let text = client
+        .request("kozo/debugText", json!({ "uri": uri }))
+        .unwrap();
+    assert_eq!(text["version"], 201);
+    assert_eq!(text["text"].as_str().unwrap(), reference);
+    // The diagnostics are those of the final text, as `kozo check` finds them.
+    let expected: Vec<(String, String)> = {
+        let (_check_dir, check_root) = workspace(&[("model.kozo", reference.as_str())]);
+        let out = std::process::Command::new(kozo())
+            .args(["check", "--format", "json"])
+            .arg(&check_root)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<(String, String)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let summary = |list: &[Value]| {
+        let mut found: Vec<(String, String)> = list
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let published = client.diagnostics_until(&uri, |list| summary(list) == expected);
+    assert_eq!(summary(&published), expected);
+    client.shutdown();
+}
+
+/// Japanese text before a reference: every range must point at the same
+/// characters whichever encoding is negotiated.
+fn japanese(utf8: bool) {
+    let text = "use society5\nsystem 建物 \"ビル管理システム\" { label ja \"建物の管理\" component 空調 }\ndataset 在室 \"在室人数\"\n/* 日本語のコメント */ 建物.空調 -> 在室 : flows \"5分ごと\"\n建物.空調 -> 在室x : flows\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = Client::start(
+        kozo(),
+        &root,
+        Options {
+            utf8,
+            ..Options::default()
+        },
+    );
+    let encoding = &client.initialize_result["capabilities"]["positionEncoding"];
+    assert_eq!(encoding, if utf8 { "utf-8" } else { "utf-16" });
+    let uri = client.open(&root.join("model.kozo"), text);
+    let found = client.diagnostics_until(&uri, |list| {
+        list.iter().any(|d| d["code"] == "undefined-reference")
+    });
+    let d = found
+        .iter()
+        .find(|d| d["code"] == "undefined-reference")
+        .unwrap();
+    let start = client::offset(text, &d["range"]["start"], utf8);
+    let end = client::offset(text, &d["range"]["end"], utf8);
+    assert_eq!(&text[start..end], "在室x");
+
+    // Definition from the reference after the comment and the labels.
+    let reference = text.find("在室 : flows").unwrap();
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": uri }, "position": position_of(text, reference + 3, utf8) }),
+        )
+        .unwrap();
+    let start = client::offset(text, &definition["range"]["start"], utf8);
+    let end = client::offset(text, &definition["range"]["end"], utf8);
+    assert_eq!(&text[start..end], "在室");
+    assert_eq!(start, text.find("在室 \"").unwrap());
+
+    // Hover on the child segment of a path.
+    let child = text.find("空調 -> 在室 :").unwrap();
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position_of(text, child, utf8) }),
+        )
+        .unwrap();
+    let start = client::offset(text, &hover["range"]["start"], utf8);
+    let end = client::offset(text, &hover["range"]["end"], utf8);
+    assert_eq!(&text[start..end], "空調");
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("component 建物.空調"));
+
+    // An edit after Japanese text lands where it should.
+    let after = text.find("\"5分ごと\"").unwrap();
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri,
+            2,
+            range(
+                position_of(text, after + 1, utf8),
+                position_of(text, after + 2, utf8),
+            ),
+            "10",
+        ),
+    );
+    let now = client
+        .request("kozo/debugText", json!({ "uri": uri }))
+        .unwrap();
+    assert_eq!(
+        now["text"].as_str().unwrap(),
+        text.replacen("\"5分ごと\"", "\"10分ごと\"", 1)
+    );
+    client.shutdown();
+}
+
+#[test]
+fn japanese_text_with_utf16_positions() {
+    japanese(false);
+}
+
+#[test]
+fn japanese_text_with_utf8_positions() {
+    japanese(true);
+}
+
+#[test]
+fn a_file_changed_on_disk_while_closed_updates_diagnostics() {
+    let other = "system standalone\n";
+    let (_dir, root) = workspace(&[("model.kozo", MODEL), ("other.kozo", other)]);
+    let mut client = start(&root);
+    let model_uri = client.open(&root.join("model.kozo"), MODEL);
+    client.diagnostics_until(&model_uri, |_| true);
+    let other_path = root.join("other.kozo");
+    let other_uri = uri(&other_path);
+
+    // Changed outside the editor: a typo appears.
+    std::fs::write(&other_path, "system standalone\nstandalone -> nowhere\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": other_uri, "type": 2 }] }),
+    );
+    let found = client.diagnostics_until(&other_uri, |list| {
+        list.iter().any(|d| d["code"] == "undefined-reference")
+    });
+    let undefined = found
+        .iter()
+        .find(|d| d["code"] == "undefined-reference")
+        .unwrap();
+    assert_eq!(undefined["range"], range(pos(1, 14), pos(1, 21)));
+
+    // A new file that declares the missing element fixes it.
+    let created = root.join("more.kozo");
+    std::fs::write(&created, "system nowhere\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&created), "type": 1 }] }),
+    );
+    client.diagnostics_until(&other_uri, |list| {
+        !list.iter().any(|d| d["code"] == "undefined-reference")
+    });
+
+    // Deleted: its findings go with it.
+    std::fs::remove_file(&other_path).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": other_uri, "type": 3 }] }),
+    );
+    client.diagnostics_until(&other_uri, |list| list.is_empty());
+
+    // kozo.toml: turning a rule off removes its findings.
+    let more_uri = uri(&created);
+    client.diagnostics_until(&more_uri, |list| {
+        list.iter().any(|d| d["code"] == "element-not-in-view")
+    });
+    std::fs::write(
+        root.join("kozo.toml"),
+        "[rules]\nelement-not-in-view = \"off\"\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root.join("kozo.toml")), "type": 2 }] }),
+    );
+    client.diagnostics_until(&more_uri, |list| {
+        !list.iter().any(|d| d["code"] == "element-not-in-view")
+    });
+    client.shutdown();
+}
+
+#[test]
+fn hover_shows_kind_layer_labels_relationships_and_views() {
+    let text = "use society5\n/// Runs the building.\nsystem bms \"Building management\" {\n  label ja \"ビル管理\"\n}\ndataset occupancy\nbms -> occupancy : flows \"counts\"\nview v { include bms }\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": at(text, "bms ->") }),
+        )
+        .unwrap();
+    let value = hover["contents"]["value"].as_str().unwrap();
+    for part in [
+        "system bms \"Building management\"",
+        "`system` (System)",
+        "layer: `function`",
+        "Label (ja): ビル管理",
+        "Runs the building.",
+        "→ `occupancy` *flows* \"counts\"",
+        "**In views** (1)",
+    ] {
+        assert!(value.contains(part), "{part} not in:\n{value}");
+    }
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    // Off a name: nothing.
+    let nothing = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": pos(1, 3) }),
+        )
+        .unwrap();
+    assert_eq!(nothing, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn references_and_highlights() {
+    let a = "use society5\ndataset occupancy\n";
+    let b = "system s\ns -> occupancy : flows\nview v { include occupancy, s }\n";
+    let (_dir, root) = workspace(&[("a.kozo", a), ("b.kozo", b)]);
+    let mut client = start(&root);
+    let b_uri = client.open(&root.join("b.kozo"), b);
+    let found = client
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": b_uri }, "position": at(b, "occupancy"), "context": { "includeDeclaration": true } }),
+        )
+        .unwrap();
+    let places: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let file = l["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            format!(
+                "{file}:{}:{}",
+                l["range"]["start"]["line"], l["range"]["start"]["character"]
+            )
+        })
+        .collect();
+    assert_eq!(places, ["a.kozo:1:8", "b.kozo:1:5", "b.kozo:2:17"]);
+
+    let highlights = client
+        .request(
+            "textDocument/documentHighlight",
+            json!({ "textDocument": { "uri": b_uri }, "position": at(b, "s ->") }),
+        )
+        .unwrap();
+    let kinds: Vec<(u64, u64)> = highlights
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["range"]["start"]["line"].as_u64().unwrap(),
+                h["kind"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [(0, 3), (1, 2), (2, 2)]);
+    client.shutdown();
+}
+
+#[test]
+fn document_and_workspace_symbols() {
+    let text = "use society5\nsystem bms {\n  component hvac\n  hvac -> bms\n}\nconcern privacy\n";
+    let (_dir, root) = workspace(&[("model.kozo", text), ("more.kozo", "dataset hvac_log\n")]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["society5", "bms", "privacy"]);
+    let bms = &symbols[1];
+    let children: Vec<&str> = bms["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["hvac", "hvac -> bms"]);
+    assert_eq!(bms["range"], range(pos(1, 0), pos(4, 1)));
+    assert_eq!(bms["selectionRange"], range(pos(1, 7), pos(1, 10)));
+
+    let found = client
+        .request("workspace/symbol", json!({ "query": "hvac" }))
+        .unwrap();
+    let names: Vec<(&str, &str)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["location"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("bms.hvac", "model.kozo"), ("hvac_log", "more.kozo")]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn completion_knows_the_context_in_broken_text() {
+    let text = "use society5\nsystem bms { component hvac }\ndataset occupancy\nconcern privacy\nviewpoint vp { frames privacy }\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let labels_after = |client: &mut Client, version: i32, typed: &str| -> Vec<String> {
+        // Type at the end of the file, then complete there.
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": format!("{text}{typed}") }] }),
+        );
+        let full = format!("{text}{typed}");
+        let position = position_of(&full, full.len(), false);
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            )
+            .unwrap();
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let relations = labels_after(&mut client, 2, "bms.hvac -> occupancy : ");
+    assert!(relations.contains(&"flows".to_string()), "{relations:?}");
+    assert!(!relations.contains(&"governs".to_string()), "{relations:?}");
+    let paths = labels_after(&mut client, 3, "occupancy -> bms.");
+    assert_eq!(paths, ["hvac"]);
+    let concerns = labels_after(&mut client, 4, "stakeholder s { concerns ");
+    assert_eq!(concerns, ["privacy"]);
+    let viewpoints = labels_after(&mut client, 5, "view v of ");
+    assert_eq!(viewpoints, ["vp"]);
+    let start = labels_after(&mut client, 6, "sys");
+    assert!(start.contains(&"viewpoint".to_string()) && start.contains(&"system".to_string()));
+    assert!(!start.contains(&"component".to_string()), "{start:?}");
+    client.shutdown();
+}
+
+#[test]
+fn code_actions_fix_findings() {
+    let text = "use society5\nsystem bms\ndataset occupancy\nbms -> ocupancy : flows\nview v { include * }\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let typo = at(text, "ocupancy");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": range(typo.clone(), typo), "context": { "diagnostics": [] } }),
+        )
+        .unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Replace with `occupancy`"), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.starts_with("Create ")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Allow `undefined-reference` here (kozo-allow)"),
+        "{titles:?}"
+    );
+    let replace = &actions[0];
+    assert_eq!(replace["kind"], "quickfix");
+    assert_eq!(replace["isPreferred"], true);
+    assert_eq!(replace["diagnostics"][0]["code"], "undefined-reference");
+    let edits = replace["edit"]["changes"][&uri].as_array().unwrap();
+    let fixed = apply_edits(text, edits, false);
+    assert!(fixed.contains("bms -> occupancy : flows"));
+    client.shutdown();
+}
+
+#[test]
+fn semantic_tokens_folding_and_code_lenses() {
+    let text = "use society5\n/* a\n   block */\nsystem bms {\n  component hvac\n}\nbms.hvac -> bms\nview v { include bms }\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let legend = client.initialize_result["capabilities"]["semanticTokensProvider"]["legend"]
+        ["tokenTypes"]
+        .clone();
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    // Decode: (line, start, length, type).
+    let mut decoded = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for chunk in data.chunks(5) {
+        if chunk[0] > 0 {
+            line += chunk[0];
+            start = chunk[1];
+        } else {
+            start += chunk[1];
+        }
+        decoded.push((
+            line,
+            start,
+            chunk[2],
+            legend[chunk[3] as usize].as_str().unwrap().to_string(),
+        ));
+    }
+    assert!(
+        decoded.contains(&(0, 0, 3, "keyword".to_string())),
+        "{decoded:?}"
+    );
+    // The block comment is split into one token per line.
+    assert!(
+        decoded.contains(&(1, 0, 4, "comment".to_string())),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(2, 0, 11, "comment".to_string())),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(3, 0, 6, "type".to_string())),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(6, 4, 4, "variable".to_string())),
+        "{decoded:?}"
+    );
+
+    let folds = client
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let folds: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(folds, [(1, 2), (3, 5)]);
+
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "in 1 view · 1 relationship",
+            "in 0 views · 1 relationship",
+            "1 element · 0 relationships"
+        ]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn formatting_returns_the_canonical_layout() {
+    let text = "use society5\nsystem   bms   {\ncomponent hvac // keep me\n}\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .unwrap();
+    let formatted = apply_edits(text, edits.as_array().unwrap(), false);
+    let expected = kozo_lang_format(text);
+    assert_eq!(formatted, expected);
+    assert!(formatted.contains("// keep me"));
+    assert_ne!(formatted, text);
+    client.shutdown();
+}
+
+/// What `kozo fmt` writes for a text.
+fn kozo_lang_format(text: &str) -> String {
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let out = std::process::Command::new(kozo())
+        .arg("fmt")
+        .arg(root.join("model.kozo"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(root.join("model.kozo")).unwrap()
+}
+
+#[test]
+fn views_are_listed_and_rendered() {
+    let text = "use society5\nsystem bms \"Building\" {\n  component hvac\n}\nview first \"First\" { include bms, bms.* }\nview second { include bms }\n";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), text);
+    let listed = client.request("kozo/views", json!({})).unwrap();
+    let views = listed["views"].as_array().unwrap();
+    assert_eq!(views.len(), 2);
+    assert_eq!(views[0]["viewId"], "first");
+    assert_eq!(views[0]["label"], "First");
+    assert_eq!(views[0]["uri"], uri);
+    assert_eq!(views[0]["selectionRange"], range(pos(4, 5), pos(4, 10)));
+    assert_eq!(views[0]["elements"], 2);
+
+    let by_position = client
+        .request(
+            "kozo/renderView",
+            json!({ "uri": uri, "position": at(text, "include bms }") }),
+        )
+        .unwrap();
+    assert_eq!(by_position["viewId"], "second");
+    let svg = by_position["svg"].as_str().unwrap();
+    assert!(svg.contains("<svg") && svg.contains("Building"), "{svg}");
+
+    let by_id = client
+        .request("kozo/renderView", json!({ "viewId": "first" }))
+        .unwrap();
+    assert_eq!(by_id["viewId"], "first");
+    let missing = client
+        .request("kozo/renderView", json!({ "viewId": "third" }))
+        .unwrap_err();
+    assert!(missing["message"]
+        .as_str()
+        .unwrap()
+        .contains("no view named `third`"));
+    client.shutdown();
+}
+
+#[test]
+fn bad_requests_get_errors_and_the_server_carries_on() {
+    let (_dir, root) = workspace(&[("model.kozo", MODEL), ("bad.kozo", "")]);
+    // A file that is not UTF-8.
+    std::fs::write(root.join("bad.kozo"), b"system a \"\xff\xfe\"\n").unwrap();
+    let mut client = start(&root);
+    let bad = client.diagnostics_until(&uri(&root.join("bad.kozo")), |list| !list.is_empty());
+    assert_eq!(codes(&bad), ["syntax-error"]);
+    let uri_model = client.open(&root.join("model.kozo"), MODEL);
+
+    // Unknown document, position past the end, malformed params.
+    let unknown = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///nowhere/x.kozo" }, "position": pos(0, 0) }),
+        )
+        .unwrap_err();
+    assert_eq!(unknown["code"], -32602);
+    let past = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri_model }, "position": pos(999, 0) }),
+        )
+        .unwrap_err();
+    assert_eq!(past["code"], -32602);
+    let malformed = client
+        .request("textDocument/definition", json!({ "textDocument": 42 }))
+        .unwrap_err();
+    assert_eq!(malformed["code"], -32602);
+    let not_file = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "untitled:Untitled-1" }, "position": pos(0, 0) }),
+        )
+        .unwrap_err();
+    assert_eq!(not_file["code"], -32602);
+    // Garbage and notifications for unknown documents are ignored.
+    client.send_raw("{ this is not json");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///nowhere/x.kozo", "version": 2 }, "contentChanges": [{ "text": "x" }] }),
+    );
+    client.notify("textDocument/didChange", json!({ "nonsense": true }));
+
+    // A panic inside a handler, on either side, is an error reply.
+    for blocking in [false, true] {
+        let panicked = client
+            .request("kozo/debugPanic", json!({ "blocking": blocking }))
+            .unwrap_err();
+        assert_eq!(panicked["code"], -32603, "{panicked}");
+        assert!(panicked["message"]
+            .as_str()
+            .unwrap()
+            .contains("asked to panic"));
+    }
+
+    // Still serving.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri_model }, "position": at(MODEL, "occupancy \"") }),
+        )
+        .unwrap();
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("dataset occupancy"));
+    let log = client.log.lock().unwrap().clone();
+    assert!(log.contains("panicked"), "{log}");
+    client.shutdown();
+}
+
+#[test]
+fn each_kozo_toml_under_a_folder_is_its_own_workspace_and_loose_files_work() {
+    // Two workspaces under one folder declare the same names: no clash.
+    // (In cargo's own temporary folder: no stray kozo.toml above it.)
+    let scratch = env!("CARGO_TARGET_TMPDIR");
+    let dir = tempfile::tempdir_in(scratch).unwrap();
+    let folder = dir.path().canonicalize().unwrap();
+    for name in ["one", "two"] {
+        std::fs::create_dir_all(folder.join(name)).unwrap();
+        std::fs::write(folder.join(name).join("kozo.toml"), "").unwrap();
+        std::fs::write(
+            folder.join(name).join("model.kozo"),
+            "use society5\nsystem bms\nsystem typo_target\nbms -> typo_targt\n",
+        )
+        .unwrap();
+    }
+    let mut client = start(&folder);
+    for name in ["one", "two"] {
+        let uri = uri(&folder.join(name).join("model.kozo"));
+        let found = client.diagnostics_until(&uri, |list| !list.is_empty());
+        assert!(
+            codes(&found).contains(&"undefined-reference".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            !codes(&found).contains(&"duplicate-definition".to_string()),
+            "{found:?}"
+        );
+    }
+
+    // A file outside every folder, with no kozo.toml above it.
+    let elsewhere = tempfile::tempdir_in(scratch).unwrap();
+    let loose = elsewhere.path().canonicalize().unwrap().join("loose.kozo");
+    std::fs::write(&loose, "system a\na -> b\n").unwrap();
+    let loose_uri = client.open(&loose, "system a\na -> b\n");
+    let found = client.diagnostics_until(&loose_uri, |list| !list.is_empty());
+    assert!(
+        codes(&found).contains(&"undefined-reference".to_string()),
+        "{found:?}"
+    );
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": loose_uri } }),
+    );
+    client.diagnostics_until(&loose_uri, |list| list.is_empty());
+    client.shutdown();
+}

@@ -1,0 +1,539 @@
+//! Completion that knows where it is: keywords and element kinds where a
+//! statement starts, element paths after `->` and in `include`/`exclude`,
+//! only the relation kinds whose `from`/`to` allow the source and target
+//! after `:`, concerns after `frames`/`concerns`/`addresses`, viewpoints
+//! after `of`, layers, kinds, statuses and shapes in their clauses.
+//!
+//! A file being edited rarely parses at the cursor, so the context is read
+//! from the tokens before the cursor (see [`context`]); the names offered
+//! come from the model, built from what the parser recovered.
+
+mod context;
+
+use std::collections::HashSet;
+
+use kozo_lang::Span;
+
+use crate::analysis::Analysis;
+use crate::db::SourceFile;
+use crate::model::{ElementId, Info, KindId, Model, Target};
+
+use context::{context, Context, Frame};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompletionKind {
+    Keyword,
+    Layer,
+    Kind,
+    RelationKind,
+    Element,
+    Concern,
+    Viewpoint,
+    Module,
+    /// A fixed word: a status, a shape, a selector such as `*`.
+    Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// One line: what the item is ("system · Building management").
+    pub detail: Option<String>,
+    /// Markdown: the doc comment.
+    pub documentation: Option<String>,
+    /// The text the item replaces (the part of the name already typed).
+    pub replace: Span,
+    pub insert_text: String,
+    /// The item to select first (the default relation kind).
+    pub preselect: bool,
+}
+
+/// Completions at `offset`, best first.
+pub fn completion(analysis: &Analysis, file: SourceFile, offset: usize) -> Vec<CompletionItem> {
+    let text = analysis.text(file);
+    let offset = crate::ide::clamp_offset(text, offset);
+    let Some(at) = context(text, offset) else {
+        return Vec::new();
+    };
+    let model = analysis.model();
+    let mut out = Candidates {
+        model,
+        replace: at.replace,
+        items: Vec::new(),
+        seen: HashSet::new(),
+    };
+    let scope = at.scope.as_deref().and_then(|p| model.element_by_path(p));
+    match &at.context {
+        Context::StatementStart(frame) => statement_start(&mut out, frame, scope, &at.qualifier),
+        Context::ElementPath { scope_free } => {
+            let scope = if *scope_free { None } else { scope };
+            element_paths(&mut out, scope, &at.qualifier, false);
+        }
+        Context::Selector => element_paths(&mut out, None, &at.qualifier, true),
+        Context::PropertyValue => {
+            element_paths(&mut out, scope, &at.qualifier, false);
+            // A property may also name a stakeholder (`owner = tenant`).
+            if at.qualifier.is_empty() {
+                for stakeholder in &model.stakeholders {
+                    out.info(CompletionKind::Value, "stakeholder", &stakeholder.info);
+                }
+            }
+        }
+        Context::RelationKind { source, target } if at.qualifier.is_empty() => {
+            let kind_of = |path: &Option<Vec<String>>| {
+                let path = path.as_ref()?;
+                resolve(model, scope, path).and_then(|e| model.element(e).kind)
+            };
+            let (source, target) = (kind_of(source), kind_of(target));
+            for kind in &model.relation_kinds {
+                let allowed = source.is_none_or(|k| kind.from.allows(k))
+                    && target.is_none_or(|k| kind.to.allows(k));
+                if allowed {
+                    out.info(CompletionKind::RelationKind, "relation", &kind.info);
+                    if kind.default {
+                        if let Some(last) = out.items.last_mut() {
+                            last.preselect = true;
+                        }
+                    }
+                }
+            }
+        }
+        Context::Concern { listed } if at.qualifier.is_empty() => {
+            for concern in &model.concerns {
+                if !listed.iter().any(|l| l == concern.info.name.as_str()) {
+                    out.info(CompletionKind::Concern, "concern", &concern.info);
+                }
+            }
+        }
+        Context::Viewpoint if at.qualifier.is_empty() => {
+            for viewpoint in &model.viewpoints {
+                out.info(CompletionKind::Viewpoint, "viewpoint", &viewpoint.info);
+            }
+        }
+        Context::Kind { star } if at.qualifier.is_empty() => {
+            for kind in &model.kinds {
+                out.info(CompletionKind::Kind, "kind", &kind.info);
+            }
+            if *star {
+                out.word(CompletionKind::Value, "*", "any kind");
+            }
+        }
+        Context::RelationKinds if at.qualifier.is_empty() => {
+            for kind in &model.relation_kinds {
+                out.info(CompletionKind::RelationKind, "relation", &kind.info);
+            }
+        }
+        Context::Layer if at.qualifier.is_empty() => {
+            let mut layers: Vec<_> = model.layers.iter().collect();
+            layers.sort_by_key(|l| l.rank);
+            for layer in layers {
+                out.info(CompletionKind::Layer, "layer", &layer.info);
+            }
+        }
+        Context::Words(words) if at.qualifier.is_empty() => {
+            for word in *words {
+                out.word(CompletionKind::Value, word, "");
+            }
+        }
+        Context::Module if at.qualifier.is_empty() => {
+            for module in crate::builtin::MODULES {
+                out.word(CompletionKind::Module, module, "built-in metamodel");
+            }
+        }
+        _ => {}
+    }
+    out.items
+}
+
+struct Candidates<'a> {
+    model: &'a Model,
+    replace: Span,
+    items: Vec<CompletionItem>,
+    /// Labels offered, by kind: a name is offered once.
+    seen: HashSet<(CompletionKind, String)>,
+}
+
+impl Candidates<'_> {
+    fn push(
+        &mut self,
+        kind: CompletionKind,
+        label: &str,
+        detail: Option<String>,
+        doc: Option<String>,
+    ) {
+        if !self.seen.insert((kind, label.to_string())) {
+            return;
+        }
+        self.items.push(CompletionItem {
+            label: label.to_string(),
+            kind,
+            detail,
+            documentation: doc,
+            replace: self.replace,
+            insert_text: label.to_string(),
+            preselect: false,
+        });
+    }
+
+    fn word(&mut self, kind: CompletionKind, word: &str, detail: &str) {
+        let detail = (!detail.is_empty()).then(|| detail.to_string());
+        self.push(kind, word, detail, None);
+    }
+
+    fn info(&mut self, kind: CompletionKind, what: &str, info: &Info) {
+        let detail = match &info.label {
+            Some(label) => format!("{what} · {label}"),
+            None => what.to_string(),
+        };
+        self.push(kind, &info.name, Some(detail), info.doc.clone());
+    }
+
+    fn element(&mut self, id: ElementId) {
+        let element = self.model.element(id);
+        let detail = match &element.info.label {
+            Some(label) => format!("{} · {label}", element.kind_name),
+            None => element.kind_name.to_string(),
+        };
+        self.push(
+            CompletionKind::Element,
+            &element.info.name,
+            Some(detail),
+            element.info.doc.clone(),
+        );
+    }
+
+    fn keywords(&mut self, words: &[&str]) {
+        for word in words {
+            self.word(CompletionKind::Keyword, word, "");
+        }
+    }
+}
+
+const TOP_KEYWORDS: &[&str] = &[
+    "use",
+    "layer",
+    "kind",
+    "relation",
+    "concern",
+    "stakeholder",
+    "viewpoint",
+    "view",
+    "decision",
+];
+
+fn statement_start(
+    out: &mut Candidates<'_>,
+    frame: &Frame,
+    scope: Option<ElementId>,
+    qualifier: &[String],
+) {
+    let model = out.model;
+    if !qualifier.is_empty() {
+        // `bms.` where a statement starts: the source of a relationship.
+        if matches!(frame, Frame::Top | Frame::Element { .. }) {
+            element_paths(out, scope, qualifier, false);
+        }
+        return;
+    }
+    let body_keywords: &[&str] = match frame {
+        Frame::Top => {
+            out.keywords(TOP_KEYWORDS);
+            nestable_kinds(out, None);
+            element_paths(out, None, &[], false);
+            return;
+        }
+        Frame::Element { kind, .. } => {
+            out.keywords(&["label", "description"]);
+            nestable_kinds(out, Some(model.kind_by_name(kind)));
+            element_paths(out, scope, &[], false);
+            return;
+        }
+        Frame::Decl("layer") => &["label", "description", "order"],
+        Frame::Decl("kind") => &["label", "description", "layer", "parents", "shape"],
+        Frame::Decl("relation") => &[
+            "label",
+            "description",
+            "from",
+            "to",
+            "acyclic",
+            "downward",
+            "default",
+        ],
+        Frame::Decl("stakeholder") => &["label", "description", "concerns"],
+        Frame::Decl("viewpoint") => &["label", "description", "frames", "kinds", "relations"],
+        Frame::Decl("view") => &["label", "description", "include", "exclude"],
+        Frame::Decl("decision") => &[
+            "label",
+            "description",
+            "status",
+            "addresses",
+            "affects",
+            "rationale",
+        ],
+        Frame::Decl(_) | Frame::Relationship | Frame::Unknown => &["label", "description"],
+    };
+    out.keywords(body_keywords);
+}
+
+/// Element kinds that may start a new element here: at top level (`parent`
+/// is `None`) the kinds without `parents`; under an element of kind `k`
+/// (`Some(Some(k))`) the kinds whose `parents` allow `k` or are absent.
+fn nestable_kinds(out: &mut Candidates<'_>, parent: Option<Option<KindId>>) {
+    let model = out.model;
+    for kind in &model.kinds {
+        let allowed = match (&kind.parents, parent) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(parents), Some(Some(p))) => parents.contains(&p),
+            (Some(_), Some(None)) => true,
+        };
+        if allowed {
+            out.info(CompletionKind::Kind, "kind", &kind.info);
+        }
+    }
+}
+
+/// Element names: after `qualifier.` its children; else the children of
+/// `scope` and the top-level elements. Selectors add `*` (and `**` after a
+/// qualifier).
+fn element_paths(
+    out: &mut Candidates<'_>,
+    scope: Option<ElementId>,
+    qualifier: &[String],
+    selector: bool,
+) {
+    let model = out.model;
+    if qualifier.is_empty() {
+        if let Some(scope) = scope {
+            for &child in &model.element(scope).children {
+                out.element(child);
+            }
+        }
+        for id in model.element_ids() {
+            if model.element(id).parent.is_none() {
+                out.element(id);
+            }
+        }
+        if selector {
+            out.word(CompletionKind::Value, "*", "every top-level element");
+        }
+        return;
+    }
+    let Some(parent) = resolve(model, scope, qualifier) else {
+        return;
+    };
+    for &child in &model.element(parent).children {
+        out.element(child);
+    }
+    if selector {
+        out.word(CompletionKind::Value, "*", "its children");
+        out.word(CompletionKind::Value, "**", "all its descendants");
+    }
+}
+
+/// Resolves a path as the model does: the first segment is a child of
+/// `scope`, else a top-level element.
+fn resolve(model: &Model, scope: Option<ElementId>, path: &[String]) -> Option<ElementId> {
+    let (first, rest) = path.split_first()?;
+    let child = |parent: ElementId, name: &str| {
+        model
+            .element(parent)
+            .children
+            .iter()
+            .copied()
+            .find(|c| model.element(*c).info.name == name)
+    };
+    let mut current = match scope.and_then(|s| child(s, first)) {
+        Some(id) => id,
+        None => match model.top_level(first) {
+            Some(Target::Element(id)) => id,
+            _ => return None,
+        },
+    };
+    for segment in rest {
+        current = child(current, segment)?;
+    }
+    Some(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    fn labels(fixture: &str) -> Vec<String> {
+        let f = Fixture::new(fixture);
+        completion(&f.analysis, f.file, f.offset)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    /// The labels, as one line, for compact expectations.
+    fn check(fixture: &str, expected: &str) {
+        assert_eq!(labels(fixture).join(" "), expected, "{fixture}");
+    }
+
+    const META: &str = r#"kind system { layer function }
+kind component { parents system }
+kind dataset
+layer function
+relation flows { from system, component to dataset }
+relation calls { from component to component }
+relation uses { default }
+system bms "Building management" {
+  component hvac
+  component edge_gw
+}
+dataset occupancy
+concern privacy
+concern cost
+viewpoint data_flow
+"#;
+
+    #[test]
+    fn statement_start_at_top_level_offers_keywords_kinds_and_elements() {
+        check(
+            &format!("{META}$0"),
+            "use layer kind relation concern stakeholder viewpoint view decision system dataset bms occupancy",
+        );
+        check(&format!("{META}sys$0"), "use layer kind relation concern stakeholder viewpoint view decision system dataset bms occupancy");
+    }
+
+    #[test]
+    fn statement_start_in_an_element_body_offers_nestable_kinds_and_children() {
+        check(
+            &format!("{META}system other {{\n  component a\n  $0\n}}"),
+            "label description system component dataset a bms occupancy other",
+        );
+    }
+
+    #[test]
+    fn statement_start_in_other_bodies_offers_their_clauses() {
+        check(
+            &format!("{META}viewpoint vp \"x\" {{\n  $0\n}}"),
+            "label description frames kinds relations",
+        );
+        check(
+            &format!("{META}decision d {{ status accepted\n $0 }}"),
+            "label description status addresses affects rationale",
+        );
+        check(
+            &format!("{META}relation r {{ acyclic $0 }}"),
+            "label description from to acyclic downward default",
+        );
+    }
+
+    #[test]
+    fn element_paths_after_an_arrow_even_in_broken_text() {
+        check(&format!("{META}bms -> $0"), "bms occupancy");
+        check(
+            &format!("{META}bms -> oc$0\nsystem later"),
+            "bms occupancy later",
+        );
+        check(&format!("{META}bms.hvac -> bms.$0"), "hvac edge_gw");
+        check(
+            &format!("{META}system bms2 {{ component inner\n  inner -> $0 }}"),
+            "inner bms occupancy bms2",
+        );
+    }
+
+    #[test]
+    fn relation_kinds_after_a_colon_are_only_those_allowed() {
+        check(&format!("{META}bms -> occupancy : $0"), "flows uses");
+        check(&format!("{META}bms.hvac -> bms.edge_gw : $0"), "calls uses");
+        check(&format!("{META}bms -> bms.hvac : f$0 \"x\""), "uses");
+        // An end that does not resolve does not narrow the list.
+        check(&format!("{META}nothing -> occupancy : $0"), "flows uses");
+        let f = Fixture::new(&format!("{META}bms -> occupancy : $0"));
+        let items = completion(&f.analysis, f.file, f.offset);
+        let preselected: Vec<&str> = items
+            .iter()
+            .filter(|i| i.preselect)
+            .map(|i| i.label.as_str())
+            .collect();
+        assert_eq!(preselected, ["uses"]);
+    }
+
+    #[test]
+    fn concerns_viewpoints_kinds_layers_and_words_in_their_clauses() {
+        check(
+            &format!("{META}viewpoint vp {{ frames $0 }}"),
+            "privacy cost",
+        );
+        check(
+            &format!("{META}viewpoint vp {{ frames privacy, $0 }}"),
+            "cost",
+        );
+        check(
+            &format!("{META}stakeholder s {{ concerns c$0"),
+            "privacy cost",
+        );
+        check(&format!("{META}decision d {{ addresses $0"), "privacy cost");
+        check(&format!("{META}view v of $0"), "data_flow");
+        check(&format!("{META}kind k {{ layer $0 }}"), "function");
+        check(
+            &format!("{META}kind k {{ parents $0 }}"),
+            "system component dataset k",
+        );
+        check(
+            &format!("{META}relation r {{ from system, $0 }}"),
+            "system component dataset *",
+        );
+        check(
+            &format!("{META}viewpoint v {{ relations $0 }}"),
+            "flows calls uses",
+        );
+        check(
+            &format!("{META}decision d {{ status $0 }}"),
+            "proposed accepted superseded rejected",
+        );
+        check("use $0", "society5");
+    }
+
+    #[test]
+    fn include_offers_paths_and_selectors() {
+        check(&format!("{META}view v {{ include $0 }}"), "bms occupancy *");
+        check(
+            &format!("{META}view v {{ include occupancy, bms.$0 }}"),
+            "hvac edge_gw * **",
+        );
+        check(
+            &format!("{META}view v {{\n  exclude bms.h$0\n}}"),
+            "hvac edge_gw * **",
+        );
+        check(
+            &format!("{META}decision d {{ affects bms.$0 }}"),
+            "hvac edge_gw",
+        );
+    }
+
+    #[test]
+    fn nothing_inside_strings_comments_or_new_names() {
+        check(&format!("{META}system x \"a $0"), "");
+        check(&format!("{META}// bms -> $0"), "");
+        check(&format!("{META}/* bms -> $0 */"), "");
+        check(&format!("{META}system $0"), "");
+        check(&format!("{META}concern $0"), "");
+        check(&format!("{META}bms -> occupancy $0"), "");
+        check("a, $0", "");
+        check(", $0", "");
+    }
+
+    #[test]
+    fn the_typed_part_of_the_name_is_replaced() {
+        let f = Fixture::new(&format!("{META}bms -> occ$0upa : flows"));
+        let items = completion(&f.analysis, f.file, f.offset);
+        let occupancy = items.iter().find(|i| i.label == "occupancy").unwrap();
+        assert_eq!(&f.text()[occupancy.replace.range()], "occupa");
+        assert_eq!(occupancy.detail.as_deref(), Some("dataset"));
+        let bms = items.iter().find(|i| i.label == "bms").unwrap();
+        assert_eq!(bms.detail.as_deref(), Some("system · Building management"));
+    }
+
+    #[test]
+    fn japanese_names_complete() {
+        check("kind system\nsystem 建物 { system 設備 }\n建物.$0", "設備");
+    }
+}

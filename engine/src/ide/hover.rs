@@ -1,0 +1,455 @@
+//! Hover: what the name under the cursor is, in Markdown — its kind, label
+//! and translations, doc comment, layer, relationships and views.
+
+use std::fmt::Write as _;
+
+use kozo_lang::Span;
+
+use super::navigation::target_at;
+use crate::analysis::Analysis;
+use crate::db::SourceFile;
+use crate::model::{ElementId, Info, KindSet, Model, Target};
+
+/// Lists longer than this are cut, with a count of the rest.
+const LIST_LIMIT: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    /// The name hovered.
+    pub span: Span,
+    /// Markdown.
+    pub markdown: String,
+}
+
+pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hover> {
+    let at = target_at(analysis, file, offset)?;
+    let model = analysis.model();
+    let mut out = String::new();
+    match at.target {
+        Target::Element(id) => element(model, id, &mut out),
+        Target::Kind(id) => {
+            let kind = model.kind(id);
+            header(&mut out, "kind", &kind.info);
+            if let Some(layer) = kind.layer {
+                let _ = writeln!(out, "Layer: {}  ", named(&model.layer(layer).info));
+            }
+            if let Some(parents) = &kind.parents {
+                let names: Vec<String> = parents
+                    .iter()
+                    .map(|p| code(&model.kind(*p).info.name))
+                    .collect();
+                let _ = writeln!(out, "Nested under: {}  ", names.join(", "));
+            }
+            let _ = writeln!(out, "Shape: {}  ", kind.shape.as_str());
+            let count = model.elements.iter().filter(|e| e.kind == Some(id)).count();
+            let _ = writeln!(out, "Elements: {count}");
+            texts(&mut out, &kind.info);
+        }
+        Target::RelationKind(id) => {
+            let kind = model.relation_kind(id);
+            header(&mut out, "relation", &kind.info);
+            let set = |set: &KindSet| match set {
+                KindSet::Any => "any kind".to_string(),
+                KindSet::Only(kinds) => kinds
+                    .iter()
+                    .map(|k| code(&model.kind(*k).info.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let _ = writeln!(out, "From: {}  ", set(&kind.from));
+            let _ = writeln!(out, "To: {}  ", set(&kind.to));
+            let flags: Vec<&str> = [
+                (kind.acyclic, "acyclic"),
+                (kind.downward, "downward"),
+                (kind.default, "default"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            if !flags.is_empty() {
+                let _ = writeln!(out, "{}  ", flags.join(" · "));
+            }
+            let count = model.relationships.iter().filter(|r| r.kind == id).count();
+            let _ = writeln!(out, "Relationships: {count}");
+            texts(&mut out, &kind.info);
+        }
+        Target::Layer(id) => {
+            let layer = model.layer(id);
+            header(&mut out, "layer", &layer.info);
+            let _ = writeln!(out, "Position from the top: {}  ", layer.rank + 1);
+            let kinds: Vec<String> = model
+                .kinds
+                .iter()
+                .filter(|k| k.layer == Some(id))
+                .map(|k| code(&k.info.name))
+                .collect();
+            if !kinds.is_empty() {
+                let _ = writeln!(out, "Kinds: {}", kinds.join(", "));
+            }
+            texts(&mut out, &layer.info);
+        }
+        Target::Concern(id) => {
+            let concern = model.concern(id);
+            header(&mut out, "concern", &concern.info);
+            let holders: Vec<&Info> = model
+                .stakeholders
+                .iter()
+                .filter(|s| s.concerns.contains(&id))
+                .map(|s| &s.info)
+                .collect();
+            let framers: Vec<&Info> = model
+                .viewpoints
+                .iter()
+                .filter(|v| v.frames.contains(&id))
+                .map(|v| &v.info)
+                .collect();
+            let deciders: Vec<&Info> = model
+                .decisions
+                .iter()
+                .filter(|d| d.addresses.contains(&id))
+                .map(|d| &d.info)
+                .collect();
+            list_line(&mut out, "Held by", &holders);
+            list_line(&mut out, "Framed by", &framers);
+            list_line(&mut out, "Addressed by", &deciders);
+            texts(&mut out, &concern.info);
+        }
+        Target::Stakeholder(id) => {
+            let stakeholder = &model.stakeholders[id.index()];
+            header(&mut out, "stakeholder", &stakeholder.info);
+            let concerns: Vec<&Info> = stakeholder
+                .concerns
+                .iter()
+                .map(|c| &model.concern(*c).info)
+                .collect();
+            list_line(&mut out, "Concerns", &concerns);
+            texts(&mut out, &stakeholder.info);
+        }
+        Target::Viewpoint(id) => {
+            let viewpoint = model.viewpoint(id);
+            header(&mut out, "viewpoint", &viewpoint.info);
+            let frames: Vec<&Info> = viewpoint
+                .frames
+                .iter()
+                .map(|c| &model.concern(*c).info)
+                .collect();
+            list_line(&mut out, "Frames", &frames);
+            if let Some(kinds) = &viewpoint.kinds {
+                let kinds: Vec<&Info> = kinds.iter().map(|k| &model.kind(*k).info).collect();
+                list_line(&mut out, "Kinds", &kinds);
+            }
+            if let Some(relations) = &viewpoint.relations {
+                let relations: Vec<&Info> = relations
+                    .iter()
+                    .map(|r| &model.relation_kind(*r).info)
+                    .collect();
+                list_line(&mut out, "Relations", &relations);
+            }
+            let views: Vec<&Info> = model
+                .views
+                .iter()
+                .filter(|v| v.viewpoint == Some(id))
+                .map(|v| &v.info)
+                .collect();
+            list_line(&mut out, "Views", &views);
+            texts(&mut out, &viewpoint.info);
+        }
+        Target::View(id) => {
+            let view = model.view(id);
+            header(&mut out, "view", &view.info);
+            if let Some(vp) = view.viewpoint {
+                let _ = writeln!(out, "Viewpoint: {}  ", named(&model.viewpoint(vp).info));
+            }
+            let shown = model.view_relationships(id).len();
+            let _ = writeln!(
+                out,
+                "Shows {} · {}",
+                plural(view.elements.len(), "element"),
+                plural(shown, "relationship")
+            );
+            texts(&mut out, &view.info);
+        }
+        Target::Decision(id) => {
+            let decision = &model.decisions[id.index()];
+            header(&mut out, "decision", &decision.info);
+            if let Some(status) = decision.status {
+                let _ = writeln!(out, "Status: {}  ", status.as_str());
+            }
+            let addresses: Vec<&Info> = decision
+                .addresses
+                .iter()
+                .map(|c| &model.concern(*c).info)
+                .collect();
+            list_line(&mut out, "Addresses", &addresses);
+            let affects: Vec<String> = decision
+                .affects
+                .iter()
+                .map(|e| code(&model.element(*e).path))
+                .collect();
+            if !affects.is_empty() {
+                let _ = writeln!(out, "Affects: {}  ", affects.join(", "));
+            }
+            if let Some(rationale) = &decision.rationale {
+                let _ = writeln!(out, "\nRationale: {rationale}");
+            }
+            texts(&mut out, &decision.info);
+        }
+    }
+    Some(Hover {
+        span: at.span,
+        markdown: out.trim_end().to_string(),
+    })
+}
+
+fn element(model: &Model, id: ElementId, out: &mut String) {
+    let element = model.element(id);
+    let keyword = element.kind_name.as_str();
+    let _ = writeln!(
+        out,
+        "```kozo\n{keyword} {}{}\n```",
+        element.path,
+        label_suffix(&element.info)
+    );
+    match element.kind.map(|k| model.kind(k)) {
+        Some(kind) => {
+            let _ = write!(out, "Kind: {}", named(&kind.info));
+            if let Some(layer) = kind.layer {
+                let _ = write!(out, " · layer: {}", named(&model.layer(layer).info));
+            }
+            out.push_str("  \n");
+        }
+        None => {
+            let _ = writeln!(out, "Kind: `{keyword}` (not declared)  ");
+        }
+    }
+    translations(out, &element.info);
+    texts(out, &element.info);
+
+    let node = element.node;
+    let graph = &model.graph.0;
+    let mut outgoing = Vec::new();
+    let mut incoming = Vec::new();
+    for edge in graph.edges_directed(node, petgraph::Direction::Outgoing) {
+        outgoing.push(*edge.weight());
+    }
+    for edge in graph.edges_directed(node, petgraph::Direction::Incoming) {
+        incoming.push(*edge.weight());
+    }
+    outgoing.sort();
+    incoming.sort();
+    for (title, ids, arrow, outgoing) in [
+        ("Outgoing", &outgoing, "→", true),
+        ("Incoming", &incoming, "←", false),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n**{title}** ({})", ids.len());
+        for rid in ids.iter().take(LIST_LIMIT) {
+            let r = model.relationship(*rid);
+            let other = if outgoing { r.target } else { r.source };
+            let kind = &model.relation_kind(r.kind).info.name;
+            let _ = write!(
+                out,
+                "- {arrow} {} *{kind}*",
+                code(&model.element(other).path)
+            );
+            if let Some(label) = &r.label {
+                let _ = write!(out, " \"{label}\"");
+            }
+            out.push('\n');
+        }
+        more(out, ids.len());
+    }
+
+    let views: Vec<&Info> = model
+        .views
+        .iter()
+        .filter(|v| v.elements.iter().any(|s| s.element == id))
+        .map(|v| &v.info)
+        .collect();
+    if views.is_empty() {
+        out.push_str("\nIn no view\n");
+    } else {
+        let _ = writeln!(out, "\n**In views** ({})", views.len());
+        for view in views.iter().take(LIST_LIMIT) {
+            let _ = writeln!(out, "- {}", named(view));
+        }
+        more(out, views.len());
+    }
+}
+
+/// The declaration line as a code block, and where it comes from.
+fn header(out: &mut String, keyword: &str, info: &Info) {
+    let _ = writeln!(
+        out,
+        "```kozo\n{keyword} {}{}\n```",
+        info.name,
+        label_suffix(info)
+    );
+    if info.builtin {
+        out.push_str("*Built in (`use society5`)*  \n");
+    }
+    translations(out, info);
+}
+
+fn label_suffix(info: &Info) -> String {
+    match &info.label {
+        Some(label) => format!(" \"{label}\""),
+        None => String::new(),
+    }
+}
+
+fn translations(out: &mut String, info: &Info) {
+    for (lang, text) in &info.translations {
+        let _ = writeln!(out, "Label ({lang}): {text}  ");
+    }
+}
+
+/// The doc comment and the description, as paragraphs.
+fn texts(out: &mut String, info: &Info) {
+    if let Some(doc) = &info.doc {
+        let _ = write!(out, "\n---\n{doc}\n");
+    }
+    if let Some(description) = &info.description {
+        let _ = write!(out, "\n{description}\n");
+    }
+}
+
+fn list_line(out: &mut String, title: &str, items: &[&Info]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "{title}: none  ");
+        return;
+    }
+    let shown: Vec<String> = items.iter().take(LIST_LIMIT).map(|i| named(i)).collect();
+    let rest = items.len().saturating_sub(LIST_LIMIT);
+    let tail = if rest > 0 {
+        format!(" and {rest} more")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "{title}: {}{tail}  ", shown.join(", "));
+}
+
+fn more(out: &mut String, len: usize) {
+    if len > LIST_LIMIT {
+        let _ = writeln!(out, "- … and {} more", len - LIST_LIMIT);
+    }
+}
+
+/// `` `name` (Label) ``.
+fn named(info: &Info) -> String {
+    match &info.label {
+        Some(label) => format!("{} ({label})", code(&info.name)),
+        None => code(&info.name),
+    }
+}
+
+fn code(name: &str) -> String {
+    format!("`{name}`")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    fn check(fixture: &str) -> String {
+        let f = Fixture::new(fixture);
+        let hover = hover(&f.analysis, f.file, f.offset).expect("a hover");
+        format!("[{}]\n{}", &f.text()[hover.span.range()], hover.markdown)
+    }
+
+    const BUILDING: &str = r#"use society5
+/// Runs the building.
+system bms "Building management" {
+  label ja "ビル管理システム"
+  description "Controls HVAC and lighting."
+  component hvac
+}
+dataset occupancy "Occupancy counts"
+bms -> occupancy : flows "5-minute counts"
+viewpoint data_flow { kinds system, dataset }
+view building of data_flow { include bms, occupancy }
+"#;
+
+    #[test]
+    fn element_hover_shows_kind_layer_texts_relationships_and_views() {
+        let fixture = BUILDING.replace("system bms", "system b$0ms");
+        assert_eq!(
+            check(&fixture),
+            r#"[bms]
+```kozo
+system bms "Building management"
+```
+Kind: `system` (System) · layer: `function` (Function)  
+Label (ja): ビル管理システム  
+
+---
+Runs the building.
+
+Controls HVAC and lighting.
+
+**Outgoing** (1)
+- → `occupancy` *flows* "5-minute counts"
+
+**In views** (1)
+- `building`"#
+        );
+    }
+
+    #[test]
+    fn hover_on_a_reference_to_a_child_path() {
+        let fixture = format!("{BUILDING}bms.hv$0ac -> occupancy\n");
+        let text = check(&fixture);
+        assert!(
+            text.starts_with("[hvac]\n```kozo\ncomponent bms.hvac\n```"),
+            "{text}"
+        );
+        assert!(
+            text.contains("**Outgoing** (1)\n- → `occupancy` *uses*"),
+            "{text}"
+        );
+        assert!(text.ends_with("In no view"), "{text}");
+    }
+
+    #[test]
+    fn hover_on_builtin_relation_kind_and_concern() {
+        let fixture = BUILDING.replace(": flows", ": fl$0ows");
+        let text = check(&fixture);
+        assert!(text.contains("*Built in (`use society5`)*"), "{text}");
+        assert!(text.contains("Relationships: 1"), "{text}");
+
+        let text = check(
+            "concern pri$0vacy \"Privacy\"\nstakeholder tenant { concerns privacy }\nviewpoint vp { frames privacy }",
+        );
+        assert_eq!(
+            text,
+            "[privacy]\n```kozo\nconcern privacy \"Privacy\"\n```\nHeld by: `tenant`  \nFramed by: `vp`  \nAddressed by: none"
+        );
+    }
+
+    #[test]
+    fn hover_on_a_view_counts_what_it_shows() {
+        let fixture = BUILDING.replace("view building", "view buil$0ding");
+        let text = check(&fixture);
+        assert!(
+            text.ends_with("Viewpoint: `data_flow`  \nShows 2 elements · 1 relationship"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_hover_off_names() {
+        let f = Fixture::new("use society5\n// a comment$0\nsystem a\n");
+        assert_eq!(hover(&f.analysis, f.file, f.offset), None);
+    }
+}

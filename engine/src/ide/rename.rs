@@ -1,0 +1,383 @@
+//! Rename: a declaration and every reference to it, across files, editing
+//! only the spans of names (so comments and strings are never touched).
+//! Refuses built-in names, keywords and invalid names, and any new name that
+//! would collide with a declaration or change what another reference means.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use kozo_lang::Span;
+
+use super::navigation::{occurrences, target_at};
+use super::{display_name, SourceChange, SymbolKind, TextEdit};
+use crate::analysis::Analysis;
+use crate::db::SourceFile;
+use crate::model::{ElementId, Loc, Model, Target};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameError {
+    /// The cursor is on no declared or referenced name.
+    NoName,
+    /// The name is declared by the built-in metamodel.
+    Builtin(String),
+    /// The new name is a keyword.
+    Keyword(String),
+    /// The new name is not an identifier.
+    InvalidName(String),
+    /// The new name is taken, or would change what a reference means.
+    Collision(String),
+}
+
+impl fmt::Display for RenameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenameError::NoName => f.write_str("there is no name to rename here"),
+            RenameError::Builtin(name) => write!(
+                f,
+                "`{name}` is declared by the built-in `society5` metamodel and cannot be renamed; declare your own to override it"
+            ),
+            RenameError::Keyword(name) => write!(f, "`{name}` is a keyword"),
+            RenameError::InvalidName(name) => write!(
+                f,
+                "`{name}` is not a valid name: use a letter or `_` followed by letters, digits or `_`"
+            ),
+            RenameError::Collision(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for RenameError {}
+
+/// The name that a rename at `offset` would change, and its current text.
+pub fn prepare_rename(
+    analysis: &Analysis,
+    file: SourceFile,
+    offset: usize,
+) -> Result<(Span, String), RenameError> {
+    let at = target_at(analysis, file, offset).ok_or(RenameError::NoName)?;
+    let model = analysis.model();
+    let info = model.definition(at.target);
+    if info.builtin {
+        return Err(RenameError::Builtin(info.name.to_string()));
+    }
+    let text = analysis.text(file);
+    Ok((at.span, text.get(at.span.range()).unwrap_or("").to_string()))
+}
+
+/// The edits that rename the name at `offset` to `new_name`.
+pub fn rename(
+    analysis: &Analysis,
+    file: SourceFile,
+    offset: usize,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    prepare_rename(analysis, file, offset)?;
+    let at = target_at(analysis, file, offset).ok_or(RenameError::NoName)?;
+    let model = analysis.model();
+    let old = model.definition(at.target).name.clone();
+    if kozo_lang::is_keyword(new_name) {
+        return Err(RenameError::Keyword(new_name.to_string()));
+    }
+    if !kozo_lang::is_valid_name(new_name) {
+        return Err(RenameError::InvalidName(new_name.to_string()));
+    }
+    if old == new_name {
+        return Ok(SourceChange::default());
+    }
+    check_collision(analysis, model, at.target, new_name)?;
+
+    let builtin = analysis.builtin();
+    let mut by_file: BTreeMap<String, (SourceFile, Vec<TextEdit>)> = BTreeMap::new();
+    for occurrence in occurrences(analysis, at.target, true) {
+        // A workspace declaration overriding a built-in one is also named in
+        // the built-in file; that file is never edited.
+        if occurrence.file == builtin {
+            continue;
+        }
+        let entry = by_file
+            .entry(analysis.path(occurrence.file).to_string())
+            .or_insert_with(|| (occurrence.file, Vec::new()));
+        entry.1.push(TextEdit {
+            span: occurrence.span,
+            new_text: new_name.to_string(),
+        });
+    }
+    let edits = by_file
+        .into_values()
+        .map(|(file, mut edits)| {
+            edits.sort_by_key(|e| e.span);
+            edits.dedup();
+            (file, edits)
+        })
+        .collect();
+    Ok(SourceChange { edits })
+}
+
+fn check_collision(
+    analysis: &Analysis,
+    model: &Model,
+    target: Target,
+    new_name: &str,
+) -> Result<(), RenameError> {
+    let taken = |existing: Target| {
+        let info = model.definition(existing);
+        let place = analysis.path(info.name_loc.file).to_string();
+        RenameError::Collision(format!(
+            "{} `{new_name}` already exists ({place})",
+            article(SymbolKind::of(existing).describe())
+        ))
+    };
+    match target {
+        Target::Layer(_) => {
+            if let Some(id) = model.layer_by_name(new_name) {
+                return Err(taken(Target::Layer(id)));
+            }
+        }
+        Target::Kind(_) => {
+            if let Some(id) = model.kind_by_name(new_name) {
+                return Err(taken(Target::Kind(id)));
+            }
+        }
+        Target::RelationKind(_) => {
+            if let Some(id) = model.relation_kind_by_name(new_name) {
+                return Err(taken(Target::RelationKind(id)));
+            }
+        }
+        Target::Element(id) => {
+            let element = model.element(id);
+            match element.parent {
+                Some(parent) => {
+                    let sibling = format!("{}.{new_name}", model.element(parent).path);
+                    if let Some(existing) = model.element_by_path(&sibling) {
+                        return Err(taken(Target::Element(existing)));
+                    }
+                    captures_top_level(analysis, model, parent, new_name)?;
+                }
+                None => {
+                    if let Some(existing) = model.top_level(new_name) {
+                        return Err(taken(existing));
+                    }
+                    shadowed_by_child(analysis, model, id, new_name)?;
+                }
+            }
+        }
+        Target::Concern(_)
+        | Target::Stakeholder(_)
+        | Target::Viewpoint(_)
+        | Target::View(_)
+        | Target::Decision(_) => {
+            if let Some(existing) = model.top_level(new_name) {
+                return Err(taken(existing));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A top-level element renamed to `new_name`: a reference to it written
+/// inside an element that has a child named `new_name` would then mean the
+/// child (a path's first segment names a child of the nearest enclosing
+/// element first).
+fn shadowed_by_child(
+    analysis: &Analysis,
+    model: &Model,
+    id: ElementId,
+    new_name: &str,
+) -> Result<(), RenameError> {
+    for r in model
+        .references
+        .iter()
+        .filter(|r| r.target == Target::Element(id))
+    {
+        if !is_first_segment(analysis, r.loc) {
+            continue;
+        }
+        if let Some(scope) = enclosing_element(model, r.loc) {
+            let child = format!("{}.{new_name}", model.element(scope).path);
+            if model.element_by_path(&child).is_some() {
+                return Err(RenameError::Collision(format!(
+                    "inside `{}`, `{new_name}` would mean its child `{child}` instead",
+                    model.element(scope).path
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A child of `parent` renamed to `new_name`: a reference to a top-level
+/// `new_name` written inside `parent` would then mean the child.
+fn captures_top_level(
+    analysis: &Analysis,
+    model: &Model,
+    parent: ElementId,
+    new_name: &str,
+) -> Result<(), RenameError> {
+    let Some(top) = model.top_level(new_name) else {
+        return Ok(());
+    };
+    for r in model.references.iter().filter(|r| r.target == top) {
+        if is_first_segment(analysis, r.loc) && enclosing_element(model, r.loc) == Some(parent) {
+            return Err(RenameError::Collision(format!(
+                "inside `{}`, `{new_name}` would then mean the renamed child instead of the top-level `{}`",
+                model.element(parent).path,
+                display_name(model, top)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn is_first_segment(analysis: &Analysis, loc: Loc) -> bool {
+    let text = analysis.text(loc.file);
+    !text[..(loc.span.start as usize).min(text.len())].ends_with('.')
+}
+
+/// The innermost element whose declaration holds `loc`.
+fn enclosing_element(model: &Model, loc: Loc) -> Option<ElementId> {
+    model
+        .element_ids()
+        .filter(|&id| {
+            let info = &model.element(id).info;
+            info.name_loc.file == loc.file
+                && info.span.start <= loc.span.start
+                && loc.span.end <= info.span.end
+                && info.name_loc.span != loc.span
+        })
+        .min_by_key(|&id| model.element(id).info.span.len())
+}
+
+fn article(what: &str) -> String {
+    match what.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {what}"),
+        _ => format!("a {what}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::{apply_edits, Fixture};
+
+    /// Every file after the rename, `//- path` headed, or the error.
+    fn check(fixture: &str, new_name: &str) -> Result<String, RenameError> {
+        let f = Fixture::new(fixture);
+        let change = rename(&f.analysis, f.file, f.offset, new_name)?;
+        let mut out = String::new();
+        for (file, edits) in &change.edits {
+            out.push_str(&format!("//- {}\n", f.analysis.path(*file)));
+            out.push_str(&apply_edits(f.analysis.text(*file), edits));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn rename_across_files_keeps_comments_and_strings() {
+        let renamed = check(
+            r#"
+//- a.kozo
+use society5
+/// occupancy counts, per floor
+dataset occ$0upancy "occupancy"
+//- b.kozo
+// occupancy comes from the gateway
+system bms { component gw }
+bms.gw -> occupancy : flows /* occupancy */
+view v { include occupancy }
+"#,
+            "presence",
+        )
+        .unwrap();
+        assert_eq!(
+            renamed,
+            r#"//- a.kozo
+use society5
+/// occupancy counts, per floor
+dataset presence "occupancy"
+//- b.kozo
+// occupancy comes from the gateway
+system bms { component gw }
+bms.gw -> presence : flows /* occupancy */
+view v { include presence }
+"#
+        );
+    }
+
+    #[test]
+    fn rename_a_child_edits_only_its_segment() {
+        let renamed = check(
+            "use society5\nsystem bms { component gw\n  g$0w -> bms }\nsystem gw\nbms.gw -> gw\n",
+            "gateway",
+        )
+        .unwrap();
+        assert_eq!(
+            renamed,
+            "//- model.kozo\nuse society5\nsystem bms { component gateway\n  gateway -> bms }\nsystem gw\nbms.gateway -> gw\n"
+        );
+    }
+
+    #[test]
+    fn rename_a_kind_from_a_use() {
+        let renamed = check("kind machine\nmach$0ine a\nmachine b\n", "device").unwrap();
+        assert_eq!(renamed, "//- model.kozo\nkind device\ndevice a\ndevice b\n");
+    }
+
+    #[test]
+    fn refusals() {
+        let base =
+            "use society5\nconcern privacy\nsystem bms { component gw }\ndataset occupancy\n";
+        assert_eq!(
+            check(&format!("{base}occ$0upancy -> bms"), "concern"),
+            Err(RenameError::Keyword("concern".into()))
+        );
+        assert_eq!(
+            check(&format!("{base}occ$0upancy -> bms"), "2x"),
+            Err(RenameError::InvalidName("2x".into()))
+        );
+        assert_eq!(
+            check(&format!("{base}occ$0upancy -> bms"), "privacy"),
+            Err(RenameError::Collision(
+                "a concern `privacy` already exists (model.kozo)".into()
+            ))
+        );
+        assert_eq!(
+            check(&format!("{base}sys$0tem x"), "machine"),
+            Err(RenameError::Builtin("system".into()))
+        );
+        assert_eq!(
+            check(&format!("{base}// just a comment$0"), "x"),
+            Err(RenameError::NoName)
+        );
+    }
+
+    #[test]
+    fn refuses_a_name_that_a_child_would_shadow() {
+        let base =
+            "use society5\nsystem bms { component gw\n  gw -> occupancy }\ndataset occupancy\n";
+        let shadowed = check(
+            &base.replace("dataset occupancy", "dataset occ$0upancy"),
+            "gw",
+        );
+        assert_eq!(
+            shadowed,
+            Err(RenameError::Collision(
+                "inside `bms`, `gw` would mean its child `bms.gw` instead".into()
+            ))
+        );
+        let captured = check(
+            &base.replace("component gw\n", "component g$0w\n"),
+            "occupancy",
+        );
+        assert!(
+            matches!(&captured, Err(RenameError::Collision(m)) if m.contains("instead of the top-level `occupancy`")),
+            "{captured:?}"
+        );
+    }
+
+    #[test]
+    fn prepare_gives_the_name_under_the_cursor() {
+        let f = Fixture::new("use society5\nsystem bms { component gw }\nbms.g$0w -> bms\n");
+        let (span, name) = prepare_rename(&f.analysis, f.file, f.offset).unwrap();
+        assert_eq!((&f.text()[span.range()], name.as_str()), ("gw", "gw"));
+    }
+}

@@ -1,0 +1,228 @@
+//! Semantic tokens: every token of a file classified by what it means —
+//! a resolved name by the sort of thing it names, keywords, strings,
+//! numbers, comments — so an editor can colour a model by meaning.
+
+use std::collections::HashMap;
+
+use kozo_lang::Span;
+
+use super::lex::{tokenize, TokenKind};
+use super::{all_targets, SymbolKind};
+use crate::analysis::Analysis;
+use crate::db::SourceFile;
+use crate::model::Target;
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenType {
+    Keyword,
+    Layer,
+    Kind,
+    RelationKind,
+    Element,
+    Concern,
+    Stakeholder,
+    Viewpoint,
+    View,
+    Decision,
+    Module,
+    /// The key of `key = value`.
+    Property,
+    /// A fixed word: a shape, a status, `true`/`false`, a language tag.
+    Value,
+    String,
+    Number,
+    Comment,
+    /// `->`.
+    Operator,
+}
+
+impl TokenType {
+    pub const ALL: &'static [TokenType] = &[
+        TokenType::Keyword,
+        TokenType::Layer,
+        TokenType::Kind,
+        TokenType::RelationKind,
+        TokenType::Element,
+        TokenType::Concern,
+        TokenType::Stakeholder,
+        TokenType::Viewpoint,
+        TokenType::View,
+        TokenType::Decision,
+        TokenType::Module,
+        TokenType::Property,
+        TokenType::Value,
+        TokenType::String,
+        TokenType::Number,
+        TokenType::Comment,
+        TokenType::Operator,
+    ];
+
+    fn of(target: Target) -> TokenType {
+        match SymbolKind::of(target) {
+            SymbolKind::Layer => TokenType::Layer,
+            SymbolKind::Kind => TokenType::Kind,
+            SymbolKind::RelationKind => TokenType::RelationKind,
+            SymbolKind::Element => TokenType::Element,
+            SymbolKind::Concern => TokenType::Concern,
+            SymbolKind::Stakeholder => TokenType::Stakeholder,
+            SymbolKind::Viewpoint => TokenType::Viewpoint,
+            SymbolKind::View => TokenType::View,
+            SymbolKind::Decision => TokenType::Decision,
+            SymbolKind::Module | SymbolKind::Relationship => TokenType::Module,
+        }
+    }
+}
+
+/// Bit flags on a token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TokenModifiers(pub u32);
+
+impl TokenModifiers {
+    /// The name being declared.
+    pub const DECLARATION: u32 = 1;
+    /// A `///` doc comment.
+    pub const DOCUMENTATION: u32 = 1 << 1;
+    /// A name declared by the built-in metamodel.
+    pub const BUILTIN: u32 = 1 << 2;
+    /// Every modifier, in bit order, with the name editors know it by.
+    pub const ALL: &'static [(u32, &'static str)] = &[
+        (Self::DECLARATION, "declaration"),
+        (Self::DOCUMENTATION, "documentation"),
+        (Self::BUILTIN, "defaultLibrary"),
+    ];
+
+    pub fn contains(self, flag: u32) -> bool {
+        self.0 & flag != 0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SemanticToken {
+    /// May span lines (block comments, `"""` strings).
+    pub span: Span,
+    pub token_type: TokenType,
+    pub modifiers: TokenModifiers,
+}
+
+pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticToken> {
+    let text = analysis.text(file);
+    let model = analysis.model();
+    let mut names: HashMap<u32, (Span, TokenType, u32)> = HashMap::new();
+    let builtin = |target: Target| {
+        if model.definition(target).builtin {
+            TokenModifiers::BUILTIN
+        } else {
+            0
+        }
+    };
+    for r in model.references.iter().filter(|r| r.loc.file == file) {
+        names.insert(
+            r.loc.span.start,
+            (r.loc.span, TokenType::of(r.target), builtin(r.target)),
+        );
+    }
+    for target in all_targets(model) {
+        let loc = model.definition(target).name_loc;
+        if loc.file == file {
+            names.insert(
+                loc.span.start,
+                (
+                    loc.span,
+                    TokenType::of(target),
+                    TokenModifiers::DECLARATION | builtin(target),
+                ),
+            );
+        }
+    }
+
+    let tokens = tokenize(text);
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut previous: Option<&str> = None;
+    for (i, token) in tokens.iter().enumerate() {
+        let next_kind = tokens.get(i + 1).map(|t| t.kind);
+        let plain = |token_type| Some((token_type, 0));
+        let classified = match token.kind {
+            TokenKind::LineComment | TokenKind::BlockComment { .. } => plain(TokenType::Comment),
+            TokenKind::DocComment => Some((TokenType::Comment, TokenModifiers::DOCUMENTATION)),
+            TokenKind::Str { .. } => plain(TokenType::String),
+            TokenKind::Number => plain(TokenType::Number),
+            TokenKind::Arrow => plain(TokenType::Operator),
+            TokenKind::Ident => {
+                let word = token.text(text);
+                match names.get(&token.span.start) {
+                    Some(&(span, token_type, modifiers)) if span == token.span => {
+                        Some((token_type, modifiers))
+                    }
+                    _ if kozo_lang::is_keyword(word) => plain(TokenType::Keyword),
+                    _ if next_kind == Some(TokenKind::Equals) => plain(TokenType::Property),
+                    _ if matches!(word, "true" | "false") => plain(TokenType::Value),
+                    _ if matches!(previous, Some("shape" | "status" | "label")) => {
+                        plain(TokenType::Value)
+                    }
+                    _ if previous == Some("use") => plain(TokenType::Module),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some((token_type, modifiers)) = classified {
+            out.push(SemanticToken {
+                span: token.span,
+                token_type,
+                modifiers: TokenModifiers(modifiers),
+            });
+        }
+        if !token.is_trivia() {
+            previous = (token.kind == TokenKind::Ident).then(|| token.text(text));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    #[test]
+    fn tokens_are_classified_by_meaning() {
+        let f = Fixture::new(
+            "use society5\n/// doc\nsystem bms { owner = bms }\nbms -> bms : flows \"l\"\nkind k { shape box }\nsytem a\n",
+        );
+        let found: Vec<String> = semantic_tokens(&f.analysis, f.file)
+            .into_iter()
+            .map(|t| {
+                let mut line = format!("{:?} {}", t.token_type, &f.text()[t.span.range()]);
+                for (flag, name) in TokenModifiers::ALL {
+                    if t.modifiers.contains(*flag) {
+                        line.push_str(&format!(" +{name}"));
+                    }
+                }
+                line
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Keyword use",
+                "Module society5",
+                "Comment /// doc +documentation",
+                "Kind system +defaultLibrary",
+                "Element bms +declaration",
+                "Property owner",
+                "Element bms",
+                "Element bms",
+                "Operator ->",
+                "Element bms",
+                "RelationKind flows +defaultLibrary",
+                "String \"l\"",
+                "Keyword kind",
+                "Kind k +declaration",
+                "Keyword shape",
+                "Value box",
+                "Element a +declaration",
+            ]
+        );
+    }
+}

@@ -1,0 +1,519 @@
+//! A [`Diagram`] as Graphviz DOT, built with graphviz-rust's structures.
+//!
+//! Layers are clusters stacked top to bottom: invisible separator nodes
+//! between consecutive bands, with invisible edges from every node of a
+//! band to the separator below it and from the separator to every node of
+//! the next band, pin each band below the one above. An edge that points up
+//! the layers is written from its target to its source with `dir=back`, so
+//! it ranks like the bands and never fights their order. An element with shown children is a cluster inside its band;
+//! edges to it are drawn to one of its leaves and clipped at its border
+//! (`lhead`/`ltail`).
+//!
+//! Every text goes through [`quoted`] or [`html`], which escape it, so no
+//! label can break out of its attribute.
+
+use graphviz_rust::dot_structures::{
+    Attribute, Edge as DotEdge, EdgeTy, Graph, GraphAttributes, Id, Node as DotNode, NodeId, Stmt,
+    Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+
+use super::diagram::{Diagram, Node};
+use super::palette::{self, LayerColors};
+use super::text::{self, clean};
+use super::trace;
+use crate::model::Shape;
+
+/// The font Graphviz lays text out with. Pango reads the comma-separated
+/// families; the same list lands in the SVG's `font-family`.
+pub const FONT: &str =
+    "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif";
+const LABEL_SIZE: f64 = 11.0;
+const KIND_SIZE: f64 = 8.5;
+const EDGE_SIZE: f64 = 8.5;
+/// The widest a label line may get before it wraps (points).
+const LABEL_WRAP: f64 = 150.0;
+const EDGE_WRAP: f64 = 120.0;
+/// From this many elements on, edges within a band do not rank.
+pub const LARGE_VIEW: usize = 100;
+
+/// A DOT quoted string: `"` and `\` escaped, newlines as `\n`, control
+/// characters dropped.
+pub fn quoted(value: &str) -> Id {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in clean(value).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Id::Escaped(out)
+}
+
+/// An HTML-like label from already-escaped markup.
+fn html(markup: String) -> Id {
+    Id::Html(format!("<{markup}>"))
+}
+
+fn attr(name: &str, value: Id) -> Attribute {
+    Attribute(Id::Plain(name.to_string()), value)
+}
+
+fn attr_str(name: &str, value: &str) -> Attribute {
+    attr(name, quoted(value))
+}
+
+/// Escaped lines joined with `<BR/>`.
+fn lines_markup(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| text::xml_escape(l))
+        .collect::<Vec<_>>()
+        .join("<BR/>")
+}
+
+fn kind_markup(node: &Node) -> String {
+    format!(
+        "<FONT POINT-SIZE=\"{KIND_SIZE}\" COLOR=\"{}\">«{}»</FONT>",
+        palette::MUTED,
+        text::xml_escape(&node.kind_label)
+    )
+}
+
+fn node_name(diagram: &Diagram, node: usize) -> Id {
+    quoted(&diagram.nodes[node].path)
+}
+
+fn cluster_name(diagram: &Diagram, node: usize) -> Id {
+    quoted(&format!("cluster:{}", diagram.nodes[node].path))
+}
+
+/// The leaf an edge to `node` is drawn to: the node itself, or for a
+/// container its first leaf (avoiding `other`, the edge's other end).
+fn proxy(diagram: &Diagram, node: usize, other: usize) -> usize {
+    if !diagram.nodes[node].is_container() {
+        return node;
+    }
+    let leaves: Vec<usize> = diagram
+        .subtree(node)
+        .into_iter()
+        .filter(|&n| !diagram.nodes[n].is_container())
+        .collect();
+    leaves
+        .iter()
+        .copied()
+        .find(|&l| l != other)
+        .or(leaves.first().copied())
+        .unwrap_or(node)
+}
+
+fn colors(node: &Node) -> LayerColors {
+    palette::layer(node.color)
+}
+
+fn leaf_statement(diagram: &Diagram, node: usize) -> Stmt {
+    let n = &diagram.nodes[node];
+    let c = colors(n);
+    let lines = text::wrap(&n.label, LABEL_WRAP, LABEL_SIZE);
+    let (shape, style) = match n.shape {
+        Shape::Box => ("box", "filled"),
+        Shape::Rounded => ("box", "rounded,filled"),
+        Shape::Cylinder => ("cylinder", "filled"),
+        Shape::Person => ("ellipse", "filled"),
+        Shape::Component => ("component", "filled"),
+        Shape::Folder => ("folder", "filled"),
+        Shape::Hexagon => ("hexagon", "filled"),
+    };
+    let trace = trace::element(diagram, node);
+    Stmt::Node(DotNode::new(
+        NodeId(node_name(diagram, node), None),
+        vec![
+            attr_str("id", &trace::element_id(node)),
+            attr_str("class", trace.class),
+            attr(
+                "label",
+                html(format!("{}<BR/>{}", lines_markup(&lines), kind_markup(n))),
+            ),
+            attr_str("shape", shape),
+            attr_str("style", style),
+            attr_str("fillcolor", c.fill),
+            attr_str("color", c.stroke),
+        ],
+    ))
+}
+
+fn container_statement(diagram: &Diagram, node: usize) -> Stmt {
+    let n = &diagram.nodes[node];
+    let c = colors(n);
+    let lines = text::wrap(&n.label, LABEL_WRAP * 1.5, LABEL_SIZE);
+    let trace = trace::element(diagram, node);
+    let mut stmts = vec![
+        Stmt::Attribute(attr_str("id", &trace::element_id(node))),
+        Stmt::Attribute(attr_str("class", trace.class)),
+        Stmt::Attribute(attr(
+            "label",
+            html(format!(
+                "<B>{}</B><BR/>{}",
+                lines_markup(&lines),
+                kind_markup(n)
+            )),
+        )),
+        Stmt::Attribute(attr_str("style", "rounded,filled")),
+        Stmt::Attribute(attr_str("fillcolor", palette::CONTAINER_FILL)),
+        Stmt::Attribute(attr_str("color", c.stroke)),
+        Stmt::Attribute(attr_str("penwidth", "1.4")),
+        Stmt::Attribute(attr_str("labeljust", "l")),
+        Stmt::Attribute(attr_str("margin", "10")),
+    ];
+    for &child in &n.children {
+        stmts.push(element_statement(diagram, child));
+    }
+    Stmt::Subgraph(Subgraph {
+        id: cluster_name(diagram, node),
+        stmts,
+    })
+}
+
+fn element_statement(diagram: &Diagram, node: usize) -> Stmt {
+    if diagram.nodes[node].is_container() {
+        container_statement(diagram, node)
+    } else {
+        leaf_statement(diagram, node)
+    }
+}
+
+fn band_statement(diagram: &Diagram, band: usize) -> Stmt {
+    let b = &diagram.bands[band];
+    let c = palette::layer(b.color);
+    let mut stmts = vec![
+        Stmt::Attribute(attr_str("id", &trace::band_id(band))),
+        Stmt::Attribute(attr_str("class", "kozo-layer")),
+        Stmt::Attribute(attr(
+            "label",
+            html(format!(
+                "<FONT POINT-SIZE=\"12\" COLOR=\"{}\"><B>{}</B></FONT>",
+                c.band_text,
+                text::xml_escape(&b.label)
+            )),
+        )),
+        Stmt::Attribute(attr_str("style", "filled")),
+        Stmt::Attribute(attr_str("fillcolor", c.band)),
+        Stmt::Attribute(attr_str("color", c.band)),
+        Stmt::Attribute(attr_str("labeljust", "l")),
+        Stmt::Attribute(attr_str("margin", "14")),
+    ];
+    for &root in &b.roots {
+        stmts.push(element_statement(diagram, root));
+    }
+    Stmt::Subgraph(Subgraph {
+        id: quoted(&format!(
+            "cluster:layer:{}",
+            b.layer.as_deref().unwrap_or("none")
+        )),
+        stmts,
+    })
+}
+
+fn invisible_edge(from: Id, to: Id) -> Stmt {
+    Stmt::Edge(DotEdge {
+        ty: EdgeTy::Pair(Vertex::N(NodeId(from, None)), Vertex::N(NodeId(to, None))),
+        attributes: vec![attr_str("style", "invis")],
+    })
+}
+
+fn edge_statement(diagram: &Diagram, index: usize) -> Stmt {
+    let e = &diagram.edges[index];
+    let color = palette::relation(e.color);
+    let trace = trace::edge(diagram, index);
+    let lines = text::wrap(&e.label, EDGE_WRAP, EDGE_SIZE);
+    let mut attributes = vec![
+        attr_str("id", &trace::edge_id(index)),
+        attr_str("class", trace.class),
+        attr("label", html(lines_markup(&lines))),
+        attr_str("color", color),
+        attr_str("fontcolor", color),
+    ];
+    if e.implied {
+        attributes.push(attr_str("style", "dashed"));
+    }
+    // An edge pointing up the layers is written from its target to its
+    // source and drawn backwards (`dir=back`), so that it ranks like the
+    // bands do and never pulls a layer out of order.
+    let upward = diagram.nodes[e.source].band > diagram.nodes[e.target].band;
+    let (first, second) = if upward {
+        attributes.push(attr_str("dir", "back"));
+        (e.target, e.source)
+    } else {
+        (e.source, e.target)
+    };
+    let tail = proxy(diagram, first, second);
+    let head = proxy(diagram, second, first);
+    if diagram.nodes[first].is_container() && tail != first {
+        attributes.push(attr("ltail", cluster_name(diagram, first)));
+    }
+    if diagram.nodes[second].is_container() && head != second {
+        attributes.push(attr("lhead", cluster_name(diagram, second)));
+    }
+    let nested = diagram.ancestors_and_self(e.target).contains(&e.source)
+        || diagram.ancestors_and_self(e.source).contains(&e.target);
+    // In a large view, long chains of elements within one band would make
+    // `dot` stack dozens of ranks and spend minutes crossing edges: there,
+    // edges between two top-level elements of the same band do not rank.
+    let same_band = diagram.nodes[e.source].band == diagram.nodes[e.target].band;
+    let same_root = diagram.root_of(e.source) == diagram.root_of(e.target);
+    if nested || (same_band && !same_root && diagram.nodes.len() > LARGE_VIEW) {
+        attributes.push(attr_str("constraint", "false"));
+    }
+    Stmt::Edge(DotEdge {
+        ty: EdgeTy::Pair(
+            Vertex::N(NodeId(node_name(diagram, tail), None)),
+            Vertex::N(NodeId(node_name(diagram, head), None)),
+        ),
+        attributes,
+    })
+}
+
+fn header_markup(diagram: &Diagram) -> String {
+    let mut rows = format!(
+        "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"18\" COLOR=\"{}\"><B>{}</B></FONT></TD></TR>",
+        palette::TEXT,
+        lines_markup(&text::wrap(&diagram.title, 900.0, 18.0))
+    );
+    if let Some(vp) = &diagram.viewpoint {
+        rows.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10.5\" COLOR=\"{}\">{}: <B>{}</B></FONT></TD></TR>",
+            palette::MUTED,
+            text::xml_escape(diagram.words.viewpoint),
+            text::xml_escape(&vp.label)
+        ));
+    }
+    if !diagram.concerns.is_empty() {
+        let list: Vec<String> = diagram
+            .concerns
+            .iter()
+            .map(|c| format!("• {}", text::xml_escape(&c.label)))
+            .collect();
+        rows.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10.5\" COLOR=\"{}\">{}: {}</FONT></TD></TR>",
+            palette::MUTED,
+            text::xml_escape(diagram.words.concerns),
+            list.join("  ")
+        ));
+    }
+    if diagram.nodes.is_empty() {
+        rows.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10.5\" COLOR=\"{}\"><I>{}</I></FONT></TD></TR>",
+            palette::MUTED,
+            text::xml_escape(diagram.words.empty)
+        ));
+    }
+    format!("<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">{rows}</TABLE>")
+}
+
+fn shape_name(shape: Shape) -> &'static str {
+    shape.as_str()
+}
+
+fn legend_markup(diagram: &Diagram) -> String {
+    let legend = &diagram.legend;
+    let mut kinds = format!(
+        "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9.5\" COLOR=\"{}\"><B>{}</B></FONT></TD></TR>",
+        palette::MUTED,
+        text::xml_escape(diagram.words.kinds)
+    );
+    for k in &legend.kinds {
+        let c = palette::layer(k.color);
+        kinds.push_str(&format!(
+            "<TR><TD BGCOLOR=\"{}\" COLOR=\"{}\" BORDER=\"1\" WIDTH=\"22\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({}, {})</FONT></FONT></TD></TR>",
+            c.fill,
+            c.stroke,
+            text::xml_escape(&k.label),
+            palette::MUTED,
+            text::xml_escape(&k.name),
+            shape_name(k.shape)
+        ));
+    }
+    let mut relations = String::new();
+    if !legend.relations.is_empty() {
+        relations.push_str(&format!(
+            "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9.5\" COLOR=\"{}\"><B>{}</B></FONT></TD></TR>",
+            palette::MUTED,
+            text::xml_escape(diagram.words.relations)
+        ));
+    }
+    for r in &legend.relations {
+        let color = palette::relation(r.color);
+        relations.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{color}\">━━━▶</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({})</FONT></FONT></TD></TR>",
+            text::xml_escape(&r.label),
+            palette::MUTED,
+            text::xml_escape(&r.name)
+        ));
+    }
+    if legend.implied {
+        relations.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{}\">╍╍╍▶</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{}</FONT></TD></TR>",
+            palette::MUTED,
+            text::xml_escape(diagram.words.implied)
+        ));
+    }
+    let table = |rows: &str| {
+        format!("<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\">{rows}</TABLE>")
+    };
+    let mut cells = format!("<TD VALIGN=\"TOP\">{}</TD>", table(&kinds));
+    if !relations.is_empty() {
+        cells.push_str(&format!("<TD VALIGN=\"TOP\">{}</TD>", table(&relations)));
+    }
+    format!(
+        "<TABLE BORDER=\"1\" COLOR=\"#C9CED4\" CELLBORDER=\"0\" CELLSPACING=\"6\" CELLPADDING=\"0\" BGCOLOR=\"white\"><TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10.5\"><B>{}</B></FONT></TD></TR><TR>{cells}</TR></TABLE>",
+        text::xml_escape(diagram.words.legend)
+    )
+}
+
+/// A large band's top-level elements in rows of about the square root of
+/// its leaves each, so that the drawing is not one very long row.
+fn wrap_roots(diagram: &Diagram, roots: &[usize]) -> Vec<Vec<usize>> {
+    let weight = |r: usize| {
+        diagram
+            .subtree(r)
+            .iter()
+            .filter(|&&n| !diagram.nodes[n].is_container())
+            .count()
+    };
+    let total: usize = roots.iter().map(|&r| weight(r)).sum();
+    let budget = ((total as f64).sqrt() * 2.5).ceil() as usize;
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for &root in roots {
+        let w = weight(root);
+        if rows.is_empty() || (used > 0 && used + w > budget) {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        used += w;
+        if let Some(row) = rows.last_mut() {
+            row.push(root);
+        }
+    }
+    rows
+}
+
+/// The diagram as a graphviz-rust graph.
+pub fn graph(diagram: &Diagram) -> Graph {
+    let mut stmts = vec![
+        Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr_str("id", trace::VIEW_ID),
+            attr("label", html(header_markup(diagram))),
+            attr_str("labelloc", "t"),
+            attr_str("labeljust", "l"),
+            attr_str("rankdir", "TB"),
+            attr_str("compound", "true"),
+            attr_str("newrank", "true"),
+            attr_str("nodesep", "0.3"),
+            attr_str("ranksep", "0.45"),
+            attr_str("pad", "0.3"),
+            attr_str("bgcolor", "white"),
+            attr_str("fontname", FONT),
+            attr_str("fontcolor", palette::TEXT),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            attr_str("fontname", FONT),
+            attr_str("fontsize", "11"),
+            attr_str("fontcolor", palette::TEXT),
+            attr_str("penwidth", "1.2"),
+            attr_str("margin", "0.14,0.07"),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Edge(vec![
+            attr_str("fontname", FONT),
+            attr_str("fontsize", "8.5"),
+            attr_str("penwidth", "1.2"),
+            attr_str("arrowsize", "0.7"),
+        ])),
+    ];
+    for band in 0..diagram.bands.len() {
+        stmts.push(band_statement(diagram, band));
+    }
+    // Pin the bands in layer order: a separator below each band, under
+    // every leaf of the band and above every leaf of the next one. In a
+    // large view, where edges between a band's elements do not rank, the
+    // band's elements are also wrapped into rows the same way.
+    let leaves_of = |roots: &[usize]| -> Vec<usize> {
+        roots
+            .iter()
+            .flat_map(|&r| diagram.subtree(r))
+            .filter(|&n| !diagram.nodes[n].is_container())
+            .collect()
+    };
+    let mut tiers: Vec<(String, Vec<usize>)> = Vec::new();
+    for (band, b) in diagram.bands.iter().enumerate() {
+        let rows = if diagram.nodes.len() > LARGE_VIEW {
+            wrap_roots(diagram, &b.roots)
+        } else {
+            vec![b.roots.clone()]
+        };
+        let count = rows.len();
+        for (row, roots) in rows.into_iter().enumerate() {
+            let name = if row + 1 == count {
+                format!("kozo:separator:{band}")
+            } else {
+                format!("kozo:separator:{band}:{row}")
+            };
+            tiers.push((name, leaves_of(&roots)));
+        }
+    }
+    for (i, (name, leaves)) in tiers.iter().enumerate() {
+        stmts.push(Stmt::Node(DotNode::new(
+            NodeId(quoted(name), None),
+            vec![
+                attr_str("style", "invis"),
+                attr_str("shape", "point"),
+                attr_str("width", "0"),
+                attr_str("height", "0"),
+                attr_str("label", ""),
+            ],
+        )));
+        for &leaf in leaves {
+            stmts.push(invisible_edge(node_name(diagram, leaf), quoted(name)));
+        }
+        if let Some((_, next)) = tiers.get(i + 1) {
+            for &leaf in next {
+                stmts.push(invisible_edge(quoted(name), node_name(diagram, leaf)));
+            }
+        }
+    }
+    for index in 0..diagram.edges.len() {
+        stmts.push(edge_statement(diagram, index));
+    }
+    if !diagram.nodes.is_empty() {
+        let legend = quoted("kozo:legend");
+        stmts.push(Stmt::Node(DotNode::new(
+            NodeId(legend.clone(), None),
+            vec![
+                attr_str("id", trace::LEGEND_ID),
+                attr_str("class", "kozo-legend"),
+                attr_str("shape", "plain"),
+                attr("label", html(legend_markup(diagram))),
+            ],
+        )));
+        if let Some((last, _)) = tiers.last() {
+            stmts.push(invisible_edge(quoted(last), legend));
+        }
+    }
+    Graph::DiGraph {
+        id: quoted(&diagram.view),
+        strict: false,
+        stmts,
+    }
+}
+
+/// The diagram as DOT text.
+pub fn to_dot(diagram: &Diagram) -> String {
+    let mut ctx = PrinterContext::default();
+    let mut out = graph(diagram).print(&mut ctx);
+    out.push('\n');
+    out
+}

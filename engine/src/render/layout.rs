@@ -1,0 +1,1101 @@
+//! The built-in layout: pure Rust, nothing to install, made for what an
+//! architecture view is rather than for general graphs.
+//!
+//! 1. Sizes, bottom-up: a leaf fits its wrapped label and kind (full-width
+//!    characters count double); a container fits a header and its children,
+//!    laid out in rows by the edges between them (longest-path layering,
+//!    at most four to a row).
+//! 2. Bands, top to bottom in layer order, span the whole width. A band's
+//!    top-level elements are layered the same way by the edges among them
+//!    and wrapped to the diagram's width.
+//! 3. An edge that skips rows gets a narrow passage in each row it crosses
+//!    (Sugiyama's dummy nodes), so it runs between that row's boxes.
+//! 4. Order within rows: barycenter sweeps (each element or passage moves
+//!    toward the mean position of what it is connected to in other rows), a
+//!    few passes down and up, ties kept in order, so the result is
+//!    deterministic.
+//! 5. Edges: cubic curves between the facing sides of the two boxes, through
+//!    their passages, or a U under both when they sit side by side with
+//!    something in between. The attachment points of each side are spread
+//!    in the order of the other ends (fewer crossings at the box),
+//!    arrowheads are polygons, and each label goes along the curve where it
+//!    hides no other label or box.
+
+use std::collections::BTreeMap;
+
+use super::diagram::Diagram;
+use super::text;
+use crate::model::Shape;
+
+pub const MARGIN: f64 = 24.0;
+pub const LABEL_SIZE: f64 = 12.5;
+pub const LABEL_LINE: f64 = 16.0;
+pub const KIND_SIZE: f64 = 10.0;
+pub const KIND_LINE: f64 = 14.0;
+pub const EDGE_SIZE: f64 = 10.0;
+pub const EDGE_LINE: f64 = 12.5;
+pub const BAND_SIZE: f64 = 13.0;
+pub const TITLE_SIZE: f64 = 20.0;
+pub const META_SIZE: f64 = 12.0;
+pub const LEGEND_SIZE: f64 = 11.0;
+
+const LEAF_WRAP: f64 = 150.0;
+const CONTAINER_WRAP: f64 = 240.0;
+const EDGE_WRAP: f64 = 130.0;
+const BAND_WRAP: f64 = 104.0;
+const GAP_X: f64 = 28.0;
+const GAP_Y: f64 = 46.0;
+const INNER_GAP_X: f64 = 18.0;
+const INNER_GAP_Y: f64 = 36.0;
+const INNER_PAD: f64 = 12.0;
+const BAND_PAD: f64 = 28.0;
+const PER_CONTAINER_ROW: usize = 4;
+/// The room a long edge's passage takes in a row it crosses.
+const PASSAGE_W: f64 = 8.0;
+const PASSAGE_GAP: f64 = 10.0;
+/// Past this many layers of edges among a band's elements, rows are
+/// filled to the width in layer order rather than one row per layer.
+const MAX_BAND_LAYERS: usize = 5;
+const MAX_CONTAINER_LAYERS: usize = 5;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+fn pt(x: f64, y: f64) -> Point {
+    Point { x, y }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    pub fn cx(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+    pub fn cy(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    fn contains(&self, other: &Rect) -> bool {
+        other.x >= self.x
+            && other.y >= self.y
+            && other.right() <= self.right()
+            && other.bottom() <= self.bottom()
+    }
+    fn intersects(&self, other: &Rect) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
+}
+
+/// Room a shape needs around its text: left, top, right, bottom.
+pub fn shape_padding(shape: Shape) -> (f64, f64, f64, f64) {
+    match shape {
+        Shape::Box | Shape::Rounded => (12.0, 9.0, 12.0, 9.0),
+        Shape::Component => (22.0, 9.0, 12.0, 9.0),
+        Shape::Folder => (12.0, 15.0, 12.0, 9.0),
+        Shape::Cylinder => (12.0, 17.0, 12.0, 11.0),
+        Shape::Hexagon => (24.0, 9.0, 24.0, 9.0),
+        Shape::Person => (34.0, 9.0, 18.0, 9.0),
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NodeGeom {
+    pub rect: Rect,
+    pub label: Vec<String>,
+    pub kind: String,
+    /// A container's header height (0 for a leaf).
+    pub header: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BandGeom {
+    pub rect: Rect,
+    pub label: Vec<String>,
+}
+
+/// A piece of an edge's path, from where the previous one ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Segment {
+    Cubic(Point, Point, Point),
+    Line(Point),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EdgeGeom {
+    pub from: Point,
+    pub path: Vec<Segment>,
+    /// Tip, then the two base corners.
+    pub arrow: [Point; 3],
+    pub label: Vec<String>,
+    pub label_box: Rect,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LegendItem {
+    pub at: Point,
+    /// Index into the legend's kinds or relations; `None` for "implied".
+    pub index: Option<usize>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LegendGeom {
+    pub rect: Rect,
+    pub kinds_heading: Option<Point>,
+    pub kinds: Vec<LegendItem>,
+    pub relations_heading: Option<Point>,
+    pub relations: Vec<LegendItem>,
+}
+
+/// One line of the header: text, size, bold, baseline.
+#[derive(Clone, Debug)]
+pub struct HeaderLine {
+    pub text: String,
+    pub size: f64,
+    pub bold: bool,
+    pub muted: bool,
+    pub baseline: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub header: Vec<HeaderLine>,
+    pub gutter: f64,
+    pub bands: Vec<BandGeom>,
+    pub nodes: Vec<NodeGeom>,
+    pub edges: Vec<EdgeGeom>,
+    pub legend: Option<LegendGeom>,
+}
+
+/// Sizes and the positions of children relative to their container.
+struct Sizing {
+    size: Vec<(f64, f64)>,
+    offset: Vec<(f64, f64)>,
+    label: Vec<Vec<String>>,
+    kind: Vec<String>,
+    header: Vec<f64>,
+}
+
+/// Longest-path layers of `count` items under `edges` (pairs of item
+/// indices); cycles are broken at the earliest item still waiting.
+fn layering(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    let mut indegree = vec![0usize; count];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for &(a, b) in edges {
+        if a != b && a < count && b < count {
+            out[a].push(b);
+            indegree[b] += 1;
+        }
+    }
+    let mut layer = vec![0usize; count];
+    let mut done = vec![false; count];
+    let mut remaining = count;
+    while remaining > 0 {
+        // The earliest ready item; when none is ready, the earliest waiting one.
+        let next = (0..count)
+            .find(|&i| !done[i] && indegree[i] == 0)
+            .or_else(|| (0..count).find(|&i| !done[i]));
+        let Some(v) = next else { break };
+        done[v] = true;
+        remaining -= 1;
+        for &w in &out[v] {
+            if !done[w] {
+                indegree[w] = indegree[w].saturating_sub(1);
+                layer[w] = layer[w].max(layer[v] + 1);
+            }
+        }
+    }
+    layer
+}
+
+/// Groups items into rows by layer, keeping their order within a layer.
+fn rows_by_layer(items: &[usize], layers: &[usize]) -> Vec<Vec<usize>> {
+    let depth = layers.iter().copied().max().map_or(0, |m| m + 1);
+    let mut rows = vec![Vec::new(); depth];
+    for (i, &item) in items.iter().enumerate() {
+        rows[layers[i]].push(item);
+    }
+    rows.retain(|r| !r.is_empty());
+    rows
+}
+
+/// The edges between the children of `parent` (or between the roots of a
+/// band when `parent` is `None`), each lifted to the child that holds its end.
+fn lifted_edges(diagram: &Diagram, items: &[usize], parent: Option<usize>) -> Vec<(usize, usize)> {
+    let position = |node: usize| -> Option<usize> {
+        let holder = diagram
+            .ancestors_and_self(node)
+            .into_iter()
+            .find(|&a| diagram.nodes[a].parent == parent)?;
+        items.iter().position(|&i| i == holder)
+    };
+    let mut out = Vec::new();
+    for e in &diagram.edges {
+        if let (Some(a), Some(b)) = (position(e.source), position(e.target)) {
+            if a != b {
+                out.push((a, b));
+            }
+        }
+    }
+    out
+}
+
+fn size_nodes(diagram: &Diagram) -> Sizing {
+    let n = diagram.nodes.len();
+    let mut s = Sizing {
+        size: vec![(0.0, 0.0); n],
+        offset: vec![(0.0, 0.0); n],
+        label: vec![Vec::new(); n],
+        kind: vec![String::new(); n],
+        header: vec![0.0; n],
+    };
+    // Children come after their parents in selection order only when they
+    // are declared inside them, so size in reverse depth order instead.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(diagram.ancestors_and_self(i).len()));
+    for i in order {
+        let node = &diagram.nodes[i];
+        s.kind[i] = format!("«{}»", node.kind_label);
+        let kind_w = text::text_width(&s.kind[i], KIND_SIZE);
+        if !node.is_container() {
+            let lines = text::wrap(&node.label, LEAF_WRAP, LABEL_SIZE);
+            let (l, t, r, b) = shape_padding(node.shape);
+            let w = text::block_width(&lines, LABEL_SIZE).max(kind_w) + l + r;
+            let h = lines.len() as f64 * LABEL_LINE + KIND_LINE + t + b;
+            s.size[i] = (w.max(96.0).ceil(), h.ceil());
+            s.label[i] = lines;
+            continue;
+        }
+        let lines = text::wrap(&node.label, CONTAINER_WRAP, LABEL_SIZE);
+        let header = 10.0 + lines.len() as f64 * LABEL_LINE + KIND_LINE + 8.0;
+        let header_w = text::block_width(&lines, LABEL_SIZE).max(kind_w) * 1.06 + 2.0 * INNER_PAD;
+        let children = &node.children;
+        let edges = lifted_edges(diagram, children, Some(i));
+        let layers = layering(children.len(), &edges);
+        let mut layered = rows_by_layer(children, &layers);
+        if layered.len() > MAX_CONTAINER_LAYERS {
+            layered = vec![layered.concat()];
+        }
+        let mut rows = Vec::new();
+        for row in layered {
+            for chunk in row.chunks(PER_CONTAINER_ROW) {
+                rows.push(chunk.to_vec());
+            }
+        }
+        let row_w = |row: &[usize]| -> f64 {
+            row.iter().map(|&c| s.size[c].0).sum::<f64>()
+                + INNER_GAP_X * (row.len().saturating_sub(1)) as f64
+        };
+        let content_w = rows.iter().map(|r| row_w(r)).fold(0.0, f64::max);
+        let w = (content_w + 2.0 * INNER_PAD).max(header_w).max(120.0);
+        let mut y = header;
+        for row in &rows {
+            let height = row.iter().map(|&c| s.size[c].1).fold(0.0, f64::max);
+            let mut x = (w - row_w(row)) / 2.0;
+            for &c in row {
+                s.offset[c] = (x, y + (height - s.size[c].1) / 2.0);
+                x += s.size[c].0 + INNER_GAP_X;
+            }
+            y += height + INNER_GAP_Y;
+        }
+        let h = y - INNER_GAP_Y + INNER_PAD;
+        s.size[i] = (w.ceil(), h.ceil());
+        s.label[i] = lines;
+        s.header[i] = header;
+    }
+    s
+}
+
+/// Places a node and its subtree at absolute coordinates.
+fn place(diagram: &Diagram, sizing: &Sizing, node: usize, x: f64, y: f64, out: &mut [NodeGeom]) {
+    let (w, h) = sizing.size[node];
+    out[node] = NodeGeom {
+        rect: Rect { x, y, w, h },
+        label: sizing.label[node].clone(),
+        kind: sizing.kind[node].clone(),
+        header: sizing.header[node],
+    };
+    for &child in &diagram.nodes[node].children {
+        let (dx, dy) = sizing.offset[child];
+        place(diagram, sizing, child, x + dx, y + dy, out);
+    }
+}
+
+/// A band's rows of top-level elements.
+struct BandRows {
+    rows: Vec<Vec<usize>>,
+}
+
+fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> BandRows {
+    let roots = &diagram.bands[band].roots;
+    let edges = lifted_edges(diagram, roots, None);
+    let layers = layering(roots.len(), &edges);
+    let mut layered = rows_by_layer(roots, &layers);
+    // A long chain would stack one element per row: past a few layers,
+    // fill rows to the width in layer order instead.
+    if layered.len() > MAX_BAND_LAYERS {
+        layered = vec![layered.concat()];
+    }
+    let mut rows = Vec::new();
+    for row in layered {
+        let mut current = Vec::new();
+        let mut used = 0.0;
+        for root in row {
+            let w = sizing.size[root].0;
+            if !current.is_empty() && used + GAP_X + w > width {
+                rows.push(std::mem::take(&mut current));
+                used = 0.0;
+            }
+            if !current.is_empty() {
+                used += GAP_X;
+            }
+            used += w;
+            current.push(root);
+        }
+        if !current.is_empty() {
+            rows.push(current);
+        }
+    }
+    BandRows { rows }
+}
+
+/// The items of the rows: top-level elements (`< n`), and passages (`n +
+/// k`): where a long edge crosses a row in between its ends, it gets a
+/// narrow slot of its own (Sugiyama's dummy nodes), so it runs between the
+/// boxes of that row rather than through them.
+struct Items<'a> {
+    n: usize,
+    sizing: &'a Sizing,
+}
+
+impl Items<'_> {
+    fn width(&self, item: usize) -> f64 {
+        if item < self.n {
+            self.sizing.size[item].0
+        } else {
+            PASSAGE_W
+        }
+    }
+
+    fn gap(&self, a: usize, b: usize) -> f64 {
+        if a >= self.n || b >= self.n {
+            PASSAGE_GAP
+        } else {
+            GAP_X
+        }
+    }
+
+    fn row_width(&self, row: &[usize]) -> f64 {
+        let widths: f64 = row.iter().map(|&i| self.width(i)).sum();
+        let gaps: f64 = row.windows(2).map(|w| self.gap(w[0], w[1])).sum();
+        widths + gaps
+    }
+
+    /// The left edge of each item of a row centred in `width` from `left`.
+    fn lefts(&self, row: &[usize], left: f64, width: f64) -> Vec<f64> {
+        let mut x = left + (width - self.row_width(row)) / 2.0;
+        let mut out = Vec::with_capacity(row.len());
+        for (i, &item) in row.iter().enumerate() {
+            out.push(x);
+            x += self.width(item);
+            if let Some(&next) = row.get(i + 1) {
+                x += self.gap(item, next);
+            }
+        }
+        out
+    }
+}
+
+/// Where the long edges cross rows: for each edge, its passages in order
+/// from source to target, as `(x, top, bottom)` of the row crossed.
+type Passages = Vec<Vec<(f64, f64, f64)>>;
+
+/// Lays a diagram out.
+pub fn layout(diagram: &Diagram) -> Layout {
+    let sizing = size_nodes(diagram);
+    let n = diagram.nodes.len();
+
+    // The width rows wrap at: wide enough for the widest element, and
+    // roughly a landscape page for the total area.
+    let area: f64 = diagram
+        .bands
+        .iter()
+        .flat_map(|b| b.roots.iter())
+        .map(|&r| (sizing.size[r].0 + GAP_X) * (sizing.size[r].1 + GAP_Y))
+        .sum();
+    let widest = (0..n).map(|i| sizing.size[i].0).fold(0.0, f64::max);
+    let wrap_width = (area * 1.6).sqrt().max(900.0).max(widest);
+
+    let band_labels: Vec<Vec<String>> = diagram
+        .bands
+        .iter()
+        .map(|b| text::wrap(&b.label, BAND_WRAP, BAND_SIZE))
+        .collect();
+    let gutter = band_labels
+        .iter()
+        .map(|l| text::block_width(l, BAND_SIZE) * 1.08)
+        .fold(60.0, f64::max)
+        + 28.0;
+
+    let mut rows: Vec<(usize, Vec<usize>)> = Vec::new();
+    for band in 0..diagram.bands.len() {
+        for row in band_rows(diagram, &sizing, band, wrap_width).rows {
+            rows.push((band, row));
+        }
+    }
+    // Passages for the edges that skip rows, and the chains they make.
+    let items = Items { n, sizing: &sizing };
+    let mut row_of = vec![usize::MAX; n];
+    for (i, (_, row)) in rows.iter().enumerate() {
+        for &root in row {
+            row_of[root] = i;
+        }
+    }
+    let mut passage_edge: Vec<usize> = Vec::new();
+    let mut edge_passages: Vec<Vec<usize>> = vec![Vec::new(); diagram.edges.len()];
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for (index, e) in diagram.edges.iter().enumerate() {
+        let (a, b) = (diagram.root_of(e.source), diagram.root_of(e.target));
+        if a == b || row_of[a] == usize::MAX || row_of[b] == usize::MAX {
+            continue;
+        }
+        let (ra, rb) = (row_of[a], row_of[b]);
+        let crossed: Vec<usize> = if ra + 1 < rb {
+            (ra + 1..rb).collect()
+        } else if rb + 1 < ra {
+            (rb + 1..ra).rev().collect()
+        } else {
+            Vec::new()
+        };
+        let mut chain = vec![a];
+        for r in crossed {
+            let item = n + passage_edge.len();
+            passage_edge.push(index);
+            edge_passages[index].push(item);
+            rows[r].1.push(item);
+            chain.push(item);
+        }
+        chain.push(b);
+        chains.push(chain);
+    }
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n + passage_edge.len()];
+    for chain in &chains {
+        for pair in chain.windows(2) {
+            neighbours[pair[0]].push(pair[1]);
+            neighbours[pair[1]].push(pair[0]);
+        }
+    }
+    let content_w = rows
+        .iter()
+        .map(|(_, r)| items.row_width(r))
+        .fold(0.0, f64::max)
+        .max(360.0);
+
+    order_rows(&items, &neighbours, &mut rows, content_w);
+
+    // Header.
+    let content_left = MARGIN + gutter;
+    let mut width = content_left + content_w + 2.0 * BAND_PAD / 2.0 + MARGIN;
+    let header_wrap = (width - 2.0 * MARGIN).max(560.0);
+    let mut header = Vec::new();
+    let mut y = MARGIN;
+    for line in text::wrap(&diagram.title, header_wrap, TITLE_SIZE) {
+        y += TITLE_SIZE * 1.25;
+        header.push(HeaderLine {
+            text: line,
+            size: TITLE_SIZE,
+            bold: true,
+            muted: false,
+            baseline: y,
+        });
+    }
+    if let Some(vp) = &diagram.viewpoint {
+        let text = format!("{}: {}", diagram.words.viewpoint, vp.label);
+        for line in text::wrap(&text, header_wrap, META_SIZE) {
+            y += META_SIZE * 1.45;
+            header.push(HeaderLine {
+                text: line,
+                size: META_SIZE,
+                bold: false,
+                muted: true,
+                baseline: y,
+            });
+        }
+    }
+    if !diagram.concerns.is_empty() {
+        let list: Vec<String> = diagram
+            .concerns
+            .iter()
+            .map(|c| format!("• {}", c.label))
+            .collect();
+        let text = format!("{}: {}", diagram.words.concerns, list.join("   "));
+        for line in text::wrap(&text, header_wrap, META_SIZE) {
+            y += META_SIZE * 1.45;
+            header.push(HeaderLine {
+                text: line,
+                size: META_SIZE,
+                bold: false,
+                muted: true,
+                baseline: y,
+            });
+        }
+    }
+    if n == 0 {
+        y += META_SIZE * 2.0;
+        header.push(HeaderLine {
+            text: diagram.words.empty.to_string(),
+            size: META_SIZE,
+            bold: false,
+            muted: true,
+            baseline: y,
+        });
+    }
+    for line in &header {
+        let needed = text::text_width(&line.text, line.size) * if line.bold { 1.08 } else { 1.0 };
+        width = width.max(needed + 2.0 * MARGIN);
+    }
+    y += 18.0;
+
+    // Bands and elements.
+    let band_right = width - MARGIN;
+    let inner_w = band_right - content_left;
+    let mut nodes = vec![NodeGeom::default(); n];
+    let mut passage_at = vec![(0.0, 0.0, 0.0); passage_edge.len()];
+    let mut bands = Vec::with_capacity(diagram.bands.len());
+    let mut r = 0;
+    for (band, label) in band_labels.into_iter().enumerate() {
+        let top = y;
+        let mut cursor = top + BAND_PAD;
+        let mut first = true;
+        while r < rows.len() && rows[r].0 == band {
+            let row = &rows[r].1;
+            if !first {
+                cursor += GAP_Y;
+            }
+            first = false;
+            let height = row
+                .iter()
+                .filter(|&&x| x < n)
+                .map(|&x| sizing.size[x].1)
+                .fold(0.0, f64::max);
+            let lefts = items.lefts(row, content_left, inner_w);
+            for (&item, &x) in row.iter().zip(&lefts) {
+                if item < n {
+                    let h = sizing.size[item].1;
+                    place(
+                        diagram,
+                        &sizing,
+                        item,
+                        x,
+                        cursor + (height - h) / 2.0,
+                        &mut nodes,
+                    );
+                } else {
+                    passage_at[item - n] = (x + PASSAGE_W / 2.0, cursor, cursor + height);
+                }
+            }
+            cursor += height;
+            r += 1;
+        }
+        let label_h = label.len() as f64 * BAND_SIZE * 1.3 + 2.0 * 14.0;
+        let bottom = (cursor + BAND_PAD).max(top + label_h);
+        bands.push(BandGeom {
+            rect: Rect {
+                x: MARGIN,
+                y: top,
+                w: band_right - MARGIN,
+                h: bottom - top,
+            },
+            label,
+        });
+        y = bottom;
+    }
+
+    let passages: Passages = edge_passages
+        .iter()
+        .map(|list| list.iter().map(|&item| passage_at[item - n]).collect())
+        .collect();
+    let edges = route_edges(diagram, &nodes, &passages);
+
+    let legend = if n == 0 {
+        None
+    } else {
+        let legend = legend_geometry(diagram, MARGIN, y + 20.0, width - 2.0 * MARGIN);
+        y = legend.rect.bottom();
+        Some(legend)
+    };
+
+    Layout {
+        width: width.ceil(),
+        height: (y + MARGIN).ceil(),
+        header,
+        gutter,
+        bands,
+        nodes,
+        edges,
+        legend,
+    }
+}
+
+/// Reorders each row's items toward the mean position of their
+/// neighbours in other rows (barycenter sweeps, down then up; ties keep
+/// their order, so the result is deterministic).
+fn order_rows(
+    items: &Items<'_>,
+    neighbours: &[Vec<usize>],
+    rows: &mut [(usize, Vec<usize>)],
+    width: f64,
+) {
+    let total = neighbours.len();
+    let mut row_of = vec![usize::MAX; total];
+    for (i, (_, row)) in rows.iter().enumerate() {
+        for &item in row {
+            row_of[item] = i;
+        }
+    }
+    let mut center = vec![0.0; total];
+    let pack = |row: &[usize], center: &mut [f64]| {
+        for (&item, x) in row.iter().zip(items.lefts(row, 0.0, width)) {
+            center[item] = x + items.width(item) / 2.0;
+        }
+    };
+    for (_, row) in rows.iter() {
+        pack(row, &mut center);
+    }
+    if rows.len() < 2 {
+        return;
+    }
+    let count = rows.len();
+    for pass in 0..8 {
+        let sequence: Vec<usize> = if pass % 2 == 0 {
+            (0..count).collect()
+        } else {
+            (0..count).rev().collect()
+        };
+        for i in sequence {
+            let row = &rows[i].1;
+            let mut keyed: Vec<(f64, usize, usize)> = row
+                .iter()
+                .enumerate()
+                .map(|(position, &item)| {
+                    let others: Vec<f64> = neighbours[item]
+                        .iter()
+                        .filter(|&&o| row_of[o] != i && row_of[o] != usize::MAX)
+                        .map(|&o| center[o])
+                        .collect();
+                    let key = if others.is_empty() {
+                        center[item]
+                    } else {
+                        others.iter().sum::<f64>() / others.len() as f64
+                    };
+                    (key, position, item)
+                })
+                .collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let ordered: Vec<usize> = keyed.into_iter().map(|(_, _, item)| item).collect();
+            pack(&ordered, &mut center);
+            rows[i].1 = ordered;
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Side {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+fn normal(side: Side) -> (f64, f64) {
+    match side {
+        Side::Top => (0.0, -1.0),
+        Side::Bottom => (0.0, 1.0),
+        Side::Left => (-1.0, 0.0),
+        Side::Right => (1.0, 0.0),
+    }
+}
+
+/// The sides an edge leaves its source and enters its target by.
+fn sides(from: &Rect, to: &Rect) -> (Side, Side) {
+    if to.y >= from.bottom() + 4.0 {
+        (Side::Bottom, Side::Top)
+    } else if to.bottom() <= from.y - 4.0 {
+        (Side::Top, Side::Bottom)
+    } else if to.cx() >= from.cx() {
+        (Side::Right, Side::Left)
+    } else {
+        (Side::Left, Side::Right)
+    }
+}
+
+/// Whether a box other than the two ends (and their ancestors) stands
+/// between two boxes that sit side by side.
+fn blocked_sideways(diagram: &Diagram, nodes: &[NodeGeom], a: usize, b: usize) -> bool {
+    let (ra, rb) = (nodes[a].rect, nodes[b].rect);
+    let (left, right) = if ra.cx() <= rb.cx() {
+        (ra, rb)
+    } else {
+        (rb, ra)
+    };
+    let corridor = Rect {
+        x: left.right(),
+        y: ra.cy().min(rb.cy()) - 12.0,
+        w: (right.x - left.right()).max(0.0),
+        h: (ra.cy() - rb.cy()).abs() + 24.0,
+    };
+    if corridor.w <= 0.0 {
+        return false;
+    }
+    let skip_a = diagram.ancestors_and_self(a);
+    let skip_b = diagram.ancestors_and_self(b);
+    (0..nodes.len()).any(|n| {
+        !skip_a.contains(&n)
+            && !skip_b.contains(&n)
+            && !diagram.nodes[n].is_container()
+            && nodes[n].rect.intersects(&corridor)
+    })
+}
+
+fn bezier(p0: Point, c1: Point, c2: Point, p3: Point, t: f64) -> Point {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    pt(
+        a * p0.x + b * c1.x + c * c2.x + d * p3.x,
+        a * p0.y + b * c1.y + c * c2.y + d * p3.y,
+    )
+}
+
+/// An edge meeting a side of a box: the other end's position along that
+/// side, the edge, and whether it leaves (true) or enters the box.
+type Port = (f64, usize, bool);
+
+fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Vec<EdgeGeom> {
+    struct Plan {
+        from_side: Side,
+        to_side: Side,
+        inner: bool,
+        from: Point,
+        to: Point,
+    }
+    let mut plans: Vec<Plan> = Vec::with_capacity(diagram.edges.len());
+    for e in &diagram.edges {
+        let (a, b) = (&nodes[e.source], &nodes[e.target]);
+        if a.rect.contains(&b.rect) || b.rect.contains(&a.rect) {
+            // Between a container and something inside it: a short drop
+            // from the container's header.
+            let (outer, inner, down) = if a.rect.contains(&b.rect) {
+                (a, b, true)
+            } else {
+                (b, a, false)
+            };
+            let top = pt(inner.rect.cx(), outer.rect.y + outer.header - 2.0);
+            let bottom = pt(inner.rect.cx(), inner.rect.y);
+            let (from, to) = if down { (top, bottom) } else { (bottom, top) };
+            plans.push(Plan {
+                from_side: Side::Bottom,
+                to_side: Side::Top,
+                inner: true,
+                from,
+                to,
+            });
+            continue;
+        }
+        let (mut from_side, mut to_side) = sides(&a.rect, &b.rect);
+        if matches!(from_side, Side::Left | Side::Right)
+            && blocked_sideways(diagram, nodes, e.source, e.target)
+        {
+            // Side by side with something in between: go under it.
+            from_side = Side::Bottom;
+            to_side = Side::Bottom;
+        }
+        plans.push(Plan {
+            from_side,
+            to_side,
+            inner: false,
+            from: Point::default(),
+            to: Point::default(),
+        });
+    }
+
+    // Spread the attachment points of each side of each box in the order
+    // of the other ends.
+    let mut ports: BTreeMap<(usize, Side), Vec<Port>> = BTreeMap::new();
+    for (i, e) in diagram.edges.iter().enumerate() {
+        if plans[i].inner {
+            continue;
+        }
+        let (a, b) = (&nodes[e.source].rect, &nodes[e.target].rect);
+        let along = |side: Side, other: &Rect| match side {
+            Side::Top | Side::Bottom => other.cx(),
+            Side::Left | Side::Right => other.cy(),
+        };
+        // Toward the first passage of a long edge, not its far end.
+        let (toward_target, toward_source) = match (passages[i].first(), passages[i].last()) {
+            (Some(first), Some(last)) => (first.0, last.0),
+            _ => (along(plans[i].from_side, b), along(plans[i].to_side, a)),
+        };
+        ports
+            .entry((e.source, plans[i].from_side))
+            .or_default()
+            .push((toward_target, i, true));
+        ports
+            .entry((e.target, plans[i].to_side))
+            .or_default()
+            .push((toward_source, i, false));
+    }
+    for ((node, side), mut list) in ports {
+        list.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let r = nodes[node].rect;
+        let k = list.len() as f64;
+        for (j, &(_, edge, outgoing)) in list.iter().enumerate() {
+            let f = (j as f64 + 1.0) / (k + 1.0);
+            let p = match side {
+                Side::Top => pt(r.x + r.w * (0.15 + 0.7 * f), r.y),
+                Side::Bottom => pt(r.x + r.w * (0.15 + 0.7 * f), r.bottom()),
+                Side::Left => pt(r.x, r.y + r.h * (0.2 + 0.6 * f)),
+                Side::Right => pt(r.right(), r.y + r.h * (0.2 + 0.6 * f)),
+            };
+            if outgoing {
+                plans[edge].from = p;
+            } else {
+                plans[edge].to = p;
+            }
+        }
+    }
+
+    // What a label must not hide: leaves, and the headers of containers.
+    let obstacles: Vec<Rect> = diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let r = nodes[i].rect;
+            if node.is_container() {
+                Rect {
+                    h: nodes[i].header,
+                    ..r
+                }
+            } else {
+                r
+            }
+        })
+        .collect();
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut out = Vec::with_capacity(plans.len());
+    for (i, plan) in plans.iter().enumerate() {
+        let (p0, p3) = (plan.from, plan.to);
+        let n3 = normal(plan.to_side);
+        // The path: out of the source, through the passages of the rows it
+        // crosses (a straight run through each), into the target.
+        let mut path = Vec::new();
+        let mut at = p0;
+        let mut out_normal = normal(plan.from_side);
+        let down = plan.from_side == Side::Bottom;
+        let curve = |from: Point, from_n: (f64, f64), to: Point, to_n: (f64, f64), d: f64| {
+            Segment::Cubic(
+                pt(from.x + from_n.0 * d, from.y + from_n.1 * d),
+                pt(to.x + to_n.0 * d, to.y + to_n.1 * d),
+                to,
+            )
+        };
+        for &(x, top, bottom) in &passages[i] {
+            let (entry, exit) = if down {
+                (pt(x, top), pt(x, bottom))
+            } else {
+                (pt(x, bottom), pt(x, top))
+            };
+            let back = if down { (0.0, -1.0) } else { (0.0, 1.0) };
+            let d = ((entry.y - at.y).abs() * 0.45).clamp(12.0, 140.0);
+            path.push(curve(at, out_normal, entry, back, d));
+            path.push(Segment::Line(exit));
+            at = exit;
+            out_normal = (-back.0, -back.1);
+        }
+        let d = if plan.from_side == plan.to_side {
+            // A U under both boxes, kept within the gap below the row.
+            (18.0 + (p3.x - at.x).abs() * 0.1).min(44.0)
+        } else {
+            let span = match plan.from_side {
+                Side::Top | Side::Bottom => (p3.y - at.y).abs(),
+                Side::Left | Side::Right => (p3.x - at.x).abs(),
+            };
+            (span * 0.45).clamp(18.0, 140.0)
+        };
+        path.push(curve(at, out_normal, p3, n3, d));
+        // The arrowhead follows the last curve's direction; the line stops
+        // short of the tip so it does not show through.
+        let c2 = match path.last() {
+            Some(Segment::Cubic(_, c2, _)) => *c2,
+            _ => at,
+        };
+        let (mut dx, mut dy) = (p3.x - c2.x, p3.y - c2.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 1e-6 {
+            dx = -n3.0;
+            dy = -n3.1;
+        } else {
+            dx /= len;
+            dy /= len;
+        }
+        let base = pt(p3.x - dx * 9.0, p3.y - dy * 9.0);
+        let arrow = [
+            p3,
+            pt(base.x - dy * 4.0, base.y + dx * 4.0),
+            pt(base.x + dy * 4.0, base.y - dx * 4.0),
+        ];
+        if let Some(Segment::Cubic(_, _, end)) = path.last_mut() {
+            *end = pt(p3.x - dx * 6.0, p3.y - dy * 6.0);
+        }
+
+        // The label: along the curves, the middle one first; beside the
+        // curve rather than on it when the middle is taken (sideways for an
+        // edge that runs up or down, up or down for one that runs sideways).
+        let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
+        let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
+        let lh = label.len() as f64 * EDGE_LINE + 4.0;
+        let mut curves: Vec<(Point, Point, Point, Point)> = Vec::new();
+        let mut start = p0;
+        for segment in &path {
+            match *segment {
+                Segment::Cubic(c1, c2, end) => {
+                    curves.push((start, c1, c2, end));
+                    start = end;
+                }
+                Segment::Line(end) => start = end,
+            }
+        }
+        let middle = curves.len() / 2;
+        let mut order: Vec<usize> = (0..curves.len()).collect();
+        order.sort_by_key(|&k| (k.abs_diff(middle), k));
+        let boxed = |k: usize, t: f64, shift: f64| {
+            let (a, c1, c2, b) = curves[k];
+            let c = bezier(a, c1, c2, b, t);
+            let vertical = (b.y - a.y).abs() >= (b.x - a.x).abs();
+            let (sx, sy) = if vertical {
+                (shift * (lw / 2.0 + 3.0), 0.0)
+            } else {
+                (0.0, shift * (lh / 2.0 + 3.0))
+            };
+            Rect {
+                x: c.x + sx - lw / 2.0,
+                y: c.y + sy - lh / 2.0,
+                w: lw,
+                h: lh,
+            }
+        };
+        let free = |r: &Rect| {
+            !placed.iter().any(|p| p.intersects(r)) && !obstacles.iter().any(|o| o.intersects(r))
+        };
+        let candidates = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88];
+        let mut spots: Vec<Rect> = Vec::with_capacity(5 * order.len() * candidates.len());
+        for shift in [0.0, 1.0, -1.0, 2.0, -2.0] {
+            for &k in &order {
+                spots.extend(candidates.iter().map(|&t| boxed(k, t, shift)));
+            }
+        }
+        // Best: a spot that hides nothing; else one that at least hides no
+        // element (labels may touch); else the middle.
+        let label_box = spots
+            .iter()
+            .find(|r| free(r))
+            .or_else(|| {
+                spots
+                    .iter()
+                    .find(|r| !obstacles.iter().any(|o| o.intersects(r)))
+            })
+            .copied()
+            .unwrap_or_else(|| boxed(middle.min(curves.len().saturating_sub(1)), 0.5, 0.0));
+        placed.push(label_box);
+        out.push(EdgeGeom {
+            from: p0,
+            path,
+            arrow,
+            label,
+            label_box,
+        });
+    }
+    out
+}
+
+fn legend_geometry(diagram: &Diagram, x: f64, y: f64, width: f64) -> LegendGeom {
+    let legend = &diagram.legend;
+    let mut geom = LegendGeom::default();
+    let left = x + 14.0;
+    let right = x + width - 14.0;
+    let mut cursor = y + 14.0 + LEGEND_SIZE * 1.3; // below the "Legend" heading
+    let row_h = 22.0;
+    let flow = |items: Vec<(Option<usize>, String, f64)>, cursor: &mut f64| -> Vec<LegendItem> {
+        let mut out = Vec::new();
+        let mut cx = left;
+        *cursor += 6.0;
+        for (index, label, sample) in items {
+            let w = sample + 8.0 + text::text_width(&label, LEGEND_SIZE) + 22.0;
+            if cx > left && cx + w > right {
+                cx = left;
+                *cursor += row_h;
+            }
+            out.push(LegendItem {
+                at: pt(cx, *cursor),
+                index,
+                text: label,
+            });
+            cx += w;
+        }
+        *cursor += row_h;
+        out
+    };
+    if !legend.kinds.is_empty() {
+        cursor += 8.0;
+        geom.kinds_heading = Some(pt(left, cursor + LEGEND_SIZE));
+        cursor += LEGEND_SIZE * 1.4;
+        let items = legend
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (Some(i), format!("{} ({})", k.label, k.name), 28.0))
+            .collect();
+        geom.kinds = flow(items, &mut cursor);
+    }
+    if !legend.relations.is_empty() || legend.implied {
+        cursor += 4.0;
+        geom.relations_heading = Some(pt(left, cursor + LEGEND_SIZE));
+        cursor += LEGEND_SIZE * 1.4;
+        let mut items: Vec<(Option<usize>, String, f64)> = legend
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Some(i), format!("{} ({})", r.label, r.name), 36.0))
+            .collect();
+        if legend.implied {
+            items.push((None, diagram.words.implied.to_string(), 36.0));
+        }
+        geom.relations = flow(items, &mut cursor);
+    }
+    geom.rect = Rect {
+        x,
+        y,
+        w: width,
+        h: cursor - y + 6.0,
+    };
+    geom
+}

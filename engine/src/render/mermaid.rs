@@ -1,0 +1,151 @@
+//! A view as a Mermaid flowchart, for Markdown documents and wikis: layers
+//! as subgraphs top to bottom, containers as nested subgraphs, shapes after
+//! the kinds, implied relationships dotted.
+//!
+//! Every text is written inside double quotes with Mermaid's entity codes
+//! (`#quot;`, `#lt;`, `#35;`, …) for anything that could end the string or
+//! be read as markup, so no label can inject syntax or HTML.
+
+use std::fmt::Write as _;
+
+use super::diagram::Diagram;
+use super::palette;
+use super::text::clean;
+use crate::model::Shape;
+
+/// Text for inside `"…"` in Mermaid.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '\n' => out.push_str("<br/>"),
+            c if c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.'
+                        | ','
+                        | '-'
+                        | '_'
+                        | ':'
+                        | '/'
+                        | '('
+                        | ')'
+                        | '+'
+                        | '?'
+                        | '!'
+                        | '\''
+                        | '='
+                        | '@'
+                        | '·'
+                        | '«'
+                        | '»'
+                        | '×'
+                ) =>
+            {
+                out.push(c)
+            }
+            c => {
+                let _ = write!(out, "#{};", c as u32);
+            }
+        }
+    }
+    out
+}
+
+fn node_id(index: usize) -> String {
+    format!("n{index}")
+}
+
+fn shaped(shape: Shape, text: &str) -> String {
+    match shape {
+        Shape::Box => format!("[\"{text}\"]"),
+        Shape::Rounded => format!("(\"{text}\")"),
+        Shape::Cylinder => format!("[(\"{text}\")]"),
+        Shape::Person => format!("([\"{text}\"])"),
+        Shape::Component => format!("[[\"{text}\"]]"),
+        Shape::Folder => format!("[/\"{text}\"/]"),
+        Shape::Hexagon => format!("{{{{\"{text}\"}}}}"),
+    }
+}
+
+fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
+    let n = &diagram.nodes[node];
+    let indent = "  ".repeat(depth);
+    let text = format!("{}<br/>«{}»", escape(&n.label), escape(&n.kind_label));
+    let _ = writeln!(out, "{indent}%% {}", escape(&n.path));
+    if n.is_container() {
+        let _ = writeln!(out, "{indent}subgraph {}[\"{text}\"]", node_id(node));
+        for &child in &n.children {
+            element(out, diagram, child, depth + 1);
+        }
+        let _ = writeln!(out, "{indent}end");
+    } else {
+        let _ = writeln!(out, "{indent}{}{}", node_id(node), shaped(n.shape, &text));
+    }
+}
+
+/// The diagram as a Mermaid flowchart (without Markdown fences).
+pub fn to_mermaid(diagram: &Diagram) -> String {
+    let mut out = String::new();
+    let mut title = escape(&diagram.title);
+    if let Some(vp) = &diagram.viewpoint {
+        let _ = write!(
+            title,
+            " — {}: {}",
+            escape(diagram.words.viewpoint),
+            escape(&vp.label)
+        );
+    }
+    let _ = writeln!(out, "---\ntitle: \"{title}\"\n---");
+    out.push_str("flowchart TB\n");
+    let _ = writeln!(out, "  %% kozo view {}", escape(&diagram.view));
+    for (b, band) in diagram.bands.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph layer{b}[\"{}\"]", escape(&band.label));
+        out.push_str("    direction TB\n");
+        for &root in &band.roots {
+            element(&mut out, diagram, root, 2);
+        }
+        out.push_str("  end\n");
+    }
+    // Keep the layers in order, top to bottom.
+    for b in 1..diagram.bands.len() {
+        let _ = writeln!(out, "  layer{} ~~~ layer{b}", b - 1);
+    }
+    for e in &diagram.edges {
+        let arrow = if e.implied { "-.->" } else { "-->" };
+        let _ = writeln!(
+            out,
+            "  {} {arrow}|\"{}\"| {}",
+            node_id(e.source),
+            escape(&e.label),
+            node_id(e.target)
+        );
+    }
+    // Colours: one class per layer colour used.
+    let mut used: Vec<Option<usize>> = diagram.nodes.iter().map(|n| n.color).collect();
+    used.sort();
+    used.dedup();
+    for color in used {
+        let c = palette::layer(color);
+        let name = color.map_or("nolayer".to_string(), |i| format!("layer{i}c"));
+        let _ = writeln!(
+            out,
+            "  classDef {name} fill:{},stroke:{},color:{}",
+            c.fill,
+            c.stroke,
+            palette::TEXT
+        );
+        let members: Vec<String> = (0..diagram.nodes.len())
+            .filter(|&i| diagram.nodes[i].color == color && !diagram.nodes[i].is_container())
+            .map(node_id)
+            .collect();
+        if !members.is_empty() {
+            let _ = writeln!(out, "  class {} {name}", members.join(","));
+        }
+    }
+    for (b, band) in diagram.bands.iter().enumerate() {
+        let c = palette::layer(band.color);
+        let _ = writeln!(out, "  style layer{b} fill:{},stroke:{}", c.band, c.band);
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! The kozo language server: `kozo lsp`, LSP over stdio.
+//!
+//! The server keeps one engine [`kozo_engine::Analysis`] per workspace root
+//! and feeds it the editor's changes; every answer comes from the engine's
+//! editor functions (`kozo_engine::ide`) run on a snapshot, so the server
+//! agrees with `kozo check`. This crate is the only place that knows both
+//! the protocol's types and the engine's.
+//!
+//! - `state`, `disk`: workspaces, open documents, roots and `kozo.toml`;
+//! - `documents`: didOpen/didChange/didClose, applied in arrival order by
+//!   [`Ordered`]; didChangeWatchedFiles;
+//! - `diagnostics`: pushed after every change, cleared when fixed;
+//! - `snapshot`: running engine queries off the lock, with salsa
+//!   cancellation and panics caught;
+//! - `requests`: one module per group of requests; `convert`: positions and
+//!   protocol types.
+
+mod convert;
+mod diagnostics;
+mod disk;
+mod documents;
+mod input;
+mod requests;
+mod server;
+mod snapshot;
+mod state;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::task::{Context, Poll};
+
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::{Client, ExitedError, LspService, Server};
+
+pub use requests::preview::{RenderViewParams, RenderViewResult, ViewsParams, ViewsResult};
+
+/// The environment variable that turns on the debugging requests
+/// (`kozo/debugText`, `kozo/debugPanic`), for tests.
+pub const DEBUG_ENV: &str = "KOZO_LSP_DEBUG";
+
+/// What the handlers share.
+pub(crate) struct Shared {
+    state: Mutex<state::State>,
+    client: Client,
+    /// Held while diagnostics are being published (see `diagnostics`).
+    publishing: tokio::sync::Mutex<()>,
+}
+
+impl Shared {
+    /// The state. A panic while it was held does not make it unusable:
+    /// every change to it is complete before anything that may panic.
+    fn lock(&self) -> MutexGuard<'_, state::State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A line in the client's log (and on stderr).
+    fn log(&self, message: impl Into<String>) {
+        let message = message.into();
+        eprintln!("kozo lsp: {message}");
+        let client = self.client.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                client
+                    .log_message(tower_lsp_server::ls_types::MessageType::LOG, message)
+                    .await;
+            });
+        }
+    }
+}
+
+/// Serves LSP on stdin and stdout until the client says `exit`.
+pub fn run() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("kozo-lsp")
+        .build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Blocking tasks still computing a stale answer are not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    Ok(())
+}
+
+/// Serves LSP on any pair of streams.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
+    let (filtered, sink) = tokio::io::duplex(1 << 20);
+    tokio::spawn(input::filter(input, sink));
+    let slot: Arc<OnceLock<Arc<Shared>>> = Arc::new(OnceLock::new());
+    let made = slot.clone();
+    let mut builder = LspService::build(move |client| {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state::State::default()),
+            client,
+            publishing: tokio::sync::Mutex::new(()),
+        });
+        let _ = made.set(shared.clone());
+        server::Backend { shared }
+    })
+    .custom_method("kozo/views", server::Backend::views)
+    .custom_method("kozo/renderView", server::Backend::render_view);
+    if std::env::var_os(DEBUG_ENV).is_some_and(|v| v == "1") {
+        builder = builder
+            .custom_method("kozo/debugText", server::Backend::debug_text)
+            .custom_method("kozo/debugPanic", server::Backend::debug_panic);
+    }
+    let (service, socket) = builder.finish();
+    let Some(shared) = slot.get().cloned() else {
+        eprintln!("kozo lsp: the service was not built");
+        return;
+    };
+    let ordered = Ordered {
+        inner: service,
+        shared,
+    };
+    Server::new(filtered, output, socket).serve(ordered).await;
+}
+
+/// The service in front of the language server: it applies document
+/// notifications (`didOpen`, `didChange`, `didClose`) as each message is
+/// read, in the order the client sent them, before any handler runs or
+/// awaits. Everything else goes to the language server.
+struct Ordered {
+    inner: LspService<server::Backend>,
+    shared: Arc<Shared>,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl tower_service::Service<Request> for Ordered {
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let method = request.method();
+        let is_sync = request.id().is_none()
+            && matches!(
+                method,
+                "textDocument/didOpen" | "textDocument/didChange" | "textDocument/didClose"
+            );
+        if !is_sync {
+            return Box::pin(self.inner.call(request));
+        }
+        let (method, _, params) = request.into_parts();
+        let shared = self.shared.clone();
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            apply_sync(&shared, &method, params)
+        }));
+        match applied {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => shared.log(format!("ignoring `{method}`: {message}")),
+            Err(payload) => shared.log(format!(
+                "`{method}` panicked: {}",
+                snapshot::panic_message(payload.as_ref())
+            )),
+        }
+        Box::pin(std::future::ready(Ok(None)))
+    }
+}
+
+fn apply_sync(
+    shared: &Arc<Shared>,
+    method: &str,
+    params: Option<serde_json::Value>,
+) -> Result<(), String> {
+    let params = params.ok_or("no params")?;
+    fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+        serde_json::from_value(value).map_err(|e| format!("malformed params: {e}"))
+    }
+    match method {
+        "textDocument/didOpen" => documents::did_open(shared, parse(params)?),
+        "textDocument/didChange" => documents::did_change(shared, parse(params)?),
+        "textDocument/didClose" => documents::did_close(shared, parse(params)?),
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,483 @@
+//! The language server's lifecycle (initialize, folders, watched files) and
+//! the table of requests; each request is answered in `requests`.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use kozo_engine::db::SourceFile;
+use kozo_lang::line_index::ColumnUnit;
+use tower_lsp_server::jsonrpc::{self, Result};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::LanguageServer;
+
+use crate::snapshot::{self, Snapshot};
+use crate::{convert, diagnostics, disk, documents, requests, Shared};
+
+pub struct Backend {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// Runs a handler, answering a panic with an internal error (logged).
+pub(crate) async fn guarded<T>(
+    method: &str,
+    handler: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(result) => result,
+        Err(payload) => snapshot::answer(
+            method,
+            snapshot::Outcome::Panicked(snapshot::panic_message(payload.as_ref())),
+        ),
+    }
+}
+
+pub(crate) fn invalid(message: impl Into<String>) -> jsonrpc::Error {
+    jsonrpc::Error::invalid_params(message.into())
+}
+
+/// A request's document, frozen: its workspace's snapshot, the file, and
+/// the byte offset of the request's position.
+pub(crate) struct At {
+    pub snapshot: Snapshot,
+    pub file: SourceFile,
+    pub offset: usize,
+}
+
+impl Backend {
+    /// The snapshot for a document. An unknown URI or a position past the
+    /// end of the text is an invalid request.
+    pub(crate) fn at(&self, uri: &Uri, position: Option<lsp::Position>) -> Result<At> {
+        let path = documents::uri_path(uri)
+            .ok_or_else(|| invalid(format!("kozo: `{}` is not a file URI", uri.as_str())))?;
+        let state = self.shared.lock();
+        let doc = state
+            .locate(&path)
+            .ok_or_else(|| invalid(format!("kozo: no kozo workspace holds `{}`", uri.as_str())))?;
+        let (workspace, file) = state
+            .source(&doc)
+            .ok_or_else(|| invalid(format!("kozo: `{}` is not a kozo document", uri.as_str())))?;
+        let snapshot = Snapshot::of(&state, &state.workspaces[workspace]);
+        drop(state);
+        let offset = match position {
+            None => 0,
+            Some(position) => snapshot.lines(file).offset(position).ok_or_else(|| {
+                invalid(format!(
+                    "kozo: line {} is past the end of `{}`",
+                    position.line,
+                    uri.as_str()
+                ))
+            })?,
+        };
+        Ok(At {
+            snapshot,
+            file,
+            offset,
+        })
+    }
+
+    /// A snapshot of every workspace.
+    pub(crate) fn all_snapshots(&self) -> Vec<Snapshot> {
+        let state = self.shared.lock();
+        state
+            .workspaces
+            .iter()
+            .map(|w| Snapshot::of(&state, w))
+            .collect()
+    }
+}
+
+fn negotiate_encoding(capabilities: &lsp::ClientCapabilities) -> ColumnUnit {
+    let offered = capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => ColumnUnit::Utf8,
+        _ => ColumnUnit::Utf16,
+    }
+}
+
+#[allow(deprecated)] // `root_uri` is the fallback when no folder is given.
+fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let uris: Vec<&Uri> = match &params.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders.iter().map(|f| &f.uri).collect(),
+        _ => params.root_uri.iter().collect(),
+    };
+    uris.into_iter().filter_map(documents::uri_path).collect()
+}
+
+fn capabilities(unit: ColumnUnit) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(unit)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![".".into(), ":".into(), ">".into(), ",".into()]),
+            ..Default::default()
+        }),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            },
+        )),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: convert::semantic_legend(),
+                    full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    ..Default::default()
+                },
+            ),
+        ),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_formatting_provider: Some(lsp::OneOf::Left(true)),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let unit = negotiate_encoding(&params.capabilities);
+        let folders = workspace_folders(&params);
+        let rules_url = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("rulesUrl"))
+            .and_then(|u| u.as_str())
+            .map(str::to_string);
+        let shared = self.shared.clone();
+        let loaded = snapshot::run(move || {
+            let dir = disk::support_dir();
+            let mut problems = Vec::new();
+            let builtin =
+                disk::write_read_only(&dir, "society5.kozo", kozo_engine::builtin::SOCIETY5_SOURCE)
+                    .map_err(|e| problems.push(format!("cannot write the built-in metamodel: {e}")))
+                    .ok();
+            let rules = disk::write_read_only(&dir, "rules.md", &disk::rules_markdown())
+                .map_err(|e| problems.push(format!("cannot write the rules' explanations: {e}")))
+                .ok();
+            let rules_url = rules_url.or_else(|| {
+                let uri = Uri::from_file_path(rules?)?;
+                Some(format!("{}#", uri.as_str()))
+            });
+            let mut state = shared.lock();
+            state.unit = unit;
+            state.builtin_path = builtin;
+            state.rules_url = rules_url;
+            for folder in folders {
+                let (_, mut found) = state.add_folder(&folder);
+                problems.append(&mut found);
+            }
+            state.initialized = true;
+            problems
+        })
+        .await;
+        let problems = snapshot::answer("initialize", loaded)?;
+        for problem in problems {
+            self.shared.log(problem);
+        }
+        Ok(lsp::InitializeResult {
+            capabilities: capabilities(unit),
+            server_info: Some(lsp::ServerInfo {
+                name: "kozo".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let count = self.shared.lock().workspaces.len();
+        for workspace in 0..count {
+            diagnostics::schedule(&self.shared, workspace);
+        }
+        let watchers = ["**/*.kozo", "**/kozo.toml"]
+            .into_iter()
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: "kozo-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(err) = self
+            .shared
+            .client
+            .register_capability(vec![registration])
+            .await
+        {
+            self.shared
+                .log(format!("the client did not take the file watchers: {err}"));
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let shared = self.shared.clone();
+        let _ = guarded("workspace/didChangeWatchedFiles", async move {
+            documents::did_change_watched_files(&shared, params);
+            Ok(())
+        })
+        .await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| documents::uri_path(&f.uri))
+            .collect();
+        for removed in &params.event.removed {
+            self.shared.log(format!(
+                "folder {} removed: its workspace stays loaded until the server restarts",
+                removed.uri.as_str()
+            ));
+        }
+        let shared = self.shared.clone();
+        let outcome = snapshot::run(move || {
+            let mut state = shared.lock();
+            let mut made = Vec::new();
+            let mut problems = Vec::new();
+            for folder in added {
+                let (mut m, mut p) = state.add_folder(&folder);
+                made.append(&mut m);
+                problems.append(&mut p);
+            }
+            (made, problems)
+        })
+        .await;
+        if let snapshot::Outcome::Done((made, problems)) = outcome {
+            for problem in problems {
+                self.shared.log(problem);
+            }
+            for workspace in made {
+                diagnostics::schedule(&self.shared, workspace);
+            }
+        }
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        guarded(
+            "textDocument/hover",
+            requests::navigation::hover(self, params),
+        )
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        guarded(
+            "textDocument/definition",
+            requests::navigation::definition(self, params),
+        )
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        guarded(
+            "textDocument/references",
+            requests::navigation::references(self, params),
+        )
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        guarded(
+            "textDocument/documentHighlight",
+            requests::navigation::highlight(self, params),
+        )
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        guarded(
+            "textDocument/documentSymbol",
+            requests::outline::document_symbols(self, params),
+        )
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        guarded(
+            "workspace/symbol",
+            requests::outline::workspace_symbols(self, params),
+        )
+        .await
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        guarded(
+            "textDocument/foldingRange",
+            requests::outline::folding_ranges(self, params),
+        )
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        guarded(
+            "textDocument/semanticTokens/full",
+            requests::outline::semantic_tokens(self, params),
+        )
+        .await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        guarded(
+            "textDocument/codeLens",
+            requests::outline::code_lenses(self, params),
+        )
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        guarded(
+            "textDocument/completion",
+            requests::editing::completion(self, params),
+        )
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        guarded(
+            "textDocument/prepareRename",
+            requests::editing::prepare_rename(self, params),
+        )
+        .await
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        guarded(
+            "textDocument/rename",
+            requests::editing::rename(self, params),
+        )
+        .await
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        guarded(
+            "textDocument/codeAction",
+            requests::editing::code_actions(self, params),
+        )
+        .await
+    }
+
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        guarded(
+            "textDocument/formatting",
+            requests::editing::formatting(self, params),
+        )
+        .await
+    }
+}
+
+/// The custom requests (registered in `lib.rs`).
+impl Backend {
+    pub async fn views(
+        &self,
+        params: requests::preview::ViewsParams,
+    ) -> Result<requests::preview::ViewsResult> {
+        guarded("kozo/views", requests::preview::views(self, params)).await
+    }
+
+    pub async fn render_view(
+        &self,
+        params: requests::preview::RenderViewParams,
+    ) -> Result<requests::preview::RenderViewResult> {
+        guarded(
+            "kozo/renderView",
+            requests::preview::render_view(self, params),
+        )
+        .await
+    }
+
+    pub async fn debug_text(
+        &self,
+        params: requests::preview::DebugTextParams,
+    ) -> Result<requests::preview::DebugTextResult> {
+        guarded(
+            "kozo/debugText",
+            requests::preview::debug_text(self, params),
+        )
+        .await
+    }
+
+    pub async fn debug_panic(&self, params: serde_json::Value) -> Result<()> {
+        guarded("kozo/debugPanic", async move {
+            // Panics on the async side, or on the blocking side when asked to.
+            if params.get("blocking").and_then(|b| b.as_bool()) == Some(true) {
+                let outcome =
+                    snapshot::run(|| -> () { panic!("kozo/debugPanic was asked to panic") }).await;
+                return snapshot::answer("kozo/debugPanic", outcome);
+            }
+            panic!("kozo/debugPanic was asked to panic")
+        })
+        .await
+    }
+}
