@@ -6,6 +6,7 @@
 //! Comments are kept beside the tree (see [`crate::Parse::comments`]) so the
 //! formatter can put each one back where it stood.
 
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 
 /// A half-open range of byte offsets into a file's text.
@@ -63,7 +64,8 @@ pub struct Ident {
 /// A dotted name: `bms`, `bms.hvac_ctl`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Path {
-    pub segments: Vec<Ident>,
+    /// Almost every path has one segment: it is stored inline.
+    pub segments: SmallVec<[Ident; 1]>,
     pub span: Span,
 }
 
@@ -282,9 +284,10 @@ pub enum Entry {
         span: Span,
     },
     Clause(Clause),
-    /// A nested element.
-    Decl(Decl),
-    Relationship(Relationship),
+    /// A nested element (boxed: most entries are small, and an enum is as
+    /// large as its largest variant).
+    Decl(Box<Decl>),
+    Relationship(Box<Relationship>),
     /// Text that could not be parsed (reported in the parse errors).
     Error(Span),
 }

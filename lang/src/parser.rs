@@ -258,7 +258,7 @@ impl<'t> Builder<'t> {
             span.end = span.end.max(body.span.end);
         }
         let missing = || Path {
-            segments: vec![missing_ident(span)],
+            segments: smallvec::smallvec![missing_ident(span)],
             span: Span::empty(span.start as usize),
         };
         Relationship {
@@ -353,12 +353,14 @@ impl<'t> Builder<'t> {
                     let value = value.unwrap_or_else(|| Value::List(Vec::new(), span));
                     Entry::Property { key, value, span }
                 }
-                Rule::relationship => Entry::Relationship(self.relationship(part)),
-                Rule::element_decl => Entry::Decl(self.decl(part)),
+                Rule::relationship => Entry::Relationship(Box::new(self.relationship(part))),
+                Rule::element_decl => Entry::Decl(Box::new(self.decl(part))),
                 _ => Entry::Clause(self.clause(part)),
             };
             entries.push(entry);
         }
+        // Exact capacity: large workspaces hold hundreds of thousands of bodies.
+        entries.shrink_to_fit();
         Body {
             entries,
             span,
@@ -806,7 +808,7 @@ fn path_or_ident(pair: Pair<'_, Rule>) -> Path {
         let id = ident(pair);
         Path {
             span: id.span,
-            segments: vec![id],
+            segments: smallvec::smallvec![id],
         }
     }
 }
@@ -817,7 +819,7 @@ fn selector(pair: Pair<'_, Rule>) -> Selector {
         Rule::star => Selector::All(span),
         Rule::kind_ref => Selector::Path {
             path: pair.into_inner().next().map(path_or_ident).unwrap_or(Path {
-                segments: Vec::new(),
+                segments: smallvec::SmallVec::new(),
                 span,
             }),
             depth: Depth::Itself,
@@ -842,7 +844,7 @@ fn selector(pair: Pair<'_, Rule>) -> Selector {
             }
             Selector::Path {
                 path: found_path.unwrap_or(Path {
-                    segments: Vec::new(),
+                    segments: smallvec::SmallVec::new(),
                     span,
                 }),
                 depth,

@@ -82,7 +82,7 @@ pub fn code_actions(analysis: &Analysis, file: SourceFile, range: Span) -> Vec<C
 pub(super) fn find_decl(parse: &Parse, name: Span) -> Option<&Decl> {
     fn visit(entries: &[Entry], name: Span) -> Option<&Decl> {
         entries.iter().find_map(|e| match e {
-            Entry::Decl(d) if d.name.span == name => Some(d),
+            Entry::Decl(d) if d.name.span == name => Some(&**d),
             Entry::Decl(d) if d.span.contains(name.start as usize) => visit(d.entries(), name),
             _ => None,
         })
