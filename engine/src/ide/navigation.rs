@@ -111,16 +111,23 @@ pub(crate) fn occurrences(
             span: loc.span,
         });
     }
-    out.extend(
-        model
-            .references
-            .iter()
-            .filter(|r| r.target == target)
-            .map(|r| FileSpan {
-                file: r.loc.file,
-                span: r.loc.span,
-            }),
-    );
+    let mut uses: Vec<FileSpan> = model
+        .references
+        .iter()
+        .filter(|r| r.target == target)
+        .map(|r| FileSpan {
+            file: r.loc.file,
+            span: r.loc.span,
+        })
+        .collect();
+    // File order, then source order: what find-references lists.
+    uses.sort_by(|a, b| {
+        analysis
+            .path(a.file)
+            .cmp(analysis.path(b.file))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+    out.extend(uses);
     out
 }
 

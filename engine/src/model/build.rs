@@ -87,6 +87,7 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
         sources.push((file, db::parse(db, file), true));
     }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
+    b.reserve(&sources);
 
     for &(file, parse, is_builtin) in &sources {
         db.unwind_if_revision_cancelled();
@@ -113,6 +114,50 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
 }
 
 impl<'a> Builder<'a> {
+    /// Sizes the model's tables from a count of the declarations, so that
+    /// building a large model does not grow and rehash them step by step.
+    fn reserve(&mut self, sources: &[(SourceFile, &Parse, bool)]) {
+        fn count(entries: &[Entry], elements: &mut usize, relationships: &mut usize) {
+            for entry in entries {
+                match entry {
+                    Entry::Decl(d) => {
+                        *elements += 1;
+                        count(d.entries(), elements, relationships);
+                    }
+                    Entry::Relationship(_) => *relationships += 1,
+                    _ => {}
+                }
+            }
+        }
+        let (mut elements, mut relationships, mut top_level) = (0, 0, 0);
+        for (_, parse, _) in sources {
+            for item in &parse.tree.items {
+                match item {
+                    Item::Decl(d) => {
+                        top_level += 1;
+                        if matches!(d.kind, DeclKind::Element(_)) {
+                            elements += 1;
+                        }
+                        count(d.entries(), &mut elements, &mut relationships);
+                    }
+                    Item::Relationship(_) => relationships += 1,
+                    _ => {}
+                }
+            }
+        }
+        let model = &mut self.model;
+        model.elements.reserve(elements);
+        model.element_by_path.reserve(elements);
+        model.child_by_name.reserve(elements);
+        model.top_level.reserve(top_level);
+        model.relationships.reserve(relationships);
+        model.references.reserve(elements + 3 * relationships);
+        model.graph.0.reserve_nodes(elements);
+        model.graph.0.reserve_edges(relationships);
+        self.elements.reserve(elements);
+        self.relationships.reserve(relationships);
+    }
+
     // ------------------------------------------------------------ declaring
 
     fn use_module(&mut self, file: SourceFile, u: &ast::UseDecl) {
@@ -302,7 +347,7 @@ impl<'a> Builder<'a> {
             return;
         };
         let node = self.model.graph.0.add_node(id);
-        self.model.element_by_path.insert(path.clone(), id);
+        self.model.element_by_path.insert(SmolStr::new(&path), id);
         if let Some(p) = parent {
             self.model.child_by_name.insert((p, name.clone()), id);
         }
@@ -600,10 +645,10 @@ impl<'a> Builder<'a> {
         Some(current)
     }
 
-    fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
+    fn child(&self, parent: ElementId, name: &SmolStr) -> Option<ElementId> {
         self.model
             .child_by_name
-            .get(&(parent, SmolStr::new(name)))
+            .get(&(parent, name.clone()))
             .copied()
     }
 
@@ -1072,19 +1117,9 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> Model {
-        // References in file order, then source order: what find-references lists.
-        let order: HashMap<SourceFile, usize> = {
-            // Distinct files first: sorting every reference's file by path
-            // would read each path (a tracked input) n log n times.
-            let distinct: std::collections::HashSet<SourceFile> =
-                self.model.references.iter().map(|r| r.loc.file).collect();
-            let mut files: Vec<SourceFile> = distinct.into_iter().collect();
-            files.sort_by(|a, b| a.path(self.db).cmp(b.path(self.db)));
-            files.into_iter().enumerate().map(|(i, f)| (f, i)).collect()
-        };
-        self.model
-            .references
-            .sort_by_cached_key(|r| (order[&r.loc.file], r.loc.span.start, r.loc.span.end));
+        // Resolution records a reference once per resolved name; a path
+        // resolved twice (a property value tried as two sorts of name)
+        // records it twice in a row.
         self.model.references.dedup();
         self.model
     }

@@ -382,13 +382,14 @@ pub struct Model {
     pub decisions: Vec<Decision>,
     /// Elements as nodes, relationships as edges (weights are the ids).
     pub graph: ElementGraph,
-    /// Every resolved name, in file and source order.
+    /// Every resolved name, in the order resolution met them (not sorted:
+    /// consumers that list them sort what they keep).
     pub references: Vec<Reference>,
     /// `use` modules that loaded (`society5`).
     pub modules: Vec<SmolStr>,
     /// Findings made while resolving names (undefined and duplicate names).
     pub diagnostics: Vec<Diagnostic>,
-    pub(crate) element_by_path: HashMap<String, ElementId>,
+    pub(crate) element_by_path: HashMap<SmolStr, ElementId>,
     /// A parent's child by name: how paths resolve, segment by segment.
     pub(crate) child_by_name: HashMap<(ElementId, SmolStr), ElementId>,
     pub(crate) layer_by_name: HashMap<SmolStr, LayerId>,

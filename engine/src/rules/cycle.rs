@@ -38,15 +38,20 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut graph: DiGraph<ElementId, RelationshipId> = DiGraph::new();
-        let mut nodes = std::collections::HashMap::new();
+        // Element index -> node, dense: cheaper than hashing every end.
+        let mut nodes: Vec<Option<NodeIndex>> = vec![None; model.elements.len()];
         for id in model.relationship_ids() {
             let rel = model.relationship(id);
             if rel.kind.index() != index || rel.source == rel.target {
                 continue;
             }
-            let mut node = |e: ElementId| *nodes.entry(e).or_insert_with(|| graph.add_node(e));
+            let mut node =
+                |e: ElementId| *nodes[e.index()].get_or_insert_with(|| graph.add_node(e));
             let (s, t) = (node(rel.source), node(rel.target));
             graph.add_edge(s, t, id);
+        }
+        if graph.edge_count() < 2 {
+            continue;
         }
         for component in petgraph::algo::tarjan_scc(&graph) {
             if component.len() < 2 {
