@@ -98,22 +98,7 @@ pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
 
     match &args.out {
         Some(path) if path.as_os_str() != "-" => {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    LoadError(format!(
-                        "cannot create `{}`: {}",
-                        parent.display(),
-                        workspace::describe_io(&e)
-                    ))
-                })?;
-            }
-            std::fs::write(path, &text).map_err(|e| {
-                LoadError(format!(
-                    "cannot write `{}`: {}",
-                    path.display(),
-                    workspace::describe_io(&e)
-                ))
-            })?;
+            workspace::write_file(path, &text)?;
             eprintln!("wrote {}", path.display());
         }
         _ => {

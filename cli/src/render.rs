@@ -108,25 +108,6 @@ pub fn warn_about_model(loaded: &workspace::Loaded, verb: &str) {
     }
 }
 
-fn write_file(path: &Path, contents: &str) -> Result<(), LoadError> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            LoadError(format!(
-                "cannot create `{}`: {}",
-                parent.display(),
-                workspace::describe_io(&e)
-            ))
-        })?;
-    }
-    std::fs::write(path, contents).map_err(|e| {
-        LoadError(format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            workspace::describe_io(&e)
-        ))
-    })
-}
-
 pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
     let root = workspace::find_root(&args.path)?;
     let loaded = workspace::load(&root)?;
@@ -215,7 +196,7 @@ pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
             continue;
         }
         let path = destination(&diagram.view);
-        write_file(&path, &contents)?;
+        workspace::write_file(&path, &contents)?;
         written.push(path);
     }
     if !written.is_empty() {

@@ -188,3 +188,23 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         not_utf8,
     })
 }
+
+/// Writes an output file (a diagram, an export), creating its folder.
+pub fn write_file(path: &Path, contents: &str) -> Result<(), LoadError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            LoadError(format!(
+                "cannot create `{}`: {}",
+                parent.display(),
+                describe_io(&e)
+            ))
+        })?;
+    }
+    std::fs::write(path, contents).map_err(|e| {
+        LoadError(format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            describe_io(&e)
+        ))
+    })
+}

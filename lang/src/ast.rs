@@ -406,6 +406,19 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// The keywords that start a top-level declaration.
+pub const DECLARATION_KEYWORDS: &[&str] = &[
+    "use",
+    "layer",
+    "kind",
+    "relation",
+    "concern",
+    "stakeholder",
+    "viewpoint",
+    "view",
+    "decision",
+];
+
 /// The reserved words of the language.
 pub const KEYWORDS: &[&str] = &[
     "use",

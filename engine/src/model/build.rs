@@ -484,7 +484,7 @@ impl<'a> Builder<'a> {
         let kinds: Vec<SmolStr> = self.kinds.by_name.keys().cloned().collect();
         let near_kind = crate::suggest::closest(&kind.text, kinds.iter().map(|k| k.as_str()));
         let near_keyword =
-            crate::suggest::closest(&kind.text, DECLARATION_KEYWORDS.iter().copied());
+            crate::suggest::closest(&kind.text, kozo_lang::DECLARATION_KEYWORDS.iter().copied());
         let diagnostic = match (near_kind, near_keyword) {
             (None, Some(keyword)) => undefined_reference::plain(
                 file,
@@ -1124,19 +1124,6 @@ impl<'a> Builder<'a> {
         self.model
     }
 }
-
-/// The keywords that start a declaration (what a misspelt one may have meant).
-const DECLARATION_KEYWORDS: &[&str] = &[
-    "use",
-    "layer",
-    "kind",
-    "relation",
-    "concern",
-    "stakeholder",
-    "viewpoint",
-    "view",
-    "decision",
-];
 
 #[derive(Clone, Copy)]
 enum Meta {

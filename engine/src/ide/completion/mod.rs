@@ -210,18 +210,6 @@ impl Candidates<'_> {
     }
 }
 
-const TOP_KEYWORDS: &[&str] = &[
-    "use",
-    "layer",
-    "kind",
-    "relation",
-    "concern",
-    "stakeholder",
-    "viewpoint",
-    "view",
-    "decision",
-];
-
 fn statement_start(
     out: &mut Candidates<'_>,
     frame: &Frame,
@@ -238,7 +226,7 @@ fn statement_start(
     }
     let body_keywords: &[&str] = match frame {
         Frame::Top => {
-            out.keywords(TOP_KEYWORDS);
+            out.keywords(kozo_lang::DECLARATION_KEYWORDS);
             nestable_kinds(out, None);
             element_paths(out, None, &[], false);
             return;
