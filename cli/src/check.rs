@@ -135,6 +135,11 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     }
 
     let deny_warnings = args.deny.contains(&Deny::Warnings);
+    // The process ends right after: leave the analyses to the operating
+    // system instead of freeing a large model piece by piece (~80 ms at
+    // 100k elements).
+    drop(reports);
+    std::mem::forget(loaded);
     Ok(if could_not_read {
         EXIT_USAGE
     } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
