@@ -66,7 +66,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     }
     return;
   }
-  output.appendLine(`kozo: starting ${resolved.path} lsp (from the ${resolved.source})`);
+  const from = {
+    setting: 'the setting kozo.server.path',
+    bundled: 'the binary bundled with the extension',
+    path: 'PATH',
+  }[resolved.source];
+  output.appendLine(`kozo: starting ${resolved.path} lsp (found via ${from})`);
   const serverOptions: ServerOptions = {
     run: { command: resolved.path, args: ['lsp'] },
     debug: { command: resolved.path, args: ['lsp'] },
