@@ -197,12 +197,19 @@
       return;
     }
     const sameView = viewId === currentView;
+    const before = sameView ? svgSize() : null;
     canvas.replaceChildren(svg);
     viewName.textContent = viewId;
     status.textContent = '';
     currentView = viewId;
     vscode.setState({ viewId });
-    if (sameView) apply(); else fit();
+    // Keep the reader's zoom and pan while the diagram keeps its size; when
+    // an edit changes its size, fit it again rather than leave it off-centre.
+    const after = svgSize();
+    const resized =
+      !before || !after ||
+      Math.abs(before.width - after.width) > 1 || Math.abs(before.height - after.height) > 1;
+    if (sameView && !resized) apply(); else fit();
   }
 
   window.addEventListener('message', (event) => {

@@ -313,6 +313,15 @@ describe('the sanitiser', () => {
       const panned = await page.evaluate(() => document.getElementById('canvas')?.style.transform ?? '');
       assert.notEqual(panned, zoomed);
       assert.deepEqual(await reveals(page), [], 'a drag is not a click');
+      // A redraw of the same size keeps the reader's zoom and pan...
+      await send(page, 'realisation_view', svg);
+      await page.waitForSelector('#canvas svg g.kozo-element');
+      assert.equal(await page.evaluate(() => document.getElementById('canvas')?.style.transform ?? ''), panned);
+      // ...and one that changes the diagram's size fits it again.
+      const other = render(kozo, path.join(REPO, 'examples', 'smart-building'), 'privacy_view', 'builtin');
+      await send(page, 'realisation_view', other);
+      await page.waitForSelector('#canvas svg g.kozo-element');
+      assert.notEqual(await page.evaluate(() => document.getElementById('canvas')?.style.transform ?? ''), panned);
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(errors, []);
     } finally {
