@@ -1,18 +1,13 @@
 //! End-to-end tests of `kozo fmt`: the real binary on the examples and on
 //! workspaces made for each case.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn kozo(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kozo"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the kozo binary runs")
-}
+use common::*;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 fn kozo_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kozo"))
@@ -30,21 +25,6 @@ fn kozo_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
         .write_all(input.as_bytes())
         .expect("stdin is written");
     child.wait_with_output().expect("kozo ends")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A workspace in a temporary folder, with `kozo.toml` holding `config`.
