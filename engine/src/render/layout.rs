@@ -528,18 +528,24 @@ pub fn layout(diagram: &Diagram) -> Layout {
             baseline: y,
         });
     }
-    if let Some(vp) = &diagram.viewpoint {
-        let text = format!("{}: {}", diagram.words.viewpoint, vp.label);
-        for line in text::wrap(&text, header_wrap, META_SIZE) {
-            y += META_SIZE * 1.45;
+    // The viewpoint and the concerns it frames: muted lines under the title.
+    let mut meta = |text: &str, y: &mut f64| {
+        for line in text::wrap(text, header_wrap, META_SIZE) {
+            *y += META_SIZE * 1.45;
             header.push(HeaderLine {
                 text: line,
                 size: META_SIZE,
                 bold: false,
                 muted: true,
-                baseline: y,
+                baseline: *y,
             });
         }
+    };
+    if let Some(vp) = &diagram.viewpoint {
+        meta(
+            &format!("{}: {}", diagram.words.viewpoint, vp.label),
+            &mut y,
+        );
     }
     if !diagram.concerns.is_empty() {
         let list: Vec<String> = diagram
@@ -547,17 +553,10 @@ pub fn layout(diagram: &Diagram) -> Layout {
             .iter()
             .map(|c| format!("• {}", c.label))
             .collect();
-        let text = format!("{}: {}", diagram.words.concerns, list.join("   "));
-        for line in text::wrap(&text, header_wrap, META_SIZE) {
-            y += META_SIZE * 1.45;
-            header.push(HeaderLine {
-                text: line,
-                size: META_SIZE,
-                bold: false,
-                muted: true,
-                baseline: y,
-            });
-        }
+        meta(
+            &format!("{}: {}", diagram.words.concerns, list.join("   ")),
+            &mut y,
+        );
     }
     if n == 0 {
         y += META_SIZE * 2.0;

@@ -76,16 +76,6 @@ const SHAPES: &[&str] = &[
     "folder",
     "hexagon",
 ];
-const DECL_KEYWORDS: &[&str] = &[
-    "layer",
-    "kind",
-    "relation",
-    "concern",
-    "stakeholder",
-    "viewpoint",
-    "view",
-    "decision",
-];
 
 /// What may be written at `offset`, read from the tokens before it.
 pub(super) fn context(text: &str, offset: usize) -> Option<At> {
@@ -280,7 +270,11 @@ fn header(text: &str, before: &[Token]) -> Frame {
         return Frame::Unknown;
     };
     if let (Some(name), Some(first)) = (word(name_at), word(keyword_at)) {
-        if let Some(keyword) = DECL_KEYWORDS.iter().find(|k| **k == first) {
+        // Any declaration keyword but `use`, which never opens a body.
+        if let Some(keyword) = kozo_lang::DECLARATION_KEYWORDS
+            .iter()
+            .find(|k| **k == first && **k != "use")
+        {
             return Frame::Decl(keyword);
         }
         if !kozo_lang::is_keyword(first) && !kozo_lang::is_keyword(name) {
