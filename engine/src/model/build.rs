@@ -810,6 +810,7 @@ impl<'a> Builder<'a> {
                 acyclic: false,
                 downward: false,
                 default: false,
+                notation: Notation::default(),
             };
             for clause in clauses(pending.decl.entries()) {
                 match (clause.keyword, &clause.args) {

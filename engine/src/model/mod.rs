@@ -148,6 +148,131 @@ impl Shape {
     }
 }
 
+/// How a relationship's line is drawn (`line solid|dashed|dotted` on a relation kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum LineStyle {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+impl LineStyle {
+    /// Every style, in the order the language lists them.
+    pub const ALL: [LineStyle; 3] = [LineStyle::Solid, LineStyle::Dashed, LineStyle::Dotted];
+
+    pub fn from_name(name: &str) -> Option<LineStyle> {
+        LineStyle::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineStyle::Solid => "solid",
+            LineStyle::Dashed => "dashed",
+            LineStyle::Dotted => "dotted",
+        }
+    }
+}
+
+/// The mark at one end of a relationship's line (`head ...` and `tail ...`
+/// on a relation kind): UML and ArchiMate tell relation kinds apart by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Head {
+    /// A filled arrowhead.
+    Arrow,
+    /// Two open strokes (`-->` in UML's dependency).
+    Open,
+    /// A filled triangle.
+    Triangle,
+    /// An empty triangle (UML generalization, ArchiMate realization).
+    HollowTriangle,
+    /// A filled diamond (UML composition).
+    Diamond,
+    /// An empty diamond (UML aggregation).
+    HollowDiamond,
+    /// A filled circle.
+    Circle,
+    /// No mark.
+    None,
+}
+
+impl Head {
+    /// Every mark, in the order the language lists them.
+    pub const ALL: [Head; 8] = [
+        Head::Arrow,
+        Head::Open,
+        Head::Triangle,
+        Head::HollowTriangle,
+        Head::Diamond,
+        Head::HollowDiamond,
+        Head::Circle,
+        Head::None,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Head> {
+        Head::ALL.into_iter().find(|h| h.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Head::Arrow => "arrow",
+            Head::Open => "open",
+            Head::Triangle => "triangle",
+            Head::HollowTriangle => "hollow_triangle",
+            Head::Diamond => "diamond",
+            Head::HollowDiamond => "hollow_diamond",
+            Head::Circle => "circle",
+            Head::None => "none",
+        }
+    }
+}
+
+/// How the relationships of one relation kind are drawn: the line and the
+/// marks at the target end (`head`) and the source end (`tail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Notation {
+    pub line: LineStyle,
+    pub head: Head,
+    pub tail: Head,
+}
+
+impl Default for Notation {
+    /// A solid line with an arrowhead at the target: how relationships
+    /// were always drawn, so a metamodel that says nothing looks the same.
+    fn default() -> Self {
+        Notation {
+            line: LineStyle::Solid,
+            head: Head::Arrow,
+            tail: Head::None,
+        }
+    }
+}
+
+/// Which way a view's diagram reads (`direction down|right` in a view).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// Layer bands stacked top to bottom, as SPEC §2.1 draws them.
+    #[default]
+    Down,
+    /// Bands stay horizontal; inside each band, rows flow left to right.
+    Right,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Down, Direction::Right];
+
+    pub fn from_name(name: &str) -> Option<Direction> {
+        Direction::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Down => "down",
+            Direction::Right => "right",
+        }
+    }
+}
+
 /// An element kind: `kind dataset { layer data ... }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Kind {
@@ -183,6 +308,8 @@ pub struct RelationKind {
     pub acyclic: bool,
     pub downward: bool,
     pub default: bool,
+    /// `line`, `head` and `tail`: how its relationships are drawn.
+    pub notation: Notation,
 }
 
 /// An element of the architecture: `system bms { ... }`.
