@@ -226,6 +226,9 @@ impl<'a> Builder<'a> {
             DeclKind::Element(_) => {
                 self.declare_element(pending, None);
             }
+            // Groups stand only inside views (the grammar sees to it): they
+            // are read with their view.
+            DeclKind::Group => {}
         }
     }
 
