@@ -18,7 +18,7 @@ use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 
 pub(crate) use build::build_model;
-pub use selection::ShownRelationship;
+pub use selection::{Curation, CurationProblem, ShownRelationship};
 
 /// A place in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -413,6 +413,75 @@ pub struct View {
     pub viewpoint: Option<ViewpointId>,
     /// The shown elements in declaration order, each with the selector that took it.
     pub elements: Vec<Selected>,
+    /// `exclude x, y.*`: each element selector, with how many elements of
+    /// the includes' selection it took out (0 is a finding).
+    pub element_exclusions: Vec<ElementExclusion>,
+    /// `exclude a -> b (: kind)`: relationships the view leaves out.
+    pub relation_exclusions: Vec<RelationExclusion>,
+    /// `implied off|on`; `None` when the view does not say (the workspace's
+    /// `[render] implied` decides, on by default).
+    pub implied: Option<bool>,
+    /// `direction down|right`; `None` when the view does not say.
+    pub direction: Option<Direction>,
+    /// `group id "Label" { include ... }`, in source order.
+    pub groups: Vec<ViewGroup>,
+    /// `note "text"`, in source order.
+    pub notes: Vec<ViewNote>,
+}
+
+/// An element selector after `exclude`. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementExclusion {
+    pub span: Span,
+    /// The selector as written (`bms.legacy`, `bms.*`).
+    pub written: String,
+    /// How many elements the includes took that this selector removed.
+    pub removed: usize,
+}
+
+/// `exclude a -> b (: kind)` in a view: every relationship from `a` (or an
+/// element inside it) to `b` (or an element inside it), of `kind` when it
+/// is named. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationExclusion {
+    pub source: ElementId,
+    pub target: ElementId,
+    pub kind: Option<RelationKindId>,
+    /// The pattern `a -> b : kind`.
+    pub span: Span,
+}
+
+impl RelationExclusion {
+    /// Whether the pattern takes `relationship`.
+    pub fn matches(&self, model: &Model, relationship: &Relationship) -> bool {
+        self.kind.is_none_or(|k| k == relationship.kind)
+            && model
+                .ancestors_and_self(relationship.source)
+                .any(|a| a == self.source)
+            && model
+                .ancestors_and_self(relationship.target)
+                .any(|a| a == self.target)
+    }
+}
+
+/// A view's `group`: a titled box around elements. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewGroup {
+    pub info: Info,
+    /// What its `include` selectors take, in declaration order, each with
+    /// the selector that took it (shown by the view or not: the checks say
+    /// which are not).
+    pub elements: Vec<Selected>,
+    /// An `include` is written (even if its names do not resolve).
+    pub includes_written: bool,
+}
+
+/// A view's `note "text"`. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewNote {
+    pub text: String,
+    /// The whole `note "..."` clause.
+    pub span: Span,
 }
 
 /// A decision's `status`.
@@ -610,8 +679,25 @@ impl Model {
         }
     }
 
-    /// The relationships a view shows, with implied ones lifted to shown ancestors.
+    /// The relationships a view shows, with implied ones lifted to shown
+    /// ancestors unless the view says `implied off`.
     pub fn view_relationships(&self, view: ViewId) -> Vec<ShownRelationship> {
-        selection::view_relationships(self, view)
+        selection::view_relationships(self, view, true)
+    }
+
+    /// [`Model::view_relationships`], with the workspace's default for views
+    /// that do not say `implied on|off` (`[render] implied` in `kozo.toml`).
+    pub fn view_relationships_with(
+        &self,
+        view: ViewId,
+        implied_by_default: bool,
+    ) -> Vec<ShownRelationship> {
+        selection::view_relationships(self, view, implied_by_default)
+    }
+
+    /// What a view's groups hold once drawn, and what is wrong with its
+    /// groups, notes and exclusions.
+    pub fn view_curation(&self, view: ViewId) -> Curation {
+        selection::curation(self, view)
     }
 }

@@ -357,7 +357,8 @@ impl Diagram {
 
         // Edges: SPEC §2.2's shown and implied relationships.
         let mut edges = Vec::new();
-        for shown in model.view_relationships(view_id) {
+        let render = &analysis.config().render;
+        for shown in model.view_relationships_with(view_id, render.implied) {
             let (Some(&source), Some(&target)) =
                 (node_of.get(&shown.source), node_of.get(&shown.target))
             else {
@@ -410,6 +411,37 @@ impl Diagram {
             });
         }
 
+        // Groups and notes: what `view-curation` lets through.
+        let curation = model.view_curation(view_id);
+        let groups = view
+            .groups
+            .iter()
+            .zip(curation.groups)
+            .map(|(group, members)| Group {
+                name: group.info.name.to_string(),
+                label: group.info.display_label(lang).to_string(),
+                members: members
+                    .iter()
+                    .filter_map(|e| node_of.get(e).copied())
+                    .collect(),
+                source: locator.source(group.info.name_loc),
+            })
+            .filter(|group| !group.members.is_empty())
+            .collect();
+        let file = view.info.name_loc.file;
+        let notes = view
+            .notes
+            .iter()
+            .filter(|note| !note.text.trim().is_empty())
+            .map(|note| Note {
+                text: note.text.clone(),
+                source: locator.source(Loc {
+                    file,
+                    span: note.span,
+                }),
+            })
+            .collect();
+
         let legend = legend(&nodes, &edges);
         Diagram {
             view: view.info.name.to_string(),
@@ -425,9 +457,9 @@ impl Diagram {
             legend,
             words: Words::for_lang(lang),
             source: locator.source(view.info.name_loc),
-            direction: Direction::Down,
-            groups: Vec::new(),
-            notes: Vec::new(),
+            direction: view.direction.unwrap_or(render.direction),
+            groups,
+            notes,
         }
     }
 
