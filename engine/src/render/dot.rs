@@ -750,8 +750,13 @@ pub fn graph(diagram: &Diagram) -> Graph {
                 attr_str("style", "filled"),
                 attr_str("fillcolor", palette::NOTE_FILL),
                 attr_str("color", palette::MUTED),
-                attr_str("fontsize", &NOTE_SIZE.to_string()),
-                attr("label", html(lines_markup(&lines))),
+                attr(
+                    "label",
+                    html(format!(
+                        "<FONT POINT-SIZE=\"{NOTE_SIZE}\">{}</FONT>",
+                        lines_markup(&lines)
+                    )),
+                ),
             ],
         )));
         if let Some((last, _)) = tiers.last() {
