@@ -88,11 +88,8 @@ pub fn find_view(model: &kozo_engine::model::Model, name: &str) -> Result<ViewId
 
 /// Warns (on standard error) about what could not be read or resolved.
 pub fn warn_about_model(loaded: &workspace::Loaded, verb: &str) {
-    for (path, reason) in &loaded.unreadable {
-        eprintln!(
-            "warning: cannot read `{}`: {reason}",
-            loaded.root.join(path).display()
-        );
+    for problem in &loaded.problems {
+        eprintln!("warning: {problem}");
     }
     let errors = loaded
         .analysis
