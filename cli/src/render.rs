@@ -173,14 +173,14 @@ pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
         }
     }
 
+    let dot_limit = std::time::Duration::from_secs(config.render.dot_timeout_secs);
     let mut written = Vec::new();
     for view in views {
         let diagram = render::diagram(analysis, view, lang.as_deref());
         let contents = match engine {
             None => render::to_dot(&diagram),
-            Some(engine) => {
-                render::to_svg(&diagram, engine).map_err(|e| LoadError(e.to_string()))?
-            }
+            Some(engine) => render::to_svg_within(&diagram, engine, dot_limit)
+                .map_err(|e| LoadError(e.to_string()))?,
         };
         if to_stdout {
             use std::io::Write as _;
