@@ -249,3 +249,50 @@ fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_reads_like_files_added_one_by_one() {
+        let files = vec![
+            ("b.kozo".to_string(), b"\xEF\xBB\xBFsystem b\n".to_vec()),
+            ("a.kozo".to_string(), b"system a\n".to_vec()),
+            ("bad.kozo".to_string(), b"system \xff\n".to_vec()),
+        ];
+        let mut batch = Analysis::default();
+        batch.set_files_bytes(files.clone());
+        let mut single = Analysis::default();
+        for (path, bytes) in files {
+            single.set_file_bytes(&path, bytes);
+        }
+        let describe = |analysis: &Analysis| -> Vec<(String, String, bool)> {
+            analysis
+                .files()
+                .map(|f| {
+                    let path = analysis.path(f).to_string();
+                    (path, analysis.text(f).to_string(), analysis.is_not_utf8(f))
+                })
+                .collect()
+        };
+        assert_eq!(describe(&batch), describe(&single));
+        assert_eq!(
+            describe(&batch),
+            [
+                ("a.kozo".to_string(), "system a\n".to_string(), false),
+                ("b.kozo".to_string(), "system b\n".to_string(), false),
+                ("bad.kozo".to_string(), "system ".to_string(), true),
+            ]
+        );
+        assert_eq!(batch.summary(), single.summary());
+        // A second batch replaces texts and adds files.
+        batch.set_files_bytes(vec![
+            ("a.kozo".to_string(), b"system a2\n".to_vec()),
+            ("c.kozo".to_string(), b"system c\n".to_vec()),
+        ]);
+        assert_eq!(batch.files().count(), 4);
+        // `a2`, `b` and `c`: the file that is not UTF-8 declares nothing whole.
+        assert_eq!(batch.summary().elements, 3);
+    }
+}
