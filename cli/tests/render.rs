@@ -507,3 +507,45 @@ view v "\"</title><script>alert(2)</script>" { include evil, evil.c, ok }
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dot_that_hangs_is_stopped_after_the_configured_time() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = workspace(&[("m.kozo", "use society5\nsystem a\nview v { include a }\n")]);
+    std::fs::write(
+        ws.path().join("kozo.toml"),
+        "[render]\nengine = \"graphviz\"\ndot-timeout-secs = 1\n",
+    )
+    .unwrap();
+    // A `dot` that answers the probe and then never finishes a layout.
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\ncase \"$1\" in -V) echo 'dot - stand-in' >&2; exit 0;; esac\nsleep 60\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let out = kozo_env(
+        &["render", "--view", "v", "--out", "-"],
+        ws.path(),
+        &[("PATH", &path)],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "Graphviz `dot` failed: it ran longer than 1 s and was stopped (raise `[render] dot-timeout-secs` in kozo.toml, or use the built-in engine)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+}
