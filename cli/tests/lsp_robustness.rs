@@ -301,3 +301,25 @@ fn a_removed_workspace_folder_is_dropped() {
     assert_eq!(symbols, json!([]), "{symbols}");
     client.shutdown();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_out_of_the_workspace_is_logged_not_read() {
+    let (_dir, root) = workspace(&[("m.kozo", MODEL)]);
+    let status = std::process::Command::new("mkfifo")
+        .arg(root.join("x.kozo"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/proc/self/environ", root.join("env.kozo")).unwrap();
+    // Initialize would block forever on the FIFO if it were opened.
+    let mut client = Client::start(kozo(), &root, Options::default());
+    assert_alive(&mut client);
+    let log = client.log.lock().unwrap().clone();
+    assert!(log.contains("x.kozo`: a FIFO, not a regular file"), "{log}");
+    assert!(
+        log.contains("env.kozo`: a symbolic link to `/proc/"),
+        "{log}"
+    );
+    client.shutdown();
+}
