@@ -6,6 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Level;
+use crate::model::Direction;
 use crate::rules::Rule;
 
 /// The name of the workspace configuration file.
@@ -76,6 +77,19 @@ impl Config {
             };
         }
         config.render.lang = raw.render.lang;
+        if let Some(implied) = raw.render.implied {
+            config.render.implied = implied;
+        }
+        if let Some(direction) = raw.render.direction {
+            config.render.direction =
+                Direction::from_name(direction.get_ref()).ok_or_else(|| ConfigError {
+                    message: format!(
+                        "unknown direction `{}`: use \"down\" or \"right\"",
+                        direction.get_ref()
+                    ),
+                    span: Some(direction.span()),
+                })?;
+        }
         if let Some(seconds) = raw.render.dot_timeout_secs {
             if !(1..=3600).contains(seconds.get_ref()) {
                 return Err(ConfigError {
@@ -140,6 +154,11 @@ pub struct RenderConfig {
     pub engine: RenderEngine,
     /// The label translation diagrams use by default.
     pub lang: Option<String>,
+    /// Whether views that do not say `implied on|off` lift the relationships
+    /// of hidden children onto their shown ancestors.
+    pub implied: bool,
+    /// How views that do not say `direction` read.
+    pub direction: Direction,
     /// How long Graphviz `dot` may run on one diagram before it is killed
     /// (`[render] dot-timeout-secs`).
     pub dot_timeout_secs: u64,
@@ -150,6 +169,8 @@ impl Default for RenderConfig {
         RenderConfig {
             engine: RenderEngine::default(),
             lang: None,
+            implied: true,
+            direction: Direction::Down,
             dot_timeout_secs: 30,
         }
     }
@@ -233,6 +254,8 @@ struct RawLimits {
 struct RawRender {
     engine: Option<Spanned<String>>,
     lang: Option<String>,
+    implied: Option<bool>,
+    direction: Option<Spanned<String>>,
     dot_timeout_secs: Option<Spanned<i64>>,
 }
 
@@ -264,6 +287,24 @@ mod tests {
         assert_eq!(config.render.lang.as_deref(), Some("ja"));
         assert_eq!(config.format.width, 80);
         assert_eq!(config.format.indent, 4);
+    }
+
+    #[test]
+    fn render_defaults_for_curated_views() {
+        let config = Config::default();
+        assert!(config.render.implied);
+        assert_eq!(config.render.direction, Direction::Down);
+        let config = Config::parse("[render]\nimplied = false\ndirection = \"right\"\n").unwrap();
+        assert!(!config.render.implied);
+        assert_eq!(config.render.direction, Direction::Right);
+        let text = "[render]\ndirection = \"up\"\n";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown direction `up`: use \"down\" or \"right\""
+        );
+        assert_eq!(err.line_column(text), Some((2, 13)));
+        assert!(Config::parse("[render]\nimplied = \"no\"\n").is_err());
     }
 
     #[test]

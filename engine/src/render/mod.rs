@@ -24,6 +24,8 @@ pub mod text;
 pub mod trace;
 
 #[cfg(test)]
+mod curation_tests;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;
