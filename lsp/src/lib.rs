@@ -7,6 +7,8 @@
 //! the protocol's types and the engine's.
 //!
 //! - `state`, `disk`: workspaces, open documents, roots and `kozo.toml`;
+//! - `support`: the read-only copies of the built-in metamodel and the
+//!   rules' explanations, in a private cache folder;
 //! - `documents`: didOpen/didChange/didClose, applied in arrival order by
 //!   [`Ordered`]; didChangeWatchedFiles;
 //! - `diagnostics`: pushed after every change, cleared when fixed;
@@ -24,6 +26,7 @@ mod requests;
 mod server;
 mod snapshot;
 mod state;
+mod support;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -103,7 +106,8 @@ where
         server::Backend { shared }
     })
     .custom_method("kozo/views", server::Backend::views)
-    .custom_method("kozo/renderView", server::Backend::render_view);
+    .custom_method("kozo/renderView", server::Backend::render_view)
+    .custom_method("kozo/supportText", server::Backend::support_text);
     if std::env::var_os(DEBUG_ENV).is_some_and(|v| v == "1") {
         builder = builder
             .custom_method("kozo/debugText", server::Backend::debug_text)

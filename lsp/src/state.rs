@@ -57,10 +57,13 @@ impl Workspace {
     pub fn load(&mut self, roots: &mut Roots, folder: &Path) -> Vec<String> {
         let mut problems = Vec::new();
         // The server's own read-only copies are never part of a workspace.
-        let support = disk::normalize(&disk::support_dir());
+        let support = crate::support::cache_dir().map(|d| disk::normalize(&d));
         let files: Vec<PathBuf> = disk::collect_files(&self.root)
             .into_iter()
-            .filter(|f| !f.starts_with(&support) && roots.root_of(f, folder) == self.root)
+            .filter(|f| {
+                !support.as_ref().is_some_and(|s| f.starts_with(s))
+                    && roots.root_of(f, folder) == self.root
+            })
             .collect();
         for path in files {
             let Some(rel) = disk::relative(&self.root, &path) else {
@@ -110,8 +113,12 @@ pub struct State {
     pub roots: Roots,
     /// The read-only copy of the built-in metamodel, once written.
     pub builtin_path: Option<PathBuf>,
-    /// The base of each diagnostic's `codeDescription` link; the rule's
-    /// name is appended.
+    /// The URI the client shows the built-in metamodel under without a
+    /// file (the VS Code extension's `kozo:` document); it replaces the
+    /// copy's `file:` URI in every answer.
+    pub builtin_uri: Option<Uri>,
+    /// Each diagnostic's `codeDescription` link: `{rule}` stands for the
+    /// rule's name (else the name is appended).
     pub rules_url: Option<String>,
 }
 
@@ -124,6 +131,7 @@ impl Default for State {
             folders: Vec::new(),
             roots: Roots::default(),
             builtin_path: None,
+            builtin_uri: None,
             rules_url: None,
         }
     }
@@ -264,7 +272,9 @@ impl State {
     }
 
     pub fn builtin_uri(&self) -> Option<Uri> {
-        self.builtin_path.as_ref().and_then(Uri::from_file_path)
+        self.builtin_uri
+            .clone()
+            .or_else(|| self.builtin_path.as_ref().and_then(Uri::from_file_path))
     }
 }
 
