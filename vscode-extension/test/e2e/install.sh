@@ -39,4 +39,7 @@ if [ ! -x "$tools/code-server/node_modules/.bin/code-server" ]; then
   (cd "$tools/code-server" && echo '{"private":true}' > package.json &&
     npm install --no-audit --no-fund code-server@4.139.1 >/dev/null)
 fi
-echo "e2e: code-server $("$tools/code-server/node_modules/.bin/code-server" --version | head -1)"
+# code-server writes a config file on every start: keep it in the scratch
+# folder, not in the home folder.
+export XDG_CONFIG_HOME="$tools/xdg-config" XDG_DATA_HOME="$tools/xdg-data"
+echo "e2e: code-server $("$tools/code-server/node_modules/.bin/code-server" --version 2>/dev/null | tail -1)"
