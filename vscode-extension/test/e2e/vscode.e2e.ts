@@ -174,6 +174,8 @@ class Run {
           'editor.minimap.enabled': false,
           'workbench.editor.restoreViewState': true,
           'window.restoreWindows': 'all',
+          'chat.disableAIFeatures': true,
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
         },
         null,
         2,
@@ -282,7 +284,10 @@ class Run {
   }
 
   async activeTab(): Promise<string> {
-    return (await this.page.locator('.editor-group-container.active .tab.active .label-name').first().textContent({ timeout: 2000 })) ?? '';
+    const tab = this.page.locator('.editor-group-container.active .tab.active').first();
+    const label = (await tab.getAttribute('aria-label', { timeout: 2000 })) ?? '';
+    // "building.kozo, 1 problem in this file": the name comes first.
+    return label.split(',')[0].trim();
   }
 
   /** Moves the cursor of the active editor (1-based line and column). */
