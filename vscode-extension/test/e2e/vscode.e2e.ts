@@ -280,7 +280,23 @@ class Run {
     await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await until('the editor of ' + name, () => this.activeTab(), (t) => t === name);
-    await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+    await this.focusEditor();
+  }
+
+  /** Puts the keyboard focus in the active editor, as a click would. */
+  async focusEditor(): Promise<void> {
+    const focused = () => this.page.evaluate(() => !!document.activeElement?.closest('.editor-group-container.active .monaco-editor'));
+    if (await focused()) {
+      return;
+    }
+    const area = this.page.locator('.editor-group-container.active .monaco-editor .editor-scrollable').first();
+    await area.click({ position: { x: 60, y: 10 } });
+    await until(
+      'the editor to have the focus',
+      focused,
+      (yes) => yes,
+      10_000,
+    );
   }
 
   async activeTab(): Promise<string> {
@@ -292,7 +308,7 @@ class Run {
 
   /** Moves the cursor of the active editor (1-based line and column). */
   async goTo(line: number, column: number): Promise<void> {
-    await this.page.keyboard.press('Escape');
+    await this.focusEditor();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
