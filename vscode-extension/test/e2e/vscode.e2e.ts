@@ -175,6 +175,7 @@ class Run {
           'workbench.editor.restoreViewState': true,
           'window.restoreWindows': 'all',
           'chat.disableAIFeatures': true,
+          'git.openRepositoryInParentFolders': 'never',
           'workbench.secondarySideBar.defaultVisibility': 'hidden',
         },
         null,
@@ -312,7 +313,8 @@ class Run {
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
-    await input.fill(`${line}:${column}`);
+    // Go to Line opens Quick Open with ":"; filling replaces it.
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await until(`the cursor at ${line}:${column}`, () => this.cursor(), (c) => c.line === line);
   }
