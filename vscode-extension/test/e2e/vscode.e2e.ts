@@ -420,6 +420,31 @@ async function scenario(run: Run): Promise<void> {
   await run.screenshot('definition');
   log(`go to definition opened platform.kozo:${declared}`);
 
+  // Go to definition on a built-in relation kind opens the metamodel, read-only.
+  await run.openFile('building.kozo');
+  await run.goTo(relLine, relText.indexOf(': flows') + 4);
+  await page.keyboard.press('F12');
+  await until('society5.kozo to open', () => run.activeTab(), (t) => t === 'society5.kozo');
+  await run.focusEditor();
+  await page.keyboard.type('x');
+  await sleep(500);
+  assert.equal(await page.locator('.editor-group-container.active .tab.active.dirty').count(), 0, 'the built-in metamodel was edited');
+  await run.screenshot('builtin-read-only');
+  log('go to definition on flows opened the built-in metamodel, read-only');
+
+  // The link of a problem opens its rule's explanation, on the rule.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+M');
+  const link = page.locator('.markers-panel a', { hasText: 'undefined-reference' }).first();
+  await link.waitFor({ timeout: 20_000 });
+  await link.click();
+  await until('the rule to open', () => run.activeTab(), (t) => t === 'undefined-reference.md');
+  const ruleText = (await page.locator('.editor-group-container.active .view-lines').first().textContent()) ?? '';
+  assert.match(ruleText, /^\s*## undefined-reference/, 'the rule page starts with the rule');
+  await run.screenshot('rule');
+  await page.keyboard.press('Control+J');
+  log('the link of the problem opened undefined-reference.md');
+
   // "kozo: Open Preview to the Side" on a view shows its diagram.
   await run.openFile('viewpoints.kozo');
   await run.goTo(lineOf(path.join(ws, 'viewpoints.kozo'), 'view asset_view'), 7);
