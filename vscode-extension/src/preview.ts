@@ -11,7 +11,7 @@ import { LanguageClient } from 'vscode-languageclient/node';
 import { describeUnknownMessage, parseFromWebview, parseSavedPreview, ToWebview } from './messages';
 import { makeNonce, renderPreviewHtml } from './previewHtml';
 import { charColumnToUtf16, findWorkspaceRoot, parseSource, resolveSourceFile } from './sourceMap';
-import { RenderViewResult, ViewItem, ViewsResult, viewAt, viewLabel } from './views';
+import { RenderViewResult, renderFailureMessage, ViewItem, ViewsResult, viewAt, viewLabel } from './views';
 
 export interface ShownView {
   viewId: string;
@@ -264,11 +264,7 @@ export class PreviewManager implements vscode.Disposable {
         return;
       }
       await this.loadViews();
-      const exists = this.views.some((v) => v.viewId === shown.viewId);
-      const message = exists
-        ? `Cannot draw ${shown.viewId}: ${errorText(e)}`
-        : `The view ${shown.viewId} no longer exists in the workspace. ` +
-          'Put the cursor in a view declaration, or run "kozo: Open Preview to the Side" to pick one.';
+      const message = renderFailureMessage(shown.viewId, this.views, errorText(e));
       if (ticket === this.sequence) {
         this.post({ type: 'error', message });
       }

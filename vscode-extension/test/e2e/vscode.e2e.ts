@@ -266,7 +266,7 @@ class Run {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    const row = this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: title }).first();
     await row.waitFor();
     await this.page.keyboard.press('Enter');
   }
@@ -278,7 +278,9 @@ class Run {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(name);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+    // Enter only once the filtered list has the file in focus (the list of
+    // recent files shown before the filter applies may hold it too).
+    await this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await until('the editor of ' + name, () => this.activeTab(), (t) => t === name);
     await this.focusEditor();
@@ -425,9 +427,12 @@ async function scenario(run: Run): Promise<void> {
   await run.goTo(relLine, relText.indexOf(': flows') + 4);
   await page.keyboard.press('F12');
   await until('society5.kozo to open', () => run.activeTab(), (t) => t === 'society5.kozo');
+  const society5 = path.resolve(run.args.example, '..', '..', 'engine', 'src', 'builtin', 'society5.kozo');
+  const flowsLine = lineOf(society5, 'relation flows');
+  await until(`the cursor on line ${flowsLine}`, () => run.cursor(), (c) => c.line === flowsLine);
   await run.focusEditor();
   await page.keyboard.type('x');
-  await sleep(500);
+  await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/ }).first().waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('.editor-group-container.active .tab.active.dirty').count(), 0, 'the built-in metamodel was edited');
   await run.screenshot('builtin-read-only');
   log('go to definition on flows opened the built-in metamodel, read-only');
@@ -439,7 +444,8 @@ async function scenario(run: Run): Promise<void> {
   await link.waitFor({ timeout: 20_000 });
   await link.click();
   await until('the rule to open', () => run.activeTab(), (t) => t === 'undefined-reference.md');
-  const ruleText = (await page.locator('.editor-group-container.active .view-lines').first().textContent()) ?? '';
+  // The editor draws spaces as no-break spaces.
+  const ruleText = ((await page.locator('.editor-group-container.active .view-lines').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
   assert.match(ruleText, /^\s*## undefined-reference/, 'the rule page starts with the rule');
   await run.screenshot('rule');
   await page.keyboard.press('Control+J');
@@ -508,8 +514,20 @@ async function scenario(run: Run): Promise<void> {
   log('after a reload the preview came back');
 }
 
+/** Keeps the newest `keep` run folders. */
+function pruneRuns(runs: string, keep: number): void {
+  if (!fs.existsSync(runs)) {
+    return;
+  }
+  const old = fs.readdirSync(runs).sort().reverse().slice(keep);
+  for (const name of old) {
+    fs.rmSync(path.join(runs, name), { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  pruneRuns(args.runs, 4);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join(args.runs, stamp);
   fs.mkdirSync(dir, { recursive: true });
@@ -528,6 +546,13 @@ async function main(): Promise<void> {
     await run.stop();
   }
   log(`scenario took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!failed) {
+    // The installed extension and the editor's state are only needed to
+    // investigate a failure.
+    for (const name of ['extensions', 'user-data', 'xdg']) {
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    }
+  }
   if (failed) {
     process.stderr.write(`e2e: FAILED: ${failed instanceof Error ? failed.stack : String(failed)}\n`);
     process.stderr.write(`e2e: screenshots and code-server.log in ${dir}\n`);

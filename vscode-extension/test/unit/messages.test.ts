@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { countKozoDiagnostics, statusText } from '../../src/diagnosticCounts';
 import { describeUnknownMessage, parseFromWebview, parseSavedPreview } from '../../src/messages';
 import { contentSecurityPolicy, makeNonce, renderPreviewHtml } from '../../src/previewHtml';
-import { ViewItem, viewAt } from '../../src/views';
+import { renderFailureMessage, ViewItem, viewAt } from '../../src/views';
 
 test('well-formed webview messages are accepted', () => {
   assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
@@ -104,4 +104,11 @@ test('an unknown message is described briefly for the log', () => {
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
   assert.equal(describeUnknownMessage(cyclic), '[object Object]');
+});
+
+test('a preview of a view that no longer exists says so', () => {
+  const views = [view('a', 'file:///w/v.kozo', 2, 5)];
+  assert.match(renderFailureMessage('gone', views, 'no view named gone'), /The view gone no longer exists/);
+  assert.match(renderFailureMessage('gone', [], 'x'), /Open Preview to the Side/);
+  assert.equal(renderFailureMessage('a', views, 'the server stopped'), 'Cannot draw a: the server stopped');
 });
