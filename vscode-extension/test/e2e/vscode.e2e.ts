@@ -235,6 +235,34 @@ class Run {
     await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 90_000 }).catch(() => undefined);
   }
 
+  /**
+   * The pids of the language servers (`.../server/kozo lsp`) this run's
+   * code-server started: processes of its process group only.
+   */
+  languageServers(): number[] {
+    const group = this.server?.pid;
+    const out: number[] = [];
+    if (!group) {
+      return out;
+    }
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) {
+        continue;
+      }
+      try {
+        const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+        if (pgid === group && cmdline[0].endsWith('/server/kozo') && cmdline[1] === 'lsp') {
+          out.push(Number(entry));
+        }
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return out;
+  }
+
   async stop(): Promise<void> {
     await this.browser?.close().catch(() => undefined);
     if (this.server?.pid) {
@@ -512,6 +540,34 @@ async function scenario(run: Run): Promise<void> {
   await run.screenshot('reloaded');
   assert.deepEqual(await run.errorToasts(), [], 'an error notification is shown');
   log('after a reload the preview came back');
+
+  // A language server that dies is restarted, and the user is told once.
+  const servers = await until('the language server process', async () => run.languageServers(), (p) => p.length === 1);
+  process.kill(servers[0], 'SIGKILL');
+  await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).first().waitFor({ timeout: 30_000 });
+  await until(
+    'a new language server process',
+    async () => run.languageServers(),
+    (p) => p.length === 1 && p[0] !== servers[0],
+  );
+  await run.screenshot('restarted');
+  // The restarted server draws the preview again after an edit.
+  await run.openFile('building.kozo');
+  await run.goTo(lineOf(building, 'facility tower'), 200);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('sensor e2e_probe_2', { delay: 20 });
+  await page.keyboard.press('Escape');
+  frame = await run.previewFrame();
+  await until(
+    'the preview to draw after the restart',
+    async () => frame.locator('g.kozo-element[data-kozo-path="tower.e2e_probe_2"]').count(),
+    (n) => n === 1,
+  );
+  // Told once: no second toast (the first may have timed out by now).
+  assert.ok((await page.locator('.notification-toast', { hasText: 'stopped unexpectedly' }).count()) <= 1, 'told more than once');
+  await run.screenshot('after-restart');
+  log(`a killed language server (pid ${servers[0]}) was restarted, and the user told once`);
 }
 
 /** Keeps the newest `keep` run folders. */
