@@ -103,6 +103,46 @@ fn diagnostics_appear_and_clear() {
     client.shutdown();
 }
 
+/// A client that supports work-done progress sees the first check of the
+/// workspace as `$/progress`: a token the server creates, then begin, a
+/// report per workspace and end, with the diagnostics published before the
+/// end.
+#[test]
+fn the_first_check_reports_progress() {
+    let (_dir, root) = workspace(&[
+        ("a.kozo", "system a\na -> nowhere\n"),
+        ("b.kozo", "system b\n"),
+    ]);
+    let options = Options {
+        work_done_progress: true,
+        ..Options::default()
+    };
+    let mut client = Client::start(kozo(), &root, options);
+    let create = client.wait_for(|m| m["method"] == "window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    let mut kinds = Vec::new();
+    while kinds.last().map(String::as_str) != Some("end") {
+        let message = client.wait_for(|m| m["method"] == "$/progress");
+        assert_eq!(message["params"]["token"], token);
+        let value = &message["params"]["value"];
+        kinds.push(value["kind"].as_str().unwrap().to_string());
+        if value["kind"] == "begin" {
+            assert_eq!(value["message"], "checking 2 files");
+        }
+        if value["kind"] == "end" {
+            // Every file's findings were published before the end.
+            let a = uri(&root.join("a.kozo"));
+            assert!(
+                client.diagnostics.get(&a).is_some_and(|d| !d.is_empty()),
+                "{:?}",
+                client.diagnostics
+            );
+        }
+    }
+    assert_eq!(kinds, ["begin", "report", "end"]);
+    client.shutdown();
+}
+
 /// A client that shows support files without a file (the VS Code
 /// extension's `kozo:` documents) names their URIs; the server answers in
 /// those URIs, serves their texts, and answers requests on them.

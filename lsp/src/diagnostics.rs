@@ -30,7 +30,8 @@ pub fn schedule(shared: &Arc<Shared>, workspace: usize) {
     tokio::spawn(async move { publish(&shared, workspace).await });
 }
 
-async fn publish(shared: &Arc<Shared>, workspace: usize) {
+/// Computes and publishes the diagnostics of a workspace now.
+pub async fn publish(shared: &Arc<Shared>, workspace: usize) {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
         let Some(w) = state.workspaces.get(workspace) else {

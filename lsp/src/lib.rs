@@ -12,6 +12,7 @@
 //! - `documents`: didOpen/didChange/didClose, applied in arrival order by
 //!   [`Ordered`]; didChangeWatchedFiles;
 //! - `diagnostics`: pushed after every change, cleared when fixed;
+//!   `progress`: `$/progress` for the first check after start;
 //! - `snapshot`: running engine queries off the lock, with salsa
 //!   cancellation and panics caught;
 //! - `requests`: one module per group of requests; `convert`: positions and
@@ -22,6 +23,7 @@ mod diagnostics;
 mod disk;
 mod documents;
 mod input;
+mod progress;
 mod requests;
 mod server;
 mod snapshot;

@@ -183,6 +183,12 @@ impl LanguageServer for Backend {
                 .map(str::to_string)
         };
         let rules_url = option("rulesUrl");
+        let work_done_progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            == Some(true);
         let builtin_uri = option("builtinUri").and_then(|u| u.parse::<Uri>().ok());
         let shared = self.shared.clone();
         let loaded = snapshot::run(move || {
@@ -202,6 +208,7 @@ impl LanguageServer for Backend {
             let rules_url = rules_url.or_else(|| support.as_ref().and_then(|s| s.rules_template()));
             let mut state = shared.lock();
             state.unit = unit;
+            state.work_done_progress = work_done_progress;
             state.builtin_path = support.map(|s| s.builtin);
             state.builtin_uri = builtin_uri;
             state.rules_url = rules_url;
@@ -228,10 +235,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let count = self.shared.lock().workspaces.len();
-        for workspace in 0..count {
-            diagnostics::schedule(&self.shared, workspace);
-        }
+        crate::progress::first_check(&self.shared);
         let watchers = ["**/*.kozo", "**/kozo.toml"]
             .into_iter()
             .map(|glob| lsp::FileSystemWatcher {

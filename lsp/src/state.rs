@@ -120,6 +120,8 @@ pub struct State {
     /// Each diagnostic's `codeDescription` link: `{rule}` stands for the
     /// rule's name (else the name is appended).
     pub rules_url: Option<String>,
+    /// The client shows `$/progress` for tokens the server creates.
+    pub work_done_progress: bool,
 }
 
 impl Default for State {
@@ -133,6 +135,7 @@ impl Default for State {
             builtin_path: None,
             builtin_uri: None,
             rules_url: None,
+            work_done_progress: false,
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Options {
     pub initialization_options: Option<Value>,
     /// Extra environment for the server process.
     pub env: Vec<(String, String)>,
+    /// Offer `window.workDoneProgress` (the server then reports progress).
+    pub work_done_progress: bool,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             utf8: false,
             initialization_options: None,
             env: vec![("KOZO_LSP_DEBUG".to_string(), "1".to_string())],
+            work_done_progress: false,
         }
     }
 }
@@ -133,6 +136,9 @@ impl Client {
                 }
             }
         });
+        if options.work_done_progress {
+            params["capabilities"]["window"] = json!({ "workDoneProgress": true });
+        }
         if let Some(init) = options.initialization_options {
             params["initializationOptions"] = init;
         }
