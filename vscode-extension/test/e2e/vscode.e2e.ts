@@ -505,12 +505,14 @@ async function scenario(run: Run): Promise<void> {
   await page.keyboard.type('sensor e2e_probe', { delay: 20 });
   await page.keyboard.press('Escape');
   frame = await run.previewFrame();
+  // The preview may redraw while the name is half typed: wait for the
+  // whole name, then count.
   await until(
     'the new node in the preview',
-    async () => frame.locator('g.kozo-element').count(),
-    (n) => n === before + 1,
+    async () => frame.locator('g.kozo-element[data-kozo-path="tower.e2e_probe"]').count(),
+    (n) => n === 1,
   );
-  assert.equal(await frame.locator('g.kozo-element[data-kozo-path="tower.e2e_probe"]').count(), 1);
+  assert.equal(await frame.locator('g.kozo-element').count(), before + 1);
   await run.screenshot('edit');
   log('an edit added tower.e2e_probe to the preview');
   await page.keyboard.press('Control+S');
