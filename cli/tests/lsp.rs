@@ -78,14 +78,15 @@ fn diagnostics_appear_and_clear() {
         "{d}"
     );
     let href = d["codeDescription"]["href"].as_str().unwrap();
-    assert!(href.ends_with("rules.md#undefined-reference"), "{href}");
-    let rules = href
-        .trim_start_matches("file://")
-        .split('#')
-        .next()
-        .unwrap();
-    let explanation = std::fs::read_to_string(rules).unwrap();
-    assert!(explanation.contains("## undefined-reference"));
+    // The link names a file holding only this rule's explanation, so an
+    // editor opens it on the rule.
+    assert!(href.ends_with("/rules/undefined-reference.md"), "{href}");
+    let explanation = std::fs::read_to_string(href.trim_start_matches("file://")).unwrap();
+    assert!(
+        explanation.starts_with("## undefined-reference"),
+        "{explanation}"
+    );
+    assert!(!explanation.contains("## cycle"));
     assert_eq!(
         d["range"],
         range(start.clone(), position_of(MODEL, typo + 8, false))
@@ -99,6 +100,125 @@ fn diagnostics_appear_and_clear() {
     );
     let cleared = client.diagnostics_until(&uri, |list| list.is_empty());
     assert!(cleared.is_empty());
+    client.shutdown();
+}
+
+/// A client that supports work-done progress sees the first check of the
+/// workspace as `$/progress`: a token the server creates, then begin, a
+/// report per workspace and end, with the diagnostics published before the
+/// end.
+#[test]
+fn the_first_check_reports_progress() {
+    let (_dir, root) = workspace(&[
+        ("a.kozo", "system a\na -> nowhere\n"),
+        ("b.kozo", "system b\n"),
+    ]);
+    let options = Options {
+        work_done_progress: true,
+        ..Options::default()
+    };
+    let mut client = Client::start(kozo(), &root, options);
+    let create = client.wait_for(|m| m["method"] == "window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    let mut kinds = Vec::new();
+    while kinds.last().map(String::as_str) != Some("end") {
+        let message = client.wait_for(|m| m["method"] == "$/progress");
+        assert_eq!(message["params"]["token"], token);
+        let value = &message["params"]["value"];
+        kinds.push(value["kind"].as_str().unwrap().to_string());
+        if value["kind"] == "begin" {
+            assert_eq!(value["message"], "checking 2 files");
+        }
+        if value["kind"] == "end" {
+            // Every file's findings were published before the end.
+            let a = uri(&root.join("a.kozo"));
+            assert!(
+                client.diagnostics.get(&a).is_some_and(|d| !d.is_empty()),
+                "{:?}",
+                client.diagnostics
+            );
+        }
+    }
+    assert_eq!(kinds, ["begin", "report", "end"]);
+    client.shutdown();
+}
+
+/// A client that shows support files without a file (the VS Code
+/// extension's `kozo:` documents) names their URIs; the server answers in
+/// those URIs, serves their texts, and answers requests on them.
+#[test]
+fn support_files_under_the_client_s_own_uris() {
+    let a = "use society5\nsystem bms\nbms -> bms : flowz\n";
+    let (_dir, root) = workspace(&[("a.kozo", a)]);
+    let options = Options {
+        initialization_options: Some(json!({
+            "builtinUri": "kozo:/builtin/society5.kozo",
+            "rulesUrl": "kozo:/rules/{rule}.md"
+        })),
+        ..Options::default()
+    };
+    let mut client = Client::start(kozo(), &root, options);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let found = client.diagnostics_until(&a_uri, |list| !list.is_empty());
+    let d = found
+        .iter()
+        .find(|d| d["code"] == "undefined-reference")
+        .unwrap_or_else(|| panic!("no undefined-reference in {found:?}"));
+    assert_eq!(
+        d["codeDescription"]["href"],
+        "kozo:/rules/undefined-reference.md"
+    );
+    let rule = client
+        .request(
+            "kozo/supportText",
+            json!({ "path": "/rules/undefined-reference.md" }),
+        )
+        .unwrap();
+    assert!(rule["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("## undefined-reference"));
+    let missing = client
+        .request(
+            "kozo/supportText",
+            json!({ "path": "/rules/../../etc/passwd" }),
+        )
+        .unwrap_err();
+    assert!(missing["message"]
+        .as_str()
+        .unwrap()
+        .contains("no support file"));
+
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": a_uri }, "position": at(a, "system") }),
+        )
+        .unwrap();
+    assert_eq!(definition["uri"], "kozo:/builtin/society5.kozo");
+    let builtin = client
+        .request(
+            "kozo/supportText",
+            json!({ "path": "/builtin/society5.kozo" }),
+        )
+        .unwrap();
+    let text = builtin["text"].as_str().unwrap();
+    let line = definition["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(text.lines().nth(line).unwrap().contains("system"));
+    // Requests on the client's document of the metamodel are answered.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": "kozo:/builtin/society5.kozo" },
+                "position": definition["range"]["start"]
+            }),
+        )
+        .unwrap();
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("system"));
     client.shutdown();
 }
 

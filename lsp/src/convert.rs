@@ -95,7 +95,7 @@ pub fn diagnostic(
         })
         .collect();
     let code_description = rules_url.and_then(|base| {
-        let href: Uri = format!("{base}{}", d.rule.name()).parse().ok()?;
+        let href: Uri = crate::support::rule_href(base, d.rule).parse().ok()?;
         Some(lsp::CodeDescription { href })
     });
     let tags = match d.rule {

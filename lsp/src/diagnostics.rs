@@ -83,7 +83,7 @@ async fn run_due(shared: &Arc<Shared>, workspace: usize) {
 
 /// Publishes the diagnostics of a workspace's current revision; returns
 /// that revision, or `None` when an edit cancelled the computation.
-async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
+pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
         let w = state.workspaces.get(workspace)?;

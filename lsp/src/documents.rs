@@ -27,10 +27,14 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
 pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
     let doc = params.text_document;
     let Some(path) = uri_path(&doc.uri) else {
-        shared.log(format!(
-            "ignoring didOpen of {}: not a file",
-            doc.uri.as_str()
-        ));
+        // The client's read-only document of the built-in metamodel needs
+        // no tracking; anything else without a file is worth a line.
+        if shared.lock().builtin_uri.as_ref() != Some(&doc.uri) {
+            shared.log(format!(
+                "ignoring didOpen of {}: not a file",
+                doc.uri.as_str()
+            ));
+        }
         return;
     };
     let mut state = shared.lock();

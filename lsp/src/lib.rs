@@ -11,10 +11,13 @@
 //! - `state`, `disk`: workspaces, open documents, roots; the files
 //!   themselves are read by the shared loader (crate `kozo-loader`) in
 //!   `loading`, off the message loop and in message order;
+//! - `support`: the read-only copies of the built-in metamodel and the
+//!   rules' explanations, in a private cache folder;
 //! - `documents`: didOpen/didChange/didClose, applied in arrival order by
 //!   [`Ordered`]; didChangeWatchedFiles;
 //! - `diagnostics`: pushed after a quiet period following changes (a burst
 //!   of edits is analysed once), cleared when fixed;
+//!   `progress`: `$/progress` for the first check after start;
 //! - `snapshot`: running engine queries off the lock, with salsa
 //!   cancellation and panics caught;
 //! - `requests`: one module per group of requests; `convert`: positions and
@@ -26,10 +29,12 @@ mod disk;
 mod documents;
 mod input;
 mod loading;
+mod progress;
 mod requests;
 mod server;
 mod snapshot;
 mod state;
+mod support;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -135,7 +140,8 @@ where
         server::Backend { shared }
     })
     .custom_method("kozo/views", server::Backend::views)
-    .custom_method("kozo/renderView", server::Backend::render_view);
+    .custom_method("kozo/renderView", server::Backend::render_view)
+    .custom_method("kozo/supportText", server::Backend::support_text);
     if std::env::var_os(DEBUG_ENV).is_some_and(|v| v == "1") {
         builder = builder
             .custom_method("kozo/debugText", server::Backend::debug_text)

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::LanguageServer;
 
 use crate::snapshot::{self, Snapshot};
-use crate::{convert, diagnostics, disk, documents, loading, requests, Shared};
+use crate::{convert, documents, loading, requests, support, Shared};
 
 pub struct Backend {
     pub(crate) shared: Arc<Shared>,
@@ -50,12 +50,17 @@ impl Backend {
     /// The snapshot for a document. An unknown URI or a position past the
     /// end of the text is an invalid request.
     pub(crate) fn at(&self, uri: &Uri, position: Option<lsp::Position>) -> Result<At> {
-        let path = documents::uri_path(uri)
-            .ok_or_else(|| invalid(format!("kozo: `{}` is not a file URI", uri.as_str())))?;
         let state = self.shared.lock();
-        let doc = state
-            .locate(&path)
-            .ok_or_else(|| invalid(format!("kozo: no kozo workspace holds `{}`", uri.as_str())))?;
+        // The client's own document of the built-in metamodel (no file).
+        let doc = if state.builtin_uri.as_ref() == Some(uri) {
+            crate::state::DocRef::Builtin
+        } else {
+            let path = documents::uri_path(uri)
+                .ok_or_else(|| invalid(format!("kozo: `{}` is not a file URI", uri.as_str())))?;
+            state.locate(&path).ok_or_else(|| {
+                invalid(format!("kozo: no kozo workspace holds `{}`", uri.as_str()))
+            })?
+        };
         let (workspace, file) = state
             .source(&doc)
             .ok_or_else(|| invalid(format!("kozo: `{}` is not a kozo document", uri.as_str())))?;
@@ -170,30 +175,43 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let unit = negotiate_encoding(&params.capabilities);
         let folders = workspace_folders(&params);
-        let rules_url = params
-            .initialization_options
+        let option = |name: &str| {
+            params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get(name))
+                .and_then(|u| u.as_str())
+                .map(str::to_string)
+        };
+        let rules_url = option("rulesUrl");
+        let work_done_progress = params
+            .capabilities
+            .window
             .as_ref()
-            .and_then(|o| o.get("rulesUrl"))
-            .and_then(|u| u.as_str())
-            .map(str::to_string);
+            .and_then(|w| w.work_done_progress)
+            == Some(true);
+        let builtin_uri = option("builtinUri").and_then(|u| u.parse::<Uri>().ok());
         let shared = self.shared.clone();
         let loaded = snapshot::run(move || {
-            let dir = disk::support_dir();
             let mut problems = Vec::new();
-            let builtin =
-                disk::write_read_only(&dir, "society5.kozo", kozo_engine::builtin::SOCIETY5_SOURCE)
-                    .map_err(|e| problems.push(format!("cannot write the built-in metamodel: {e}")))
-                    .ok();
-            let rules = disk::write_read_only(&dir, "rules.md", &disk::rules_markdown())
-                .map_err(|e| problems.push(format!("cannot write the rules' explanations: {e}")))
-                .ok();
-            let rules_url = rules_url.or_else(|| {
-                let uri = Uri::from_file_path(rules?)?;
-                Some(format!("{}#", uri.as_str()))
-            });
+            let support = match support::cache_dir() {
+                Some(dir) => support::install(&dir)
+                    .map_err(|e| problems.push(format!("support files: {e}")))
+                    .ok(),
+                None => {
+                    problems.push(
+                        "support files: no cache folder (neither XDG_CACHE_HOME nor HOME is set)"
+                            .to_string(),
+                    );
+                    None
+                }
+            };
+            let rules_url = rules_url.or_else(|| support.as_ref().and_then(|s| s.rules_template()));
             let mut state = shared.lock();
             state.unit = unit;
-            state.builtin_path = builtin;
+            state.work_done_progress = work_done_progress;
+            state.builtin_path = support.map(|s| s.builtin);
+            state.builtin_uri = builtin_uri;
             state.rules_url = rules_url;
             state.initialized = true;
             problems
@@ -225,10 +243,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let count = self.shared.lock().workspaces.len();
-        for workspace in 0..count {
-            diagnostics::schedule(&self.shared, workspace);
-        }
+        crate::progress::first_check(&self.shared);
         let watchers = ["**/*.kozo", "**/kozo.toml"]
             .into_iter()
             .map(|glob| lsp::FileSystemWatcher {
@@ -451,6 +466,18 @@ impl Backend {
         .await
     }
 
+    /// `kozo/supportText`: the text of a support file (`society5.kozo`,
+    /// `rules/<rule>.md`), for clients that show it without a file.
+    pub async fn support_text(&self, params: SupportTextParams) -> Result<SupportTextResult> {
+        match support::text(&params.path) {
+            Some(text) => Ok(SupportTextResult { text }),
+            None => Err(invalid(format!(
+                "kozo: no support file `{}` (expected `society5.kozo` or `rules/<rule>.md`)",
+                params.path
+            ))),
+        }
+    }
+
     pub async fn debug_text(
         &self,
         params: requests::preview::DebugTextParams,
@@ -474,4 +501,14 @@ impl Backend {
         })
         .await
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SupportTextParams {
+    pub path: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SupportTextResult {
+    pub text: String,
 }

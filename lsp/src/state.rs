@@ -66,13 +66,15 @@ impl Workspace {
             Err(error) => problems.push(format!("{error} (using the default configuration)")),
         }
         // The server's own read-only copies are never part of a workspace.
-        let support = disk::normalize(&disk::support_dir());
+        let support = crate::support::cache_dir().map(|d| disk::normalize(&d));
         let root = self.root.clone();
         let open = &self.open;
-        let files = read
-            .files
-            .into_iter()
-            .filter(|(rel, _)| !open.contains_key(rel) && !root.join(rel).starts_with(&support));
+        let files = read.files.into_iter().filter(|(rel, _)| {
+            !open.contains_key(rel)
+                && !support
+                    .as_ref()
+                    .is_some_and(|s| root.join(rel).starts_with(s))
+        });
         self.analysis.set_files_bytes(files);
         self.revision += 1;
         problems
@@ -117,9 +119,15 @@ pub struct State {
     pub roots: Roots,
     /// The read-only copy of the built-in metamodel, once written.
     pub builtin_path: Option<PathBuf>,
-    /// The base of each diagnostic's `codeDescription` link; the rule's
-    /// name is appended.
+    /// The URI the client shows the built-in metamodel under without a
+    /// file (the VS Code extension's `kozo:` document); it replaces the
+    /// copy's `file:` URI in every answer.
+    pub builtin_uri: Option<Uri>,
+    /// Each diagnostic's `codeDescription` link: `{rule}` stands for the
+    /// rule's name (else the name is appended).
     pub rules_url: Option<String>,
+    /// The client shows `$/progress` for tokens the server creates.
+    pub work_done_progress: bool,
 }
 
 impl Default for State {
@@ -131,7 +139,9 @@ impl Default for State {
             folders: Vec::new(),
             roots: Roots::default(),
             builtin_path: None,
+            builtin_uri: None,
             rules_url: None,
+            work_done_progress: false,
         }
     }
 }
@@ -274,7 +284,9 @@ impl State {
     }
 
     pub fn builtin_uri(&self) -> Option<Uri> {
-        self.builtin_path.as_ref().and_then(Uri::from_file_path)
+        self.builtin_uri
+            .clone()
+            .or_else(|| self.builtin_path.as_ref().and_then(Uri::from_file_path))
     }
 }
 

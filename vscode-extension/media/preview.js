@@ -104,15 +104,41 @@
     return { width: box.width / scale, height: box.height / scale };
   }
 
+  /**
+   * The smallest scale "Fit" uses: below it the diagram's labels (10–14 px
+   * at scale 1) become unreadable. A diagram that would need less is fitted
+   * to the width instead, and the reader scrolls (wheel or drag) to see the
+   * rest; the zoom buttons still go below it on request.
+   */
+  const MIN_FIT_SCALE = 0.6;
+
+  /**
+   * Scale and offset that fit a diagram of `width` x `height` into a stage
+   * of `stageWidth` x `stageHeight`, never below MIN_FIT_SCALE.
+   * @param {number} width @param {number} height
+   * @param {number} stageWidth @param {number} stageHeight
+   */
+  function fitTransform(width, height, stageWidth, stageHeight) {
+    const margin = 8;
+    const byWidth = (stageWidth - 2 * margin) / width;
+    const byHeight = (stageHeight - 2 * margin) / height;
+    let s = Math.min(1, byWidth, byHeight);
+    if (!(s >= MIN_FIT_SCALE)) {
+      s = Math.max(MIN_FIT_SCALE, Math.min(1, byWidth));
+    }
+    if (!(s > 0)) s = 1;
+    const x = width * s <= stageWidth - 2 * margin ? (stageWidth - width * s) / 2 : margin;
+    const y = height * s <= stageHeight - 2 * margin ? (stageHeight - height * s) / 2 : margin;
+    return { scale: s, x, y };
+  }
+
   function fit() {
     const size = svgSize();
     if (!size || size.width === 0 || size.height === 0) return;
-    const w = stage.clientWidth;
-    const h = stage.clientHeight;
-    scale = Math.min(1, (w - 16) / size.width, (h - 16) / size.height);
-    if (!(scale > 0)) scale = 1;
-    tx = (w - size.width * scale) / 2;
-    ty = Math.max(8, (h - size.height * scale) / 2);
+    const t = fitTransform(size.width, size.height, stage.clientWidth, stage.clientHeight);
+    scale = t.scale;
+    tx = t.x;
+    ty = t.y;
     apply();
   }
 
@@ -189,8 +215,8 @@
     vscode.postMessage(message);
   });
 
-  /** @param {string} viewId @param {string} text */
-  function show(viewId, text) {
+  /** @param {string} viewId @param {string} uri @param {string} text */
+  function show(viewId, uri, text) {
     const svg = parseSvg(text);
     if (!svg) {
       status.textContent = 'The server sent a diagram that is not valid SVG.';
@@ -202,7 +228,9 @@
     viewName.textContent = viewId;
     status.textContent = '';
     currentView = viewId;
-    vscode.setState({ viewId });
+    // What VS Code gives back to the extension to restore the preview
+    // after a reload.
+    vscode.setState({ viewId, uri });
     // Keep the reader's zoom and pan while the diagram keeps its size; when
     // an edit changes its size, fit it again rather than leave it off-centre.
     const after = svgSize();
@@ -216,7 +244,7 @@
     const m = event.data;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'svg' && typeof m.svg === 'string' && typeof m.viewId === 'string') {
-      show(m.viewId, m.svg);
+      show(m.viewId, typeof m.uri === 'string' ? m.uri : '', m.svg);
     } else if (m.type === 'error' && typeof m.message === 'string') {
       status.textContent = m.message;
     }

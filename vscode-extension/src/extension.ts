@@ -1,18 +1,34 @@
-// The kozo extension: starts `kozo lsp`, and adds the diagram preview, SVG
-// export and a status-bar summary of problems.
+// The kozo extension: starts `kozo lsp` (and restarts it, with a growing
+// delay, when it stops on its own), shows the server's read-only documents
+// under `kozo:` URIs, and adds the diagram preview, SVG export and a
+// status-bar summary of problems.
 
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
 
 import { countKozoDiagnostics, statusText } from './diagnosticCounts';
 import { chooseView, PreviewManager } from './preview';
-import { resolveServerPath } from './serverPath';
+import { RestartPolicy } from './restart';
+import { checkVersionProbe, resolveServerPath } from './serverPath';
+import { INITIALIZATION_OPTIONS, SCHEME, SupportDocuments } from './supportDocuments';
 import { RenderViewResult } from './views';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+let starting = false;
+const restarts = new RestartPolicy();
+/** Called when the server is up, or when starting it failed. */
+let onStarted: () => void = () => undefined;
 
 function isExecutable(file: string): boolean {
   try {
@@ -46,6 +62,17 @@ function ensureBundledExecutable(extensionPath: string): void {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  starting = true;
+  onStarted();
+  try {
+    await startClientNow(context);
+  } finally {
+    starting = false;
+    onStarted();
+  }
+}
+
+async function startClientNow(context: vscode.ExtensionContext): Promise<void> {
   ensureBundledExecutable(context.extensionPath);
   const configured = vscode.workspace.getConfiguration('kozo').get<string>('server.path');
   const resolved = resolveServerPath({
@@ -71,6 +98,22 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     bundled: 'the binary bundled with the extension',
     path: 'PATH',
   }[resolved.source];
+  // A binary that is not kozo (a wrong setting) is told apart before it is
+  // started as a server, with a message saying so.
+  const probe = spawnSync(resolved.path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const wrong = checkVersionProbe(resolved.path, resolved.source, {
+    status: probe.status,
+    stdout: probe.stdout ?? '',
+    error: probe.error ? probe.error.message : undefined,
+  });
+  if (wrong) {
+    output.appendLine(wrong);
+    const choice = await vscode.window.showErrorMessage(wrong, 'Open Settings');
+    if (choice === 'Open Settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'kozo.server.path');
+    }
+    return;
+  }
   output.appendLine(`kozo: starting ${resolved.path} lsp (found via ${from})`);
   const serverOptions: ServerOptions = {
     run: { command: resolved.path, args: ['lsp'] },
@@ -79,15 +122,50 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kozo' }],
     outputChannel: output,
+    initializationOptions: INITIALIZATION_OPTIONS,
+    errorHandler: {
+      error: (_error, _message, count) => ({
+        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+      }),
+      closed: async () => {
+        const decision = restarts.crashed(Date.now());
+        if (decision.message) {
+          output.appendLine(decision.message);
+          if (decision.restart) {
+            void vscode.window.showWarningMessage(decision.message);
+          } else {
+            void vscode.window.showErrorMessage(decision.message, 'Restart server').then((choice) => {
+              if (choice) {
+                void vscode.commands.executeCommand('kozo.restartServer');
+              }
+            });
+          }
+        }
+        if (!decision.restart) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        output.appendLine(`kozo: restarting the language server in ${decision.delayMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+        restarts.started(Date.now());
+        return { action: CloseAction.Restart, handled: true };
+      },
+    },
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.kozo,kozo.toml}'),
     },
   };
-  client = new LanguageClient('kozo', 'kozo language server', serverOptions, clientOptions);
+  const c = new LanguageClient('kozo', 'kozo language server', serverOptions, clientOptions);
+  client = c;
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Running) {
+      onStarted();
+    }
+  });
+  restarts.started(Date.now());
   try {
-    await client.start();
+    await c.start();
   } catch (e) {
-    const message = `kozo: the language server (${resolved.path} lsp) failed to start: ${String(e)}`;
+    const message = `kozo: the language server (${resolved.path} lsp) failed to start: ${e instanceof Error ? e.message : String(e)}. Its log is in the "kozo" output channel.`;
     output.appendLine(message);
     void vscode.window.showErrorMessage(message);
   }
@@ -118,14 +196,22 @@ export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel('kozo');
   context.subscriptions.push(output);
 
-  const preview = new PreviewManager(context, () => client);
-  context.subscriptions.push(preview);
+  const preview = new PreviewManager(context, () => client, output);
+  const documents = new SupportDocuments(() => client);
+  context.subscriptions.push(
+    preview,
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
+    vscode.window.registerWebviewPanelSerializer('kozo.preview', {
+      deserializeWebviewPanel: (panel, state) => preview.restore(panel, state),
+    }),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('kozo.restartServer', async () => {
+      restarts.reset();
       await stopClient();
       await startClient(context);
-      preview.refresh();
     }),
     vscode.commands.registerCommand('kozo.openPreviewToSide', async () => {
       if (!runningClient()) {
@@ -152,11 +238,26 @@ export function activate(context: vscode.ExtensionContext): void {
   status.command = 'workbench.actions.view.problems';
   status.tooltip = 'kozo: errors and warnings in the workspace';
   const updateStatus = () => {
+    if (starting) {
+      // The server reads the whole workspace while it starts.
+      status.text = '$(sync~spin) kozo: loading the workspace…';
+      status.tooltip = 'kozo: the language server is reading the workspace';
+      status.show();
+      return;
+    }
+    status.tooltip = 'kozo: errors and warnings in the workspace';
     const entries = vscode.languages
       .getDiagnostics()
       .map(([uri, ds]) => [uri.path, ds.map((d) => ({ severity: d.severity, source: d.source }))] as const);
     status.text = statusText(countKozoDiagnostics(entries));
     status.show();
+  };
+  onStarted = () => {
+    updateStatus();
+    if (!starting && client?.isRunning()) {
+      preview.refresh();
+      documents.refresh();
+    }
   };
   updateStatus();
   context.subscriptions.push(status, vscode.languages.onDidChangeDiagnostics(updateStatus));

@@ -4,7 +4,7 @@
 
 /** Extension → webview. */
 export type ToWebview =
-  | { type: 'svg'; viewId: string; svg: string }
+  | { type: 'svg'; viewId: string; uri: string; svg: string }
   | { type: 'error'; message: string };
 
 /** Webview → extension. */
@@ -46,4 +46,37 @@ export function parseFromWebview(raw: unknown): FromWebview | undefined {
     default:
       return undefined;
   }
+}
+
+/** What the preview page saves to come back after a reload. */
+export interface SavedPreview {
+  viewId: string;
+  /** The URI of the file declaring the view. */
+  uri: string;
+}
+
+/**
+ * The saved state of a preview VS Code restores (written by the page, so
+ * checked like a message); undefined when it is not one.
+ */
+export function parseSavedPreview(raw: unknown): SavedPreview | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const m = raw as Record<string, unknown>;
+  if (!boundedString(m.viewId) || !boundedString(m.uri)) {
+    return undefined;
+  }
+  return { viewId: m.viewId, uri: m.uri };
+}
+
+/** A short description of a message that is not one of ours, for the log. */
+export function describeUnknownMessage(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

@@ -1,16 +1,17 @@
 // The live diagram preview: a webview showing one view as SVG from
 // `kozo/renderView`, redrawn after edits (debounced), following the cursor
 // into another view's declaration, and revealing a declaration when a
-// shape is clicked.
+// shape is clicked. VS Code restores it after a reload through the
+// serializer registered in `extension.ts`, from the view the page saved.
 
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 
-import { parseFromWebview, ToWebview } from './messages';
+import { describeUnknownMessage, parseFromWebview, parseSavedPreview, ToWebview } from './messages';
 import { makeNonce, renderPreviewHtml } from './previewHtml';
 import { charColumnToUtf16, findWorkspaceRoot, parseSource, resolveSourceFile } from './sourceMap';
-import { RenderViewResult, ViewItem, ViewsResult, viewAt, viewLabel } from './views';
+import { RenderViewResult, renderFailureMessage, ViewItem, ViewsResult, viewAt, viewLabel } from './views';
 
 export interface ShownView {
   viewId: string;
@@ -64,9 +65,12 @@ export class PreviewManager implements vscode.Disposable {
   private sourceColumn: vscode.ViewColumn = vscode.ViewColumn.One;
   private readonly disposables: vscode.Disposable[] = [];
 
+  private toldUnknownMessage = false;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: () => LanguageClient | undefined,
+    private readonly output: vscode.OutputChannel,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -122,13 +126,46 @@ export class PreviewManager implements vscode.Disposable {
       await this.render();
       return;
     }
-    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel(
       'kozo.preview',
       `Preview ${view.viewId}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [media], enableCommandUris: false },
+      this.webviewOptions(),
     );
+    this.attach(panel);
+    // The first drawing is sent when the page says it is ready.
+  }
+
+  /**
+   * A preview VS Code brings back after a reload, with the state its page
+   * saved. A state that is not ours still gets a page, saying what to do,
+   * so that no empty or stuck panel is left.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = parseSavedPreview(state);
+    if (this.panel && this.panel !== panel) {
+      // Only one preview at a time: a second restored panel is closed.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.shown = saved ? { viewId: saved.viewId, uri: saved.uri } : undefined;
+    this.attach(panel);
+    if (!saved) {
+      this.post({
+        type: 'error',
+        message: 'This preview cannot be restored. Run "kozo: Open Preview to the Side" to show a view.',
+      });
+    }
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    return { enableScripts: true, localResourceRoots: [media], enableCommandUris: false };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     this.panel = panel;
     const template = fs.readFileSync(vscode.Uri.joinPath(media, 'preview.html').fsPath, 'utf8');
     panel.webview.html = renderPreviewHtml(template, {
@@ -139,15 +176,16 @@ export class PreviewManager implements vscode.Disposable {
     });
     panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), undefined, this.disposables);
     panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.shown = undefined;
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.shown = undefined;
+      }
     });
-    // The first drawing is sent when the page says it is ready.
   }
 
-  /** Redraws the shown view now (after a server restart). */
+  /** Redraws the shown view now (after the server started). */
   refresh(): void {
-    void this.render();
+    void this.loadViews().then(() => this.render());
   }
 
   private schedule(): void {
@@ -206,7 +244,8 @@ export class PreviewManager implements vscode.Disposable {
       return;
     }
     if (!c || !c.isRunning()) {
-      this.post({ type: 'error', message: 'The kozo language server is not running.' });
+      // Drawn when the server is up (see `refresh`).
+      this.post({ type: 'error', message: 'Waiting for the kozo language server…' });
       return;
     }
     const ticket = ++this.sequence;
@@ -219,10 +258,15 @@ export class PreviewManager implements vscode.Disposable {
         return; // a newer drawing was asked for
       }
       this.panel.title = `Preview ${result.viewId}`;
-      this.post({ type: 'svg', viewId: result.viewId, svg: result.svg });
+      this.post({ type: 'svg', viewId: result.viewId, uri: shown.uri, svg: result.svg });
     } catch (e) {
+      if (ticket !== this.sequence) {
+        return;
+      }
+      await this.loadViews();
+      const message = renderFailureMessage(shown.viewId, this.views, errorText(e));
       if (ticket === this.sequence) {
-        this.post({ type: 'error', message: errorText(e) });
+        this.post({ type: 'error', message });
       }
     }
   }
@@ -230,6 +274,11 @@ export class PreviewManager implements vscode.Disposable {
   private onMessage(raw: unknown): void {
     const message = parseFromWebview(raw);
     if (!message) {
+      // Not one of ours: ignored. Said once in the log, for whoever debugs it.
+      if (!this.toldUnknownMessage) {
+        this.toldUnknownMessage = true;
+        this.output.appendLine(`kozo: the preview ignored a message it does not know: ${describeUnknownMessage(raw)}`);
+      }
       return;
     }
     if (message.type === 'ready') {

@@ -100,3 +100,33 @@ export function resolveServerPath(env: ServerPathEnv): ServerPathResult {
       'or set kozo.server.path to the binary; then run "kozo: Restart server".',
   };
 }
+
+/** What running `<binary> --version` gave. */
+export interface VersionProbe {
+  /** The exit status; null when it was killed (a time limit) or did not start. */
+  status: number | null;
+  stdout: string;
+  /** Why it did not run, if it did not. */
+  error?: string;
+}
+
+/**
+ * Undefined when `probe` shows a kozo binary (`kozo --version` prints
+ * `kozo X.Y.Z`); else a message saying what is wrong and how to fix it.
+ */
+export function checkVersionProbe(binary: string, source: ServerSource, probe: VersionProbe): string | undefined {
+  const fix =
+    source === 'setting'
+      ? 'Fix the setting kozo.server.path (the path of the kozo binary) or clear it; then run "kozo: Restart server".'
+      : 'Install kozo again, or set kozo.server.path to a kozo binary; then run "kozo: Restart server".';
+  if (probe.error !== undefined) {
+    return `kozo: cannot run ${binary}: ${probe.error}. ${fix}`;
+  }
+  const first = probe.stdout.split(/\r?\n/)[0]?.trim() ?? '';
+  if (probe.status !== 0 || !/^kozo \d+\.\d+\.\d+/.test(first)) {
+    const said = first.length > 0 ? `printed "${first.slice(0, 80)}"` : 'printed nothing';
+    const status = probe.status === null ? 'did not finish' : `exited with status ${probe.status}`;
+    return `kozo: ${binary} is not a kozo binary (\`${binary} --version\` ${said} and ${status}). ${fix}`;
+  }
+  return undefined;
+}

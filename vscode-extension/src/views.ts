@@ -46,3 +46,18 @@ export function viewAt(views: readonly ViewItem[], uri: string, pos: LspPosition
 export function viewLabel(v: ViewItem): string {
   return v.label ? `${v.viewId} — ${v.label}` : v.viewId;
 }
+
+/**
+ * What the preview says when drawing `viewId` failed with `error`, given
+ * the workspace's views (as listed after the failure): a view that no
+ * longer exists is said so, with what to do; another failure is quoted.
+ */
+export function renderFailureMessage(viewId: string, views: readonly ViewItem[], error: string): string {
+  if (!views.some((v) => v.viewId === viewId)) {
+    return (
+      `The view ${viewId} no longer exists in the workspace. ` +
+      'Put the cursor in a view declaration, or run "kozo: Open Preview to the Side" to pick one.'
+    );
+  }
+  return `Cannot draw ${viewId}: ${error}`;
+}

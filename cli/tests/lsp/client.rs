@@ -26,6 +26,8 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// Answer the server's own requests (`client/registerCapability`).
     pub answer_requests: bool,
+    /// Offer `window.workDoneProgress` (the server then reports progress).
+    pub work_done_progress: bool,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
             initialization_options: None,
             env: vec![("KOZO_LSP_DEBUG".to_string(), "1".to_string())],
             answer_requests: true,
+            work_done_progress: false,
         }
     }
 }
@@ -138,6 +141,9 @@ impl Client {
                 }
             }
         });
+        if options.work_done_progress {
+            params["capabilities"]["window"] = json!({ "workDoneProgress": true });
+        }
         if let Some(init) = options.initialization_options {
             params["initializationOptions"] = init;
         }

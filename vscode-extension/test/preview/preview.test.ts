@@ -123,8 +123,8 @@ interface Opened {
 }
 
 /** The preview page as the extension builds it, served from a fake origin. */
-async function openPreview(): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+async function openPreview(viewport = { width: 1200, height: 900 }): Promise<Opened> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   const outside: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -167,7 +167,9 @@ async function openPreview(): Promise<Opened> {
     (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
       postMessage: (m: Posted) => window.__posted.push(m),
       getState: () => undefined,
-      setState: () => undefined,
+      setState: (s: unknown) => {
+        (window as unknown as { __state: unknown }).__state = s;
+      },
     });
   });
   await page.goto(`${ORIGIN}/preview.html`);
@@ -175,9 +177,57 @@ async function openPreview(): Promise<Opened> {
   return { page, errors, outside };
 }
 
-async function send(page: Page, viewId: string, svg: string): Promise<void> {
-  await page.evaluate(([v, s]) => window.postMessage({ type: 'svg', viewId: v, svg: s }, '*'), [viewId, svg]);
+async function send(page: Page, viewId: string, svg: string, uri = 'file:///w/viewpoints.kozo'): Promise<void> {
+  await page.evaluate(([v, s, u]) => window.postMessage({ type: 'svg', viewId: v, svg: s, uri: u }, '*'), [viewId, svg, uri]);
 }
+
+/** The scale of the diagram on screen. */
+async function scaleOf(page: Page): Promise<number> {
+  const transform = await page.$eval('#canvas', (c) => (c as HTMLElement).style.transform);
+  const m = /scale\(([\d.]+)\)/.exec(transform);
+  assert.ok(m, transform);
+  return Number(m[1]);
+}
+
+describe('Fit', () => {
+  test('never scales a large view below a readable size, and zoom still goes lower', async () => {
+    // 24 elements in one view, in a small panel.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-fit-'));
+    const names = Array.from({ length: 24 }, (_, i) => `element_${i}`);
+    const model =
+      'use society5\n' +
+      names.map((n) => `system ${n} "A system with a long label ${n}"`).join('\n') +
+      '\n' +
+      names.slice(1).map((n, i) => `${names[i]} -> ${n} : flows "data ${i}"`).join('\n') +
+      `\nview big { include ${names.join(', ')} }\n`;
+    fs.writeFileSync(path.join(dir, 'model.kozo'), model);
+    const svg = render(kozo, dir, 'big', 'builtin');
+    const { page, errors } = await openPreview({ width: 600, height: 400 });
+    try {
+      await send(page, 'big', svg, 'file:///w/model.kozo');
+      await page.waitForSelector('#canvas svg g.kozo-element');
+      await page.click('#zoom-fit');
+      const fitted = await scaleOf(page);
+      assert.ok(fitted >= 0.6, `Fit scaled the diagram to ${fitted}`);
+      // The page remembers the view for a reload.
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), {
+        viewId: 'big',
+        uri: 'file:///w/model.kozo',
+      });
+      // The reader can still zoom out further, and back with Fit.
+      for (let i = 0; i < 4; i++) {
+        await page.click('#zoom-out');
+      }
+      assert.ok((await scaleOf(page)) < 0.6);
+      await page.click('#zoom-fit');
+      assert.equal(await scaleOf(page), fitted);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 async function reveals(page: Page): Promise<Posted[]> {
   return page.evaluate(() => window.__posted.filter((m) => m.type === 'reveal'));

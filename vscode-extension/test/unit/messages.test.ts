@@ -2,9 +2,9 @@ import { strict as assert } from 'assert';
 import { test } from 'node:test';
 
 import { countKozoDiagnostics, statusText } from '../../src/diagnosticCounts';
-import { parseFromWebview } from '../../src/messages';
+import { describeUnknownMessage, parseFromWebview, parseSavedPreview } from '../../src/messages';
 import { contentSecurityPolicy, makeNonce, renderPreviewHtml } from '../../src/previewHtml';
-import { ViewItem, viewAt } from '../../src/views';
+import { renderFailureMessage, ViewItem, viewAt } from '../../src/views';
 
 test('well-formed webview messages are accepted', () => {
   assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
@@ -83,4 +83,32 @@ test('the status bar counts kozo errors and warnings only', () => {
   ]);
   assert.deepEqual(counts, { errors: 2, warnings: 3 });
   assert.equal(statusText(counts), 'kozo $(error) 2 $(warning) 3');
+});
+
+test('a saved preview is restored only when well formed', () => {
+  assert.deepEqual(parseSavedPreview({ viewId: 'asset_view', uri: 'file:///w/v.kozo', extra: 1 }), {
+    viewId: 'asset_view',
+    uri: 'file:///w/v.kozo',
+  });
+  assert.equal(parseSavedPreview({ viewId: 'asset_view' }), undefined);
+  assert.equal(parseSavedPreview({ viewId: 7, uri: 'file:///w/v.kozo' }), undefined);
+  assert.equal(parseSavedPreview({ viewId: 'v', uri: 'x'.repeat(5000) }), undefined);
+  assert.equal(parseSavedPreview(undefined), undefined);
+  assert.equal(parseSavedPreview('asset_view'), undefined);
+});
+
+test('an unknown message is described briefly for the log', () => {
+  assert.equal(describeUnknownMessage({ type: 'evil' }), '{"type":"evil"}');
+  assert.equal(describeUnknownMessage(undefined), 'undefined');
+  assert.ok(describeUnknownMessage({ t: 'x'.repeat(500) }).length <= 121);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.equal(describeUnknownMessage(cyclic), '[object Object]');
+});
+
+test('a preview of a view that no longer exists says so', () => {
+  const views = [view('a', 'file:///w/v.kozo', 2, 5)];
+  assert.match(renderFailureMessage('gone', views, 'no view named gone'), /The view gone no longer exists/);
+  assert.match(renderFailureMessage('gone', [], 'x'), /Open Preview to the Side/);
+  assert.equal(renderFailureMessage('a', views, 'the server stopped'), 'Cannot draw a: the server stopped');
 });

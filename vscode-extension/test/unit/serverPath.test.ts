@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { test } from 'node:test';
 
-import { ServerPathEnv, resolveServerPath } from '../../src/serverPath';
+import { checkVersionProbe, ServerPathEnv, resolveServerPath } from '../../src/serverPath';
 
 function env(files: string[], over: Partial<ServerPathEnv> = {}): ServerPathEnv {
   const set = new Set(files);
@@ -79,4 +79,17 @@ test('Windows: PATHEXT names and ; separators', () => {
     env(['C:\\ext\\server\\kozo.exe'], { platform: 'win32', extensionPath: 'C:\\ext', pathEnv: '', pathExt: '.EXE' }),
   );
   assert.deepEqual(bundled, { ok: true, path: 'C:\\ext\\server\\kozo.exe', source: 'bundled' });
+});
+
+test('a binary that is not kozo is told apart from kozo', () => {
+  assert.equal(checkVersionProbe('/usr/bin/kozo', 'path', { status: 0, stdout: 'kozo 0.1.0\n' }), undefined);
+  const notKozo = checkVersionProbe('/bin/echo', 'setting', { status: 0, stdout: '--version\n' });
+  assert.match(notKozo ?? '', /\/bin\/echo is not a kozo binary/);
+  assert.match(notKozo ?? '', /kozo\.server\.path/);
+  const failed = checkVersionProbe('/opt/kozo', 'bundled', { status: 2, stdout: '' });
+  assert.match(failed ?? '', /printed nothing and exited with status 2/);
+  const hung = checkVersionProbe('/opt/kozo', 'path', { status: null, stdout: '' });
+  assert.match(hung ?? '', /did not finish/);
+  const missing = checkVersionProbe('/opt/kozo', 'setting', { status: null, stdout: '', error: 'ENOENT' });
+  assert.match(missing ?? '', /cannot run \/opt\/kozo: ENOENT/);
 });
