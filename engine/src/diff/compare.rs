@@ -1,0 +1,589 @@
+//! Matching declarations of two models by identity and listing what differs.
+//!
+//! Each declaration is described as a small table of fields in a canonical
+//! form (`label ja` → the text, `property owner` → the value as written,
+//! `frames` → the sorted names). Two declarations with the same identity
+//! differ exactly when their tables do, so layout, comments, the order of
+//! files and the order of statements never show up as changes.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::{rename, Category, Change, ChangeKind, FieldChange, Impact};
+use crate::model::{Info, KindSet, Model, PropertyValue};
+
+/// A change with the model indexes of its two sides, for the impact.
+pub(super) struct Located {
+    pub change: Change,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+/// A declaration described for comparison.
+struct Decl {
+    label: String,
+    kind: Option<String>,
+    fields: BTreeMap<String, String>,
+}
+
+/// Compares two models, category by category, in [`Category::ALL`] order.
+pub(super) fn compare(old: &Model, new: &Model) -> Vec<Located> {
+    let mut out = Vec::new();
+    let renames = elements(old, new, &mut out);
+    relationships(old, new, &renames, &mut out);
+    views(old, new, &renames, &mut out);
+    simple(Category::Viewpoint, old, new, &mut out);
+    simple(Category::Concern, old, new, &mut out);
+    simple(Category::Stakeholder, old, new, &mut out);
+    simple(Category::Decision, old, new, &mut out);
+    simple(Category::Layer, old, new, &mut out);
+    simple(Category::Kind, old, new, &mut out);
+    simple(Category::RelationKind, old, new, &mut out);
+    out
+}
+
+fn change(category: Category, id: String, kind: ChangeKind, decl: &Decl) -> Change {
+    Change {
+        category,
+        id,
+        change: kind,
+        from: None,
+        label: decl.label.clone(),
+        kind: decl.kind.clone(),
+        fields: Vec::new(),
+        shows_added: Vec::new(),
+        shows_removed: Vec::new(),
+        impact: Impact::default(),
+    }
+}
+
+/// The fields whose values differ, in field-name order.
+fn field_changes(old: &Decl, new: &Decl) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let mut names: Vec<&String> = old.fields.keys().chain(new.fields.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let (a, b) = (old.fields.get(name), new.fields.get(name));
+        if a != b {
+            out.push(FieldChange {
+                field: name.clone(),
+                old: a.cloned(),
+                new: b.cloned(),
+            });
+        }
+    }
+    out
+}
+
+/// The first index of each identity (a duplicate definition is reported by
+/// the checker; the diff compares the first declaration of a name).
+fn first_by_id(ids: &[String]) -> HashMap<&str, usize> {
+    let mut map = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    for (i, id) in ids.iter().enumerate() {
+        map.entry(id.as_str()).or_insert(i);
+    }
+    map
+}
+
+/// Matches `old_ids` and `new_ids` and records added, removed and changed
+/// declarations; returns the unmatched indexes of each side (removed, added).
+fn match_ids(
+    category: Category,
+    old_ids: &[String],
+    new_ids: &[String],
+    old_decl: &dyn Fn(usize) -> Decl,
+    new_decl: &dyn Fn(usize) -> Decl,
+    out: &mut Vec<Located>,
+) -> (Vec<usize>, Vec<usize>) {
+    let old_by_id = first_by_id(old_ids);
+    let new_by_id = first_by_id(new_ids);
+    let mut added = Vec::new();
+    let mut pairs = Vec::new();
+    for (i, id) in new_ids.iter().enumerate() {
+        if new_by_id.get(id.as_str()) != Some(&i) {
+            continue;
+        }
+        match old_by_id.get(id.as_str()) {
+            Some(&o) => pairs.push((o, i)),
+            None => added.push(i),
+        }
+    }
+    let removed: Vec<usize> = old_ids
+        .iter()
+        .enumerate()
+        .filter(|(i, id)| old_by_id.get(id.as_str()) == Some(i) && !new_by_id.contains_key(id.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    for (o, n) in pairs {
+        let (a, b) = (old_decl(o), new_decl(n));
+        let fields = field_changes(&a, &b);
+        if !fields.is_empty() {
+            let mut c = change(category, new_ids[n].clone(), ChangeKind::Changed, &b);
+            c.fields = fields;
+            out.push(Located {
+                change: c,
+                old: Some(o),
+                new: Some(n),
+            });
+        }
+    }
+    (removed, added)
+}
+
+fn push_added_removed(
+    category: Category,
+    old_ids: &[String],
+    new_ids: &[String],
+    removed: &[usize],
+    added: &[usize],
+    old_decl: &dyn Fn(usize) -> Decl,
+    new_decl: &dyn Fn(usize) -> Decl,
+    out: &mut Vec<Located>,
+) {
+    for &n in added {
+        out.push(Located {
+            change: change(category, new_ids[n].clone(), ChangeKind::Added, &new_decl(n)),
+            old: None,
+            new: Some(n),
+        });
+    }
+    for &o in removed {
+        out.push(Located {
+            change: change(category, old_ids[o].clone(), ChangeKind::Removed, &old_decl(o)),
+            old: Some(o),
+            new: None,
+        });
+    }
+}
+
+/// Sorts the changes pushed since `start` by id (then by kind of change).
+fn sort_from(out: &mut [Located], start: usize) {
+    out[start..].sort_by(|a, b| {
+        (a.change.id.as_str(), a.change.change).cmp(&(b.change.id.as_str(), b.change.change))
+    });
+}
+
+/// The renames found among elements: old path → new path.
+pub(super) type Renames = HashMap<String, String>;
+
+fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
+    let start = out.len();
+    let ids = |m: &Model| m.elements.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
+    let (old_ids, new_ids) = (ids(old), ids(new));
+    let od = |i: usize| element_decl(old, i);
+    let nd = |i: usize| element_decl(new, i);
+    let (removed, added) = match_ids(Category::Element, &old_ids, &new_ids, &od, &nd, out);
+    let matched = rename::match_elements(old, new, &removed, &added);
+    let mut renames = Renames::default();
+    let (mut gone, mut came) = (removed.clone(), added.clone());
+    for &(o, n) in &matched {
+        let (a, b) = (od(o), nd(n));
+        let mut c = change(Category::Element, new_ids[n].clone(), ChangeKind::Renamed, &b);
+        c.from = Some(old_ids[o].clone());
+        c.fields = field_changes(&a, &b);
+        out.push(Located {
+            change: c,
+            old: Some(o),
+            new: Some(n),
+        });
+        renames.insert(old_ids[o].clone(), new_ids[n].clone());
+        gone.retain(|&x| x != o);
+        came.retain(|&x| x != n);
+    }
+    push_added_removed(Category::Element, &old_ids, &new_ids, &gone, &came, &od, &nd, out);
+    sort_from(out, start);
+    renames
+}
+
+fn relationship_ids(model: &Model, renames: Option<&Renames>) -> Vec<String> {
+    let path = |p: &String| -> String {
+        renames
+            .and_then(|r| r.get(p))
+            .cloned()
+            .unwrap_or_else(|| p.clone())
+    };
+    let mut seen: HashMap<String, u32> = HashMap::default();
+    model
+        .relationships
+        .iter()
+        .map(|r| {
+            let key = format!(
+                "{}->{}:{}",
+                path(&model.element(r.source).path),
+                path(&model.element(r.target).path),
+                model.relation_kind(r.kind).info.name
+            );
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                key
+            } else {
+                format!("{key}#{n}")
+            }
+        })
+        .collect()
+}
+
+fn relationships(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Located>) {
+    let start = out.len();
+    // Old relationships are matched under their ends' new paths, so a
+    // relationship of a renamed element is renamed with it, not removed
+    // and added.
+    let old_written = relationship_ids(old, None);
+    let old_ids = relationship_ids(old, Some(renames));
+    let new_ids = relationship_ids(new, None);
+    let od = |i: usize| relationship_decl(old, i);
+    let nd = |i: usize| relationship_decl(new, i);
+    let (removed, added) = match_ids(Category::Relationship, &old_ids, &new_ids, &od, &nd, out);
+    // Matched under new paths but written under old ones: renamed with their ends.
+    if !renames.is_empty() {
+        let changed: std::collections::HashSet<usize> = out[start..]
+            .iter()
+            .filter_map(|l| l.old)
+            .collect();
+        let old_by_id = first_by_id(&old_ids);
+        for (n, id) in new_ids.iter().enumerate() {
+            let Some(&o) = old_by_id.get(id.as_str()) else {
+                continue;
+            };
+            if old_written[o] != old_ids[o] && !changed.contains(&o) {
+                let mut c = change(Category::Relationship, id.clone(), ChangeKind::Renamed, &nd(n));
+                c.from = Some(old_written[o].clone());
+                out.push(Located {
+                    change: c,
+                    old: Some(o),
+                    new: Some(n),
+                });
+            }
+        }
+        for l in &mut out[start..] {
+            if let Some(o) = l.old {
+                if l.change.change == ChangeKind::Changed && old_written[o] != old_ids[o] {
+                    l.change.change = ChangeKind::Renamed;
+                    l.change.from = Some(old_written[o].clone());
+                }
+            }
+        }
+    }
+    push_added_removed(
+        Category::Relationship,
+        &old_written,
+        &new_ids,
+        &removed,
+        &added,
+        &od,
+        &nd,
+        out,
+    );
+    sort_from(out, start);
+}
+
+fn views(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Located>) {
+    let start = out.len();
+    let ids = |m: &Model| m.views.iter().map(|v| v.info.name.to_string()).collect::<Vec<_>>();
+    let (old_ids, new_ids) = (ids(old), ids(new));
+    let od = |i: usize| view_decl(old, i);
+    let nd = |i: usize| view_decl(new, i);
+    let (removed, added) = match_ids(Category::View, &old_ids, &new_ids, &od, &nd, out);
+    // What each view shows, compared under the new paths of renamed elements.
+    let shown = |m: &Model, i: usize, map: Option<&Renames>| -> Vec<String> {
+        let mut paths: Vec<String> = m.views[i]
+            .elements
+            .iter()
+            .map(|s| {
+                let p = &m.element(s.element).path;
+                map.and_then(|r| r.get(p)).unwrap_or(p).clone()
+            })
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    };
+    let changed: std::collections::HashMap<usize, usize> = out[start..]
+        .iter()
+        .enumerate()
+        .filter_map(|(k, l)| l.new.map(|n| (n, start + k)))
+        .collect();
+    let old_by_id = first_by_id(&old_ids);
+    for (n, id) in new_ids.iter().enumerate() {
+        let Some(&o) = old_by_id.get(id.as_str()) else {
+            continue;
+        };
+        let (before, after) = (shown(old, o, Some(renames)), shown(new, n, None));
+        if before == after {
+            continue;
+        }
+        let shows_added: Vec<String> = after
+            .iter()
+            .filter(|p| before.binary_search(p).is_err())
+            .cloned()
+            .collect();
+        let shows_removed: Vec<String> = before
+            .iter()
+            .filter(|p| after.binary_search(p).is_err())
+            .map(|p| {
+                // Name what the view no longer shows by its old path.
+                renames
+                    .iter()
+                    .find(|(_, to)| *to == p)
+                    .map_or_else(|| p.clone(), |(from, _)| from.clone())
+            })
+            .collect();
+        let index = match changed.get(&n) {
+            Some(&k) => k,
+            None => {
+                out.push(Located {
+                    change: change(Category::View, id.clone(), ChangeKind::Changed, &nd(n)),
+                    old: Some(o),
+                    new: Some(n),
+                });
+                out.len() - 1
+            }
+        };
+        out[index].change.shows_added = shows_added;
+        out[index].change.shows_removed = shows_removed;
+    }
+    push_added_removed(
+        Category::View,
+        &old_ids,
+        &new_ids,
+        &removed,
+        &added,
+        &od,
+        &nd,
+        out,
+    );
+    sort_from(out, start);
+}
+
+/// Viewpoints, concerns, stakeholders, decisions and the metamodel: matched
+/// by name, no renames.
+fn simple(category: Category, old: &Model, new: &Model, out: &mut Vec<Located>) {
+    let start = out.len();
+    let (old_ids, new_ids) = (names(old, category), names(new, category));
+    let od = |i: usize| decl(old, category, i);
+    let nd = |i: usize| decl(new, category, i);
+    let (removed, added) = match_ids(category, &old_ids, &new_ids, &od, &nd, out);
+    push_added_removed(category, &old_ids, &new_ids, &removed, &added, &od, &nd, out);
+    sort_from(out, start);
+}
+
+fn names(model: &Model, category: Category) -> Vec<String> {
+    fn collect<'a>(infos: impl Iterator<Item = &'a Info>) -> Vec<String> {
+        infos.map(|i| i.name.to_string()).collect()
+    }
+    match category {
+        Category::Layer => collect(model.layers.iter().map(|x| &x.info)),
+        Category::Kind => collect(model.kinds.iter().map(|x| &x.info)),
+        Category::RelationKind => collect(model.relation_kinds.iter().map(|x| &x.info)),
+        Category::Concern => collect(model.concerns.iter().map(|x| &x.info)),
+        Category::Stakeholder => collect(model.stakeholders.iter().map(|x| &x.info)),
+        Category::Viewpoint => collect(model.viewpoints.iter().map(|x| &x.info)),
+        Category::Decision => collect(model.decisions.iter().map(|x| &x.info)),
+        Category::Element | Category::Relationship | Category::View => Vec::new(),
+    }
+}
+
+/// The fields every declaration has: labels, texts and properties.
+fn info_fields(info: &Info) -> BTreeMap<String, String> {
+    let mut fields = BTreeMap::new();
+    if let Some(label) = &info.label {
+        fields.insert("label".to_string(), label.clone());
+    }
+    texts(&mut fields, &info.translations, &info.description, &info.doc);
+    properties(&mut fields, &info.properties);
+    fields
+}
+
+fn texts(
+    fields: &mut BTreeMap<String, String>,
+    translations: &[(smol_str::SmolStr, String)],
+    description: &Option<String>,
+    doc: &Option<String>,
+) {
+    for (lang, text) in translations {
+        fields
+            .entry(format!("label {lang}"))
+            .or_insert_with(|| text.clone());
+    }
+    if let Some(d) = description {
+        fields.insert("description".to_string(), d.clone());
+    }
+    if let Some(d) = doc {
+        fields.insert("doc".to_string(), d.trim().to_string());
+    }
+}
+
+fn properties(fields: &mut BTreeMap<String, String>, properties: &[crate::model::Property]) {
+    for p in properties {
+        fields
+            .entry(format!("property {}", p.key))
+            .or_insert_with(|| value_text(&p.value));
+    }
+}
+
+/// A property value in one canonical form.
+fn value_text(value: &PropertyValue) -> String {
+    match value {
+        PropertyValue::Str(s) => format!("{s:?}"),
+        PropertyValue::Number(n) => n.to_string(),
+        PropertyValue::Bool(b) => b.to_string(),
+        PropertyValue::Ref(path, _) => path.clone(),
+        PropertyValue::List(items) => {
+            let items: Vec<String> = items.iter().map(value_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+    }
+}
+
+/// Sorted, comma-separated names: a list whose order carries no meaning.
+fn name_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join(", ")
+}
+
+fn element_decl(model: &Model, i: usize) -> Decl {
+    let e = &model.elements[i];
+    let mut fields = info_fields(&e.info);
+    fields.insert("kind".to_string(), e.kind_name.to_string());
+    if let Some(parent) = e.parent {
+        fields.insert("parent".to_string(), model.element(parent).path.clone());
+    }
+    Decl {
+        label: e.info.display_label(None).to_string(),
+        kind: Some(e.kind_name.to_string()),
+        fields,
+    }
+}
+
+fn relationship_decl(model: &Model, i: usize) -> Decl {
+    let r = &model.relationships[i];
+    let mut fields = BTreeMap::new();
+    if let Some(label) = &r.label {
+        fields.insert("label".to_string(), label.clone());
+    }
+    texts(&mut fields, &r.translations, &r.description, &r.doc);
+    properties(&mut fields, &r.properties);
+    let kind = &model.relation_kind(r.kind).info;
+    Decl {
+        label: r
+            .label
+            .clone()
+            .unwrap_or_else(|| kind.display_label(None).to_string()),
+        kind: Some(kind.name.to_string()),
+        fields,
+    }
+}
+
+fn view_decl(model: &Model, i: usize) -> Decl {
+    let v = &model.views[i];
+    let mut fields = info_fields(&v.info);
+    if let Some(vp) = v.viewpoint {
+        fields.insert(
+            "viewpoint".to_string(),
+            model.viewpoint(vp).info.name.to_string(),
+        );
+    }
+    Decl {
+        label: v.info.display_label(None).to_string(),
+        kind: None,
+        fields,
+    }
+}
+
+fn decl(model: &Model, category: Category, i: usize) -> Decl {
+    let concern_names = |ids: &[crate::model::ConcernId]| {
+        name_list(ids.iter().map(|c| model.concern(*c).info.name.as_str()))
+    };
+    let kind_names = |ids: &[crate::model::KindId]| {
+        name_list(ids.iter().map(|k| model.kind(*k).info.name.as_str()))
+    };
+    let kind_set = |set: &KindSet| match set {
+        KindSet::Any => "*".to_string(),
+        KindSet::Only(ids) => kind_names(ids),
+    };
+    let (info, extra): (&Info, Vec<(&str, String)>) = match category {
+        Category::Layer => {
+            let l = &model.layers[i];
+            let order = l.order.iter().map(|o| ("order", o.to_string())).collect();
+            (&l.info, order)
+        }
+        Category::Kind => {
+            let k = &model.kinds[i];
+            let mut extra = vec![("shape", k.shape.as_str().to_string())];
+            if let Some(layer) = k.layer {
+                extra.push(("layer", model.layer(layer).info.name.to_string()));
+            }
+            if let Some(parents) = &k.parents {
+                extra.push(("parents", kind_names(parents)));
+            }
+            (&k.info, extra)
+        }
+        Category::RelationKind => {
+            let r = &model.relation_kinds[i];
+            let flag = |on: bool| if on { "yes" } else { "no" }.to_string();
+            let extra = vec![
+                ("from", kind_set(&r.from)),
+                ("to", kind_set(&r.to)),
+                ("acyclic", flag(r.acyclic)),
+                ("downward", flag(r.downward)),
+                ("default", flag(r.default)),
+            ];
+            (&r.info, extra)
+        }
+        Category::Concern => (&model.concerns[i].info, Vec::new()),
+        Category::Stakeholder => {
+            let s = &model.stakeholders[i];
+            (&s.info, vec![("concerns", concern_names(&s.concerns))])
+        }
+        Category::Viewpoint => {
+            let v = &model.viewpoints[i];
+            let mut extra = vec![("frames", concern_names(&v.frames))];
+            if let Some(kinds) = &v.kinds {
+                extra.push(("kinds", kind_names(kinds)));
+            }
+            if let Some(relations) = &v.relations {
+                let names = relations
+                    .iter()
+                    .map(|r| model.relation_kind(*r).info.name.as_str());
+                extra.push(("relations", name_list(names)));
+            }
+            (&v.info, extra)
+        }
+        Category::Decision => {
+            let d = &model.decisions[i];
+            let mut extra = vec![
+                ("addresses", concern_names(&d.addresses)),
+                (
+                    "affects",
+                    name_list(d.affects.iter().map(|e| model.element(*e).path.as_str())),
+                ),
+            ];
+            if let Some(status) = d.status {
+                extra.push(("status", status.as_str().to_string()));
+            }
+            if let Some(r) = &d.rationale {
+                extra.push(("rationale", r.clone()));
+            }
+            (&d.info, extra)
+        }
+        Category::Element | Category::Relationship | Category::View => {
+            unreachable!("elements, relationships and views have their own descriptions")
+        }
+    };
+    let mut fields = info_fields(info);
+    for (name, value) in extra {
+        if !value.is_empty() {
+            fields.insert(name.to_string(), value);
+        }
+    }
+    Decl {
+        label: info.display_label(None).to_string(),
+        kind: None,
+        fields,
+    }
+}
