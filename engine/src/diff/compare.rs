@@ -113,7 +113,9 @@ fn match_ids(
     let removed: Vec<usize> = old_ids
         .iter()
         .enumerate()
-        .filter(|(i, id)| old_by_id.get(id.as_str()) == Some(i) && !new_by_id.contains_key(id.as_str()))
+        .filter(|(i, id)| {
+            old_by_id.get(id.as_str()) == Some(i) && !new_by_id.contains_key(id.as_str())
+        })
         .map(|(i, _)| i)
         .collect();
     for (o, n) in pairs {
@@ -144,14 +146,24 @@ fn push_added_removed(
 ) {
     for &n in added {
         out.push(Located {
-            change: change(category, new_ids[n].clone(), ChangeKind::Added, &new_decl(n)),
+            change: change(
+                category,
+                new_ids[n].clone(),
+                ChangeKind::Added,
+                &new_decl(n),
+            ),
             old: None,
             new: Some(n),
         });
     }
     for &o in removed {
         out.push(Located {
-            change: change(category, old_ids[o].clone(), ChangeKind::Removed, &old_decl(o)),
+            change: change(
+                category,
+                old_ids[o].clone(),
+                ChangeKind::Removed,
+                &old_decl(o),
+            ),
             old: Some(o),
             new: None,
         });
@@ -170,7 +182,12 @@ pub(super) type Renames = HashMap<String, String>;
 
 fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
     let start = out.len();
-    let ids = |m: &Model| m.elements.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
+    let ids = |m: &Model| {
+        m.elements
+            .iter()
+            .map(|e| e.path.clone())
+            .collect::<Vec<_>>()
+    };
     let (old_ids, new_ids) = (ids(old), ids(new));
     let od = |i: usize| element_decl(old, i);
     let nd = |i: usize| element_decl(new, i);
@@ -180,7 +197,12 @@ fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
     let (mut gone, mut came) = (removed.clone(), added.clone());
     for &(o, n) in &matched {
         let (a, b) = (od(o), nd(n));
-        let mut c = change(Category::Element, new_ids[n].clone(), ChangeKind::Renamed, &b);
+        let mut c = change(
+            Category::Element,
+            new_ids[n].clone(),
+            ChangeKind::Renamed,
+            &b,
+        );
         c.from = Some(old_ids[o].clone());
         c.fields = field_changes(&a, &b);
         out.push(Located {
@@ -192,7 +214,16 @@ fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
         gone.retain(|&x| x != o);
         came.retain(|&x| x != n);
     }
-    push_added_removed(Category::Element, &old_ids, &new_ids, &gone, &came, &od, &nd, out);
+    push_added_removed(
+        Category::Element,
+        &old_ids,
+        &new_ids,
+        &gone,
+        &came,
+        &od,
+        &nd,
+        out,
+    );
     sort_from(out, start);
     renames
 }
@@ -239,17 +270,20 @@ fn relationships(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Loca
     let (removed, added) = match_ids(Category::Relationship, &old_ids, &new_ids, &od, &nd, out);
     // Matched under new paths but written under old ones: renamed with their ends.
     if !renames.is_empty() {
-        let changed: std::collections::HashSet<usize> = out[start..]
-            .iter()
-            .filter_map(|l| l.old)
-            .collect();
+        let changed: std::collections::HashSet<usize> =
+            out[start..].iter().filter_map(|l| l.old).collect();
         let old_by_id = first_by_id(&old_ids);
         for (n, id) in new_ids.iter().enumerate() {
             let Some(&o) = old_by_id.get(id.as_str()) else {
                 continue;
             };
             if old_written[o] != old_ids[o] && !changed.contains(&o) {
-                let mut c = change(Category::Relationship, id.clone(), ChangeKind::Renamed, &nd(n));
+                let mut c = change(
+                    Category::Relationship,
+                    id.clone(),
+                    ChangeKind::Renamed,
+                    &nd(n),
+                );
                 c.from = Some(old_written[o].clone());
                 out.push(Located {
                     change: c,
@@ -282,7 +316,12 @@ fn relationships(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Loca
 
 fn views(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Located>) {
     let start = out.len();
-    let ids = |m: &Model| m.views.iter().map(|v| v.info.name.to_string()).collect::<Vec<_>>();
+    let ids = |m: &Model| {
+        m.views
+            .iter()
+            .map(|v| v.info.name.to_string())
+            .collect::<Vec<_>>()
+    };
     let (old_ids, new_ids) = (ids(old), ids(new));
     let od = |i: usize| view_decl(old, i);
     let nd = |i: usize| view_decl(new, i);
@@ -366,7 +405,9 @@ fn simple(category: Category, old: &Model, new: &Model, out: &mut Vec<Located>) 
     let od = |i: usize| decl(old, category, i);
     let nd = |i: usize| decl(new, category, i);
     let (removed, added) = match_ids(category, &old_ids, &new_ids, &od, &nd, out);
-    push_added_removed(category, &old_ids, &new_ids, &removed, &added, &od, &nd, out);
+    push_added_removed(
+        category, &old_ids, &new_ids, &removed, &added, &od, &nd, out,
+    );
     sort_from(out, start);
 }
 
@@ -392,7 +433,12 @@ fn info_fields(info: &Info) -> BTreeMap<String, String> {
     if let Some(label) = &info.label {
         fields.insert("label".to_string(), label.clone());
     }
-    texts(&mut fields, &info.translations, &info.description, &info.doc);
+    texts(
+        &mut fields,
+        &info.translations,
+        &info.description,
+        &info.doc,
+    );
     properties(&mut fields, &info.properties);
     fields
 }

@@ -89,8 +89,7 @@ impl FindingRef {
         let index = indexes
             .entry(diagnostic.file)
             .or_insert_with(|| LineIndex::new(text));
-        let (line, column) =
-            index.position(text, diagnostic.span.start as usize, ColumnUnit::Char);
+        let (line, column) = index.position(text, diagnostic.span.start as usize, ColumnUnit::Char);
         let (line, column) = (line as usize + 1, column as usize + 1);
         FindingRef {
             rule: diagnostic.rule.name(),

@@ -152,13 +152,20 @@ impl Links {
         }
         for vp in &m.viewpoints {
             let frames = self.frames.entry(vp.info.name.to_string()).or_default();
-            frames.extend(vp.frames.iter().map(|c| m.concern(*c).info.name.to_string()));
+            frames.extend(
+                vp.frames
+                    .iter()
+                    .map(|c| m.concern(*c).info.name.to_string()),
+            );
         }
         for s in &m.stakeholders {
             let name = s.info.name.to_string();
             for c in &s.concerns {
                 let concern = m.concern(*c).info.name.to_string();
-                self.holders.entry(concern.clone()).or_default().push(name.clone());
+                self.holders
+                    .entry(concern.clone())
+                    .or_default()
+                    .push(name.clone());
                 self.stakeholder_concerns
                     .entry(name.clone())
                     .or_default()

@@ -248,4 +248,3 @@ pub fn diff(old: &Analysis, new: &Analysis) -> ModelDiff {
         findings: findings::delta(old, new),
     }
 }
-
