@@ -65,7 +65,12 @@ fn diff_fixtures() {
 /// The diff of a model with itself is empty, whatever the model.
 #[test]
 fn a_model_against_itself_is_no_change() {
-    for example in ["smart-building", "data-space", "drone-logistics", "every-rule"] {
+    for example in [
+        "smart-building",
+        "data-space",
+        "drone-logistics",
+        "every-rule",
+    ] {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../examples")
             .join(example);
@@ -100,8 +105,14 @@ fn impact_on_the_smart_building_example() {
     assert_eq!(removed.change, ChangeKind::Removed);
     assert!(removed.impact.views.contains(&"asset_view".to_string()));
     assert!(removed.impact.viewpoints.contains(&"asset_vp".to_string()));
-    assert!(removed.impact.concerns.contains(&"occupant_comfort".to_string()));
-    assert!(removed.impact.stakeholders.contains(&"facility_manager".to_string()));
+    assert!(removed
+        .impact
+        .concerns
+        .contains(&"occupant_comfort".to_string()));
+    assert!(removed
+        .impact
+        .stakeholders
+        .contains(&"facility_manager".to_string()));
     let fm = result
         .review
         .iter()

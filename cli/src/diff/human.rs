@@ -151,7 +151,13 @@ pub fn print(
         one_line(&old.label),
         one_line(&new.label)
     )?;
-    if diff.is_empty() {
+    let incomplete = !old.problems.is_empty() || !new.problems.is_empty();
+    if diff.is_empty() && incomplete {
+        writeln!(
+            out,
+            "\nNo change in what could be compared; the comparison is incomplete (see the errors)."
+        )?;
+    } else if diff.is_empty() {
         writeln!(out, "\nNo change in the model.")?;
     }
     for category in Category::ALL {

@@ -48,7 +48,7 @@ struct Comment {
 
 impl Comment {
     fn fits(&self, line: &str) -> bool {
-        self.chars + line.chars().count() + 1 <= COMMENT_LIMIT - RESERVE
+        self.chars + line.chars().count() < COMMENT_LIMIT - RESERVE
     }
 
     /// Adds a line that must be there (headings, closing tags).
@@ -163,7 +163,10 @@ pub fn render(old: &Side, new: &Side, diff: &ModelDiff) -> String {
         }
         c.line("");
     }
-    if diff.is_empty() {
+    if diff.is_empty() && incomplete > 0 {
+        c.line("No change in what could be compared.");
+        c.line("");
+    } else if diff.is_empty() {
         c.line("No change in the model.");
         c.line("");
     } else {

@@ -123,9 +123,7 @@ fn load_revision(revisions: &mut Revisions, revision: &str) -> Result<Side, Load
         }
         let file = analysis.set_file_bytes(&rel, bytes);
         if analysis.is_not_utf8(file) {
-            problems.push(format!(
-                "{rel}: not valid UTF-8; only the text before the first invalid byte was compared"
-            ));
+            problems.push(format!("{rel}: not valid UTF-8, not compared"));
         }
     }
     let short: String = commit.id.chars().take(10).collect();
@@ -157,9 +155,12 @@ fn load_folder(root: &Path, label: String) -> Result<Side, LoadError> {
         .iter()
         .map(|(path, reason)| format!("{path}: cannot read: {reason}"))
         .collect();
-    problems.extend(loaded.not_utf8.iter().map(|path| {
-        format!("{path}: not valid UTF-8; only the text before the first invalid byte was compared")
-    }));
+    problems.extend(
+        loaded
+            .not_utf8
+            .iter()
+            .map(|path| format!("{path}: not valid UTF-8, not compared")),
+    );
     let mut side = Side {
         label,
         commit: None,

@@ -134,16 +134,21 @@ fn match_ids(
     (removed, added)
 }
 
+/// One side of a category: the identities and how to describe each.
+struct Table<'a> {
+    ids: &'a [String],
+    decl: &'a dyn Fn(usize) -> Decl,
+}
+
 fn push_added_removed(
     category: Category,
-    old_ids: &[String],
-    new_ids: &[String],
+    old: Table,
+    new: Table,
     removed: &[usize],
     added: &[usize],
-    old_decl: &dyn Fn(usize) -> Decl,
-    new_decl: &dyn Fn(usize) -> Decl,
     out: &mut Vec<Located>,
 ) {
+    let (old_ids, new_ids, old_decl, new_decl) = (old.ids, new.ids, old.decl, new.decl);
     for &n in added {
         out.push(Located {
             change: change(
@@ -216,12 +221,16 @@ fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
     }
     push_added_removed(
         Category::Element,
-        &old_ids,
-        &new_ids,
+        Table {
+            ids: &old_ids,
+            decl: &od,
+        },
+        Table {
+            ids: &new_ids,
+            decl: &nd,
+        },
         &gone,
         &came,
-        &od,
-        &nd,
         out,
     );
     sort_from(out, start);
@@ -303,12 +312,16 @@ fn relationships(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Loca
     }
     push_added_removed(
         Category::Relationship,
-        &old_written,
-        &new_ids,
+        Table {
+            ids: &old_written,
+            decl: &od,
+        },
+        Table {
+            ids: &new_ids,
+            decl: &nd,
+        },
         &removed,
         &added,
-        &od,
-        &nd,
         out,
     );
     sort_from(out, start);
@@ -386,12 +399,16 @@ fn views(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Located>) {
     }
     push_added_removed(
         Category::View,
-        &old_ids,
-        &new_ids,
+        Table {
+            ids: &old_ids,
+            decl: &od,
+        },
+        Table {
+            ids: &new_ids,
+            decl: &nd,
+        },
         &removed,
         &added,
-        &od,
-        &nd,
         out,
     );
     sort_from(out, start);
@@ -406,7 +423,18 @@ fn simple(category: Category, old: &Model, new: &Model, out: &mut Vec<Located>) 
     let nd = |i: usize| decl(new, category, i);
     let (removed, added) = match_ids(category, &old_ids, &new_ids, &od, &nd, out);
     push_added_removed(
-        category, &old_ids, &new_ids, &removed, &added, &od, &nd, out,
+        category,
+        Table {
+            ids: &old_ids,
+            decl: &od,
+        },
+        Table {
+            ids: &new_ids,
+            decl: &nd,
+        },
+        &removed,
+        &added,
+        out,
     );
     sort_from(out, start);
 }
