@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn ls_tree_records_under_a_prefix() {
-        let out = b"100644 blob aaa\tws/a.kozo\0120000 blob bbb\tws/link.kozo\0160000 commit ccc\tws/sub\0100644 blob ddd\tother/b.kozo\0100644 blob eee\tws/kozo.toml\0";
+        let out = b"100644 blob aaa\tws/a.kozo\x00120000 blob bbb\tws/link.kozo\x00160000 commit ccc\tws/sub\x00100644 blob ddd\tother/b.kozo\x00100644 blob eee\tws/kozo.toml\x00";
         let entries = parse_ls_tree(out, "ws");
         assert_eq!(
             entries,
