@@ -544,3 +544,109 @@ fn a_huge_diff_stays_under_the_comment_limit() {
         markdown.matches("</details>").count()
     );
 }
+
+/// An SVG parsed as XML (Graphviz writes a DOCTYPE).
+fn parse_svg(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+}
+
+/// The `class` of the group whose `data-kozo-path` is `path`.
+fn class_of(svg: &roxmltree::Document, path: &str) -> Option<String> {
+    svg.descendants()
+        .find(|n| n.attribute("data-kozo-path") == Some(path))
+        .and_then(|n| n.attribute("class"))
+        .map(str::to_string)
+}
+
+#[test]
+fn render_writes_highlighted_views_for_both_engines() {
+    let repo = history();
+    let mut engines = vec!["builtin"];
+    if Command::new("dot").arg("-V").output().is_ok() {
+        engines.push("graphviz");
+    }
+    for engine in engines {
+        let out_dir = repo.path().join(format!("highlighted-{engine}"));
+        let out = kozo(
+            &[
+                "diff",
+                "main",
+                "feature",
+                "arch",
+                "--render",
+                out_dir.to_str().unwrap(),
+                "--engine",
+                engine,
+            ],
+            repo.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let written: Vec<String> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(written, ["data_view.svg"], "{engine}");
+        let text = std::fs::read_to_string(out_dir.join("data_view.svg")).unwrap();
+        let svg = parse_svg(&text).unwrap_or_else(|e| panic!("{engine}: {e}"));
+        let class = |path: &str| class_of(&svg, path).unwrap_or_default();
+        // Added: the new dataset and its relationship.
+        assert!(
+            class("badges").contains("kozo-diff-added"),
+            "{engine}: {}",
+            class("badges")
+        );
+        assert!(class("bms.edge_gw->badges:flows").contains("kozo-diff-added"));
+        // Renamed counts as changed; its relationships too.
+        assert!(
+            class("bms.edge_gw").contains("kozo-diff-changed"),
+            "{engine}"
+        );
+        assert!(class("bms.hvac->bms.edge_gw:flows").contains("kozo-diff-changed"));
+        // Untouched: no mark.
+        assert!(!class("occupancy").contains("kozo-diff"), "{engine}");
+        assert!(!class("bms.hvac").contains("kozo-diff"), "{engine}");
+        // A legend explains the marks.
+        let legend = svg
+            .descendants()
+            .find(|n| n.attribute("class") == Some("kozo-diff-legend"))
+            .expect("a legend");
+        let words: String = legend
+            .descendants()
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(words.contains("added") && words.contains("changed") && words.contains("removed"));
+        assert!(svg.descendants().any(|n| n.has_tag_name("style")));
+    }
+
+    // The other way round, the dataset is removed: drawn as a ghost.
+    let out_dir = repo.path().join("ghosts");
+    let out = kozo(
+        &[
+            "diff",
+            "feature",
+            "main",
+            "arch",
+            "--render",
+            out_dir.to_str().unwrap(),
+            "--engine",
+            "builtin",
+        ],
+        repo.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(out_dir.join("data_view.svg")).unwrap();
+    let svg = parse_svg(&text).unwrap();
+    let class = |path: &str| class_of(&svg, path).unwrap_or_default();
+    assert!(
+        class("badges").contains("kozo-diff-removed"),
+        "{}",
+        class("badges")
+    );
+    assert!(class("bms.edge_gw->badges:flows").contains("kozo-diff-removed"));
+    assert!(class("bms.gw").contains("kozo-diff-changed"));
+}

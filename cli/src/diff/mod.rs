@@ -12,6 +12,7 @@ mod git;
 mod human;
 mod json;
 mod markdown;
+mod render;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use clap::{Args, ValueEnum};
 use kozo_engine::config::CONFIG_FILE;
 use kozo_engine::{Analysis, Config};
 
+use crate::render::EngineArg;
 use crate::workspace::{self, LoadError};
 use crate::EXIT_USAGE;
 
@@ -37,6 +39,16 @@ pub struct DiffArgs {
     /// How to print the difference.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write, for every view the change touches, an SVG with the changes
+    /// marked (added green, changed amber, removed as red dashed ghosts).
+    #[arg(long, value_name = "DIR")]
+    render: Option<PathBuf>,
+    /// The layout engine of `--render` (default: `[render] engine` of kozo.toml).
+    #[arg(long, value_enum)]
+    engine: Option<EngineArg>,
+    /// The label language of `--render` (default: `[render] lang` of kozo.toml).
+    #[arg(long)]
+    lang: Option<String>,
     /// Exit 1 when the models differ.
     #[arg(long)]
     exit_code: bool,
@@ -248,6 +260,14 @@ pub fn run(args: DiffArgs) -> Result<u8, LoadError> {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(LoadError(format!("cannot write the report: {err}")));
         }
+    }
+
+    if let Some(dir) = &args.render {
+        let options = render::Options {
+            engine: args.engine,
+            lang: args.lang.clone(),
+        };
+        render::write(dir, &old, &new, &diff, &options)?;
     }
 
     let incomplete = !old.problems.is_empty() || !new.problems.is_empty();

@@ -17,6 +17,7 @@
 
 mod compare;
 pub mod findings;
+pub mod highlight;
 mod impact;
 mod rename;
 
