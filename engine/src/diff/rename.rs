@@ -6,7 +6,8 @@
 //! which must be equal. Within a group, an added element is a candidate for
 //! a removed one when it still has every relationship the removed one had
 //! (direction, relation kind, label and other end); it may have gained
-//! more, since a rename often comes with new relationships. The other end
+//! more, since a rename often comes with new relationships, and it may have
+//! lost those whose other end was removed too. The other end
 //! is named by its path when it exists on both sides, else by its kind and
 //! label, so that a parent and its children renamed together still match.
 //! A pair is taken only when each is the other's only candidate, and when
@@ -62,7 +63,7 @@ pub(super) fn match_elements(
             if olds.len() > PAIRWISE_LIMIT || news.len() > PAIRWISE_LIMIT {
                 links(&old_sigs, o) == links(&new_sigs, n)
             } else {
-                is_sub_multiset(links(&old_sigs, o), links(&new_sigs, n))
+                is_sub_multiset(required(links(&old_sigs, o)), links(&new_sigs, n))
             }
         };
         let candidates: Vec<(usize, usize)> =
@@ -106,10 +107,20 @@ fn links(sigs: &[Option<Signature>], k: usize) -> &[String] {
     sigs[k].as_ref().map_or(&[], |s| &s.links)
 }
 
+/// The links an old element must keep: those whose other end is on both
+/// sides (the ones not marked with `~`), still sorted.
+fn required(links: &[String]) -> Vec<String> {
+    links
+        .iter()
+        .filter(|l| !l.starts_with('~'))
+        .cloned()
+        .collect()
+}
+
 /// Whether every item of sorted `a` is in sorted `b`, counting repeats.
-fn is_sub_multiset(a: &[String], b: &[String]) -> bool {
+fn is_sub_multiset(a: Vec<String>, b: &[String]) -> bool {
     let mut b = b.iter().peekable();
-    'outer: for x in a {
+    'outer: for x in &a {
         for y in b.by_ref() {
             match y.cmp(x) {
                 std::cmp::Ordering::Less => continue,
@@ -127,13 +138,25 @@ fn signatures(model: &Model, indexes: &[usize]) -> Vec<Option<Signature>> {
     let unmatched: HashSet<usize> = indexes.iter().copied().collect();
     // The relationships of each element in question, as written from its side.
     let mut links: HashMap<usize, Vec<String>> = HashMap::default();
-    let end = |id: ElementId| -> String {
+    // A link to another unmatched element starts with `~`: it is compared
+    // when both sides have it, but an old one may be missing on the new
+    // side, since its other end may be gone.
+    let end = |id: ElementId| -> (bool, String) {
         let e = model.element(id);
         if unmatched.contains(&id.index()) {
-            format!("?{}:{}", e.kind_name, e.info.display_label(None))
+            (
+                true,
+                format!("{}:{}", e.kind_name, e.info.display_label(None)),
+            )
         } else {
-            e.path.clone()
+            (false, e.path.clone())
         }
+    };
+    let link = |dir: &str, kind: &str, (loose, end): (bool, String), label: &str| {
+        format!(
+            "{}{dir} {kind} {end} {label:?}",
+            if loose { "~" } else { "" }
+        )
     };
     for r in &model.relationships {
         let (from, to) = (
@@ -146,16 +169,18 @@ fn signatures(model: &Model, indexes: &[usize]) -> Vec<Option<Signature>> {
         let kind = &model.relation_kind(r.kind).info.name;
         let label = r.label.as_deref().unwrap_or("");
         if from {
-            links
-                .entry(r.source.index())
-                .or_default()
-                .push(format!("out {kind} {} {label:?}", end(r.target)));
+            links.entry(r.source.index()).or_default().push(link(
+                "out",
+                kind,
+                end(r.target),
+                label,
+            ));
         }
         if to {
             links
                 .entry(r.target.index())
                 .or_default()
-                .push(format!("in {kind} {} {label:?}", end(r.source)));
+                .push(link("in", kind, end(r.source), label));
         }
     }
     indexes
@@ -197,9 +222,9 @@ mod tests {
 
     #[test]
     fn sub_multisets_count_repeats() {
-        assert!(is_sub_multiset(&v(&[]), &v(&["a"])));
-        assert!(is_sub_multiset(&v(&["a", "c"]), &v(&["a", "b", "c"])));
-        assert!(!is_sub_multiset(&v(&["a", "a"]), &v(&["a", "b"])));
-        assert!(!is_sub_multiset(&v(&["d"]), &v(&["a", "b"])));
+        assert!(is_sub_multiset(v(&[]), &v(&["a"])));
+        assert!(is_sub_multiset(v(&["a", "c"]), &v(&["a", "b", "c"])));
+        assert!(!is_sub_multiset(v(&["a", "a"]), &v(&["a", "b"])));
+        assert!(!is_sub_multiset(v(&["d"]), &v(&["a", "b"])));
     }
 }
