@@ -85,7 +85,6 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
         workspace.analysis.parse_all_in_parallel();
         if let Some(revision) = &args.baseline {
             let side = crate::diff::revision_side(&root, revision)?;
-            side.analysis.parse_all_in_parallel();
             baselines.push(side.analysis);
         }
         loaded.push((workspace, request));

@@ -93,13 +93,32 @@ impl Revisions {
     }
 }
 
-/// Reads the workspace at `root` as it was at `revision`.
+/// Reads the workspace at `root` as it was at `revision`, parsed.
 pub fn revision_side(root: &Path, revision: &str) -> Result<Side, LoadError> {
     let mut revisions = Revisions {
         root: root.to_path_buf(),
         repo: None,
     };
-    load_revision(&mut revisions, revision)
+    let mut side = load_revision(&mut revisions, revision)?;
+    side.analysis.parse_all_in_parallel();
+    add_syntax_problems(&mut side);
+    Ok(side)
+}
+
+/// Parses and checks both sides, the old one on another thread: the two
+/// analyses share nothing, so they can be built at the same time.
+fn analyse(old: &mut Side, new: &mut Side) {
+    old.analysis.parse_all_in_parallel();
+    new.analysis.parse_all_in_parallel();
+    let other = old.analysis.clone();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            other.diagnostics();
+        });
+        new.analysis.diagnostics();
+    });
+    add_syntax_problems(old);
+    add_syntax_problems(new);
 }
 
 fn load_revision(revisions: &mut Revisions, revision: &str) -> Result<Side, LoadError> {
@@ -148,7 +167,6 @@ fn load_revision(revisions: &mut Revisions, revision: &str) -> Result<Side, Load
     if side.label != short {
         side.label = format!("{} ({short})", side.label);
     }
-    add_syntax_problems(&mut side);
     Ok(side)
 }
 
@@ -173,14 +191,12 @@ fn load_folder(root: &Path, label: String) -> Result<Side, LoadError> {
             .iter()
             .map(|path| format!("{path}: not valid UTF-8, not compared")),
     );
-    let mut side = Side {
+    Ok(Side {
         label,
         commit: None,
         analysis: loaded.analysis,
         problems,
-    };
-    add_syntax_problems(&mut side);
-    Ok(side)
+    })
 }
 
 /// Lists the syntax errors of a side: what they skipped was not compared.
@@ -243,10 +259,9 @@ pub fn run(args: DiffArgs) -> Result<u8, LoadError> {
     }
     let root = workspace::find_root(&args.path)?;
     let mut revisions = Revisions { root, repo: None };
-    let old = load_side(&mut revisions, args.old.as_deref(), &args.path, false)?;
-    let new = load_side(&mut revisions, args.new.as_deref(), &args.path, true)?;
-    old.analysis.parse_all_in_parallel();
-    new.analysis.parse_all_in_parallel();
+    let mut old = load_side(&mut revisions, args.old.as_deref(), &args.path, false)?;
+    let mut new = load_side(&mut revisions, args.new.as_deref(), &args.path, true)?;
+    analyse(&mut old, &mut new);
     let diff = kozo_engine::diff::diff(&old.analysis, &new.analysis);
 
     let stdout = std::io::stdout();

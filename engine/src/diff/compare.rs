@@ -95,6 +95,7 @@ fn match_ids(
     new_ids: &[String],
     old_decl: &dyn Fn(usize) -> Decl,
     new_decl: &dyn Fn(usize) -> Decl,
+    same: Option<&dyn Fn(usize, usize) -> bool>,
     out: &mut Vec<Located>,
 ) -> (Vec<usize>, Vec<usize>) {
     let old_by_id = first_by_id(old_ids);
@@ -119,6 +120,11 @@ fn match_ids(
         .map(|(i, _)| i)
         .collect();
     for (o, n) in pairs {
+        // Most declarations are untouched: equal as written, they are
+        // equal in their canonical form, and need not be described.
+        if same.is_some_and(|same| same(o, n)) {
+            continue;
+        }
         let (a, b) = (old_decl(o), new_decl(n));
         let fields = field_changes(&a, &b);
         if !fields.is_empty() {
@@ -196,7 +202,16 @@ fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
     let (old_ids, new_ids) = (ids(old), ids(new));
     let od = |i: usize| element_decl(old, i);
     let nd = |i: usize| element_decl(new, i);
-    let (removed, added) = match_ids(Category::Element, &old_ids, &new_ids, &od, &nd, out);
+    let same = |o: usize, n: usize| same_element(old, o, new, n);
+    let (removed, added) = match_ids(
+        Category::Element,
+        &old_ids,
+        &new_ids,
+        &od,
+        &nd,
+        Some(&same),
+        out,
+    );
     let matched = rename::match_elements(old, new, &removed, &added);
     let mut renames = Renames::default();
     let (mut gone, mut came) = (removed.clone(), added.clone());
@@ -238,24 +253,23 @@ fn elements(old: &Model, new: &Model, out: &mut Vec<Located>) -> Renames {
 }
 
 fn relationship_ids(model: &Model, renames: Option<&Renames>) -> Vec<String> {
-    let path = |p: &String| -> String {
-        renames
-            .and_then(|r| r.get(p))
-            .cloned()
-            .unwrap_or_else(|| p.clone())
+    let path = |id: crate::model::ElementId| -> &str {
+        let p = &model.element(id).path;
+        renames.and_then(|r| r.get(p)).unwrap_or(p)
     };
-    let mut seen: HashMap<String, u32> = HashMap::default();
+    // Repeats of one (source, target, kind) are numbered in source order.
+    let mut seen: HashMap<(u32, u32, u32), u32> = HashMap::default();
     model
         .relationships
         .iter()
         .map(|r| {
             let key = format!(
                 "{}->{}:{}",
-                path(&model.element(r.source).path),
-                path(&model.element(r.target).path),
+                path(r.source),
+                path(r.target),
                 model.relation_kind(r.kind).info.name
             );
-            let n = seen.entry(key.clone()).or_insert(0);
+            let n = seen.entry((r.source.0, r.target.0, r.kind.0)).or_insert(0);
             *n += 1;
             if *n == 1 {
                 key
@@ -272,16 +286,31 @@ fn relationships(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Loca
     // relationship of a renamed element is renamed with it, not removed
     // and added.
     let old_written = relationship_ids(old, None);
-    let old_ids = relationship_ids(old, Some(renames));
+    let old_mapped;
+    let old_ids: &[String] = if renames.is_empty() {
+        &old_written
+    } else {
+        old_mapped = relationship_ids(old, Some(renames));
+        &old_mapped
+    };
     let new_ids = relationship_ids(new, None);
     let od = |i: usize| relationship_decl(old, i);
     let nd = |i: usize| relationship_decl(new, i);
-    let (removed, added) = match_ids(Category::Relationship, &old_ids, &new_ids, &od, &nd, out);
+    let same = |o: usize, n: usize| same_relationship(old, o, new, n);
+    let (removed, added) = match_ids(
+        Category::Relationship,
+        old_ids,
+        &new_ids,
+        &od,
+        &nd,
+        Some(&same),
+        out,
+    );
     // Matched under new paths but written under old ones: renamed with their ends.
     if !renames.is_empty() {
         let changed: std::collections::HashSet<usize> =
             out[start..].iter().filter_map(|l| l.old).collect();
-        let old_by_id = first_by_id(&old_ids);
+        let old_by_id = first_by_id(old_ids);
         for (n, id) in new_ids.iter().enumerate() {
             let Some(&o) = old_by_id.get(id.as_str()) else {
                 continue;
@@ -338,7 +367,7 @@ fn views(old: &Model, new: &Model, renames: &Renames, out: &mut Vec<Located>) {
     let (old_ids, new_ids) = (ids(old), ids(new));
     let od = |i: usize| view_decl(old, i);
     let nd = |i: usize| view_decl(new, i);
-    let (removed, added) = match_ids(Category::View, &old_ids, &new_ids, &od, &nd, out);
+    let (removed, added) = match_ids(Category::View, &old_ids, &new_ids, &od, &nd, None, out);
     // What each view shows, compared under the new paths of renamed elements.
     let shown = |m: &Model, i: usize, map: Option<&Renames>| -> Vec<String> {
         let mut paths: Vec<String> = m.views[i]
@@ -421,7 +450,7 @@ fn simple(category: Category, old: &Model, new: &Model, out: &mut Vec<Located>) 
     let (old_ids, new_ids) = (names(old, category), names(new, category));
     let od = |i: usize| decl(old, category, i);
     let nd = |i: usize| decl(new, category, i);
-    let (removed, added) = match_ids(category, &old_ids, &new_ids, &od, &nd, out);
+    let (removed, added) = match_ids(category, &old_ids, &new_ids, &od, &nd, None, out);
     push_added_removed(
         category,
         Table {
@@ -660,4 +689,44 @@ fn decl(model: &Model, category: Category, i: usize) -> Decl {
         kind: None,
         fields,
     }
+}
+
+/// Property values equal as written (what a path resolved to aside).
+fn same_value(a: &PropertyValue, b: &PropertyValue) -> bool {
+    match (a, b) {
+        (PropertyValue::Ref(x, _), PropertyValue::Ref(y, _)) => x == y,
+        (PropertyValue::List(x), PropertyValue::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b))
+        }
+        _ => a == b,
+    }
+}
+
+fn same_properties(a: &[crate::model::Property], b: &[crate::model::Property]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.key == y.key && same_value(&x.value, &y.value))
+}
+
+/// Two elements of the same path, equal as written: then their
+/// descriptions are equal too.
+fn same_element(old: &Model, o: usize, new: &Model, n: usize) -> bool {
+    let (a, b) = (&old.elements[o], &new.elements[n]);
+    let (x, y) = (&a.info, &b.info);
+    a.kind_name == b.kind_name
+        && x.label == y.label
+        && x.translations == y.translations
+        && x.description == y.description
+        && x.doc == y.doc
+        && same_properties(&x.properties, &y.properties)
+}
+
+fn same_relationship(old: &Model, o: usize, new: &Model, n: usize) -> bool {
+    let (a, b) = (&old.relationships[o], &new.relationships[n]);
+    a.label == b.label
+        && a.translations == b.translations
+        && a.description == b.description
+        && a.doc == b.doc
+        && same_properties(&a.properties, &b.properties)
 }
