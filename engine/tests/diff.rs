@@ -120,3 +120,47 @@ fn impact_on_the_smart_building_example() {
         .expect("the facility manager reviews");
     assert!(fm.concerns.iter().any(|c| c.name == "occupant_comfort"));
 }
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn analysis(text: &str) -> Analysis {
+        let mut analysis = Analysis::default();
+        analysis.set_file_bytes("model.kozo", text.as_bytes().to_vec());
+        analysis
+    }
+
+    const BASE: &str = "use society5\nconcern c \"C\"\nstakeholder s { concerns c }\nviewpoint vp { frames c }\nsystem a \"A\" { component x \"X\" }\ndataset d \"D\"\na.x -> d : flows \"f\"\nview v of vp { include a, a.*, d }\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any two texts compare without a panic, and a text against itself is no change.
+        #[test]
+        fn any_two_texts_compare(a in "\\PC{0,200}", b in "\\PC{0,200}") {
+            let (old, new) = (analysis(&a), analysis(&b));
+            let _ = diff::diff(&old, &new);
+            let same = diff::diff(&old, &analysis(&a));
+            prop_assert!(same.changes.is_empty());
+            prop_assert!(same.findings.is_empty());
+        }
+
+        /// A model with bytes cut out or spliced in still compares, and
+        /// the highlighted view of either side can be built.
+        #[test]
+        fn edited_models_compare(cut in 0usize..400, len in 0usize..40, insert in "\\PC{0,20}") {
+            let mut text = BASE.to_string();
+            let start = (cut % (text.len() + 1)).min(text.len());
+            let start = (0..=start).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let end = (start + len).min(text.len());
+            let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+            text.replace_range(start..end, &insert);
+            let (old, new) = (analysis(BASE), analysis(&text));
+            let result = diff::diff(&old, &new);
+            let _ = diff::highlight::highlight(&old, &new, &result, "v", None);
+            let back = diff::diff(&new, &old);
+            prop_assert_eq!(result.changes.is_empty(), back.changes.is_empty());
+        }
+    }
+}
