@@ -274,6 +274,30 @@ fn two_folders_need_no_repository() {
         text.contains("Review by: Facility manager (Tenant data stays private)"),
         "{text}"
     );
+
+    // PATH is a path inside each folder; it need not exist where kozo runs.
+    let trees = tempfile::tempdir().unwrap();
+    let relabelled = ELEMENTS.replace("\"HVAC controller\"", "\"HVAC\"");
+    for (side, elements) in [("a", ELEMENTS), ("b", relabelled.as_str())] {
+        write(trees.path(), &format!("{side}/ws/kozo.toml"), "");
+        write(trees.path(), &format!("{side}/ws/people.kozo"), PEOPLE);
+        write(trees.path(), &format!("{side}/ws/elements.kozo"), elements);
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (a, b) = (trees.path().join("a"), trees.path().join("b"));
+    let out = kozo(
+        &[
+            "diff",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "ws",
+            "--format",
+            "json",
+        ],
+        elsewhere.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(changes(&json(&out)), ["element changed bms.hvac"]);
 }
 
 fn fails_with(out: &Output, words: &str) {

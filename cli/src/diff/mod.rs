@@ -251,13 +251,21 @@ fn load_side(
 }
 
 pub fn run(args: DiffArgs) -> Result<u8, LoadError> {
-    if !args.path.exists() {
+    // Two folders need no working-tree workspace: PATH is then only a path
+    // inside each of them.
+    let both_folders = [&args.old, &args.new]
+        .iter()
+        .all(|side| side.as_deref().is_some_and(|s| Path::new(s).is_dir()));
+    let root = if args.path.exists() {
+        workspace::find_root(&args.path)?
+    } else if both_folders {
+        args.path.clone()
+    } else {
         return Err(LoadError(format!(
             "cannot read `{}`: no such file or folder",
             args.path.display()
         )));
-    }
-    let root = workspace::find_root(&args.path)?;
+    };
     let mut revisions = Revisions { root, repo: None };
     let mut old = load_side(&mut revisions, args.old.as_deref(), &args.path, false)?;
     let mut new = load_side(&mut revisions, args.new.as_deref(), &args.path, true)?;
