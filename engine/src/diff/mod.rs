@@ -16,6 +16,7 @@
 //! call the same functions.
 
 mod compare;
+mod describe;
 pub mod findings;
 pub mod highlight;
 mod impact;
