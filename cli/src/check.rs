@@ -22,6 +22,11 @@ pub struct CheckArgs {
     /// Also fail (exit 1) on warnings.
     #[arg(long, value_enum)]
     deny: Vec<Deny>,
+    /// Report (and fail on) only the findings that this git revision did
+    /// not have. Findings are matched by rule, file, message and the text
+    /// of their line, so edits that move them do not make them new.
+    #[arg(long, value_name = "REV")]
+    baseline: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -74,16 +79,21 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     }
 
     let mut loaded = Vec::new();
+    let mut baselines = Vec::new();
     for (root, request) in requests {
         let workspace = workspace::load(&root)?;
         workspace.analysis.parse_all_in_parallel();
+        if let Some(revision) = &args.baseline {
+            let side = crate::diff::revision_side(&root, revision)?;
+            baselines.push(side.analysis);
+        }
         loaded.push((workspace, request));
     }
 
     let mut reports = Vec::new();
     let mut summary = Summary::default();
     let mut could_not_read = false;
-    for (workspace, request) in &loaded {
+    for (i, (workspace, request)) in loaded.iter().enumerate() {
         for problem in &workspace.problems {
             eprintln!("error: {problem}");
             could_not_read = true;
@@ -93,9 +103,12 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
         }
         let analysis = &workspace.analysis;
         let wanted = |path: &str| request.whole || request.files.iter().any(|f| f == path);
-        let findings: Vec<Finding> = analysis
-            .diagnostics()
-            .iter()
+        let diagnostics: Vec<&kozo_engine::Diagnostic> = match baselines.get(i) {
+            Some(baseline) => kozo_engine::diff::findings::not_in_baseline(baseline, analysis),
+            None => analysis.diagnostics().iter().collect(),
+        };
+        let findings: Vec<Finding> = diagnostics
+            .into_iter()
             .filter(|d| wanted(analysis.path(d.file)))
             .map(|d| Finding::new(&workspace.root, analysis, d))
             .collect();
@@ -137,6 +150,7 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     // 100k elements).
     drop(reports);
     std::mem::forget(loaded);
+    std::mem::forget(baselines);
     Ok(if could_not_read {
         EXIT_USAGE
     } else if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {

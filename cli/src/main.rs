@@ -1,6 +1,7 @@
 //! The `kozo` command line.
 
 mod check;
+mod diff;
 mod explain;
 mod export;
 mod fmt;
@@ -43,6 +44,8 @@ enum Command {
     Render(render::RenderArgs),
     /// Export the model as JSON, or views as Mermaid or PlantUML.
     Export(export::ExportArgs),
+    /// What changed in the architecture between two revisions or folders, and who has to review it.
+    Diff(diff::DiffArgs),
 }
 
 /// What `--deny` can turn into errors.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Lsp => lsp::run(),
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -14,6 +14,7 @@ mod check;
 pub mod config;
 pub mod db;
 pub mod diagnostic;
+pub mod diff;
 pub mod ide;
 pub mod model;
 pub mod render;
