@@ -8,6 +8,7 @@ mod init;
 mod lsp;
 mod output;
 mod render;
+mod site;
 mod workspace;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ enum Command {
     Render(render::RenderArgs),
     /// Export the model as JSON, or views as Mermaid or PlantUML.
     Export(export::ExportArgs),
+    /// Write a static review site (views, elements, matrices, decisions, findings), or serve it.
+    Site(site::SiteArgs),
 }
 
 /// What `--deny` can turn into errors.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Lsp => lsp::run(),
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
+        Command::Site(args) => site::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
