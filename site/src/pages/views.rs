@@ -75,6 +75,37 @@ fn page(
     let body = html! {
         p.subtitle { "View " code { (view.info.name) } " · " (cx.file_line(view.info.name_loc)) }
         (super::prose(view.info.description.as_deref(), view.info.doc.as_deref()))
+        section.diagram-section aria-labelledby="diagram-h" {
+            h2 #diagram-h { "Diagram" }
+            div.toolbar role="toolbar" aria-label="Zoom" {
+                button type="button" data-zoom="in" aria-label="Zoom in" { "+" }
+                button type="button" data-zoom="out" aria-label="Zoom out" { "−" }
+                button type="button" data-zoom="reset" { "Fit" }
+                span.hint { "Drag to pan; click a shape (or focus it with Tab and press Enter) to open its page." }
+            }
+            @for (i, d) in drawn.iter().enumerate() {
+                div.diagram data-l=[(drawn.len() > 1).then_some(i)] {
+                    @match &d.svg {
+                        Ok(svg) => {
+                            figure.viewport aria-label={ "Diagram of " (d.diagram.title) } {
+                                (PreEscaped(inline_svg(cx, &root, svg, i, relationship_by_key)))
+                            }
+                        }
+                        Err(reason) => {
+                            p.error role="alert" { "This view could not be drawn: " (reason) }
+                        }
+                    }
+                    p.downloads {
+                        "Download: "
+                        @let code = &cx.languages[i].code;
+                        @if d.svg.is_ok() { a href={ (slug) "." (code) ".svg" } download { "SVG" } " · " }
+                        a href={ (slug) "." (code) ".dot" } download { "DOT" } " · "
+                        a href={ (slug) "." (code) ".mmd" } download { "Mermaid" } " · "
+                        a href={ (slug) "." (code) ".puml" } download { "PlantUML" }
+                    }
+                }
+            }
+        }
         section aria-labelledby="viewpoint-h" {
             h2 #viewpoint-h { "Viewpoint and concerns" }
             @match viewpoint {
@@ -103,37 +134,6 @@ fn page(
                                 }
                             }
                         }
-                    }
-                }
-            }
-        }
-        section.diagram-section aria-labelledby="diagram-h" {
-            h2 #diagram-h { "Diagram" }
-            div.toolbar role="toolbar" aria-label="Zoom" {
-                button type="button" data-zoom="in" aria-label="Zoom in" { "+" }
-                button type="button" data-zoom="out" aria-label="Zoom out" { "−" }
-                button type="button" data-zoom="reset" { "Fit" }
-                span.hint { "Drag to pan; click a shape (or focus it with Tab and press Enter) to open its page." }
-            }
-            @for (i, d) in drawn.iter().enumerate() {
-                div.diagram data-l=[(drawn.len() > 1).then_some(i)] {
-                    @match &d.svg {
-                        Ok(svg) => {
-                            figure.viewport aria-label={ "Diagram of " (d.diagram.title) } {
-                                (PreEscaped(inline_svg(cx, &root, svg, i, relationship_by_key)))
-                            }
-                        }
-                        Err(reason) => {
-                            p.error role="alert" { "This view could not be drawn: " (reason) }
-                        }
-                    }
-                    p.downloads {
-                        "Download: "
-                        @let code = &cx.languages[i].code;
-                        @if d.svg.is_ok() { a href={ (slug) "." (code) ".svg" } download { "SVG" } " · " }
-                        a href={ (slug) "." (code) ".dot" } download { "DOT" } " · "
-                        a href={ (slug) "." (code) ".mmd" } download { "Mermaid" } " · "
-                        a href={ (slug) "." (code) ".puml" } download { "PlantUML" }
                     }
                 }
             }
