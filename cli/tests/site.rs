@@ -29,21 +29,46 @@ fn run(args: &[&str], cwd: &Path) -> (i32, String) {
 #[test]
 fn writes_a_site_and_rewrites_its_own_folder() {
     let ws = workspace();
-    let (code, err) = run(&["site", ".", "--out", "out", "--engine", "builtin"], ws.path());
+    let (code, err) = run(
+        &["site", ".", "--out", "out", "--engine", "builtin"],
+        ws.path(),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote the site to out"), "{err}");
     let out = ws.path().join("out");
-    for file in ["index.html", "elements/bms.html", "elements/bms.gw.html", "views/v.html", "views/v.ja.svg", ".kozo-site"] {
+    for file in [
+        "index.html",
+        "elements/bms.html",
+        "elements/bms.gw.html",
+        "views/v.html",
+        "views/v.ja.svg",
+        ".kozo-site",
+    ] {
         assert!(out.join(file).is_file(), "{file}");
     }
     // A second build into the same folder is allowed, and removes the
     // pages of elements that are gone (and only those).
-    std::fs::write(ws.path().join("m.kozo"), MODEL.replace("dataset occ \"Occupancy\"\nbms.gw -> occ : flows\n", "").replace(", occ", "")).unwrap();
+    std::fs::write(
+        ws.path().join("m.kozo"),
+        MODEL
+            .replace("dataset occ \"Occupancy\"\nbms.gw -> occ : flows\n", "")
+            .replace(", occ", ""),
+    )
+    .unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let (code, err) = run(&["site", ".", "--out", "out", "--engine", "builtin"], ws.path());
+    let (code, err) = run(
+        &["site", ".", "--out", "out", "--engine", "builtin"],
+        ws.path(),
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(!out.join("elements/occ.html").exists(), "a stale page is removed");
-    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert!(
+        !out.join("elements/occ.html").exists(),
+        "a stale page is removed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -58,9 +83,18 @@ fn refuses_a_file_or_a_foreign_folder() {
     std::fs::write(ws.path().join("docs/index.html"), "my page").unwrap();
     let (code, err) = run(&["site", ".", "--out", "docs"], ws.path());
     assert_eq!(code, 2);
-    assert!(err.contains("not empty and was not written by `kozo site`"), "{err}");
-    assert_eq!(std::fs::read_to_string(ws.path().join("docs/index.html")).unwrap(), "my page");
-    assert_eq!(std::fs::read_dir(ws.path().join("docs")).unwrap().count(), 1);
+    assert!(
+        err.contains("not empty and was not written by `kozo site`"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("docs/index.html")).unwrap(),
+        "my page"
+    );
+    assert_eq!(
+        std::fs::read_dir(ws.path().join("docs")).unwrap().count(),
+        1
+    );
 }
 
 #[test]
@@ -78,12 +112,27 @@ fn a_view_graphviz_cannot_draw_gets_a_page_that_says_why() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
-    let out = kozo_env(&["site", ".", "--out", "out", "--engine", "graphviz"], ws.path(), &[("PATH", &path)]);
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = kozo_env(
+        &["site", ".", "--out", "out", "--engine", "graphviz"],
+        ws.path(),
+        &[("PATH", &path)],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("view `v` could not be drawn"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("view `v` could not be drawn"),
+        "{}",
+        stderr(&out)
+    );
     let page = std::fs::read_to_string(ws.path().join("out/views/v.html")).unwrap();
-    assert!(page.contains("This view could not be drawn: Graphviz `dot` failed"), "{page}");
+    assert!(
+        page.contains("This view could not be drawn: Graphviz `dot` failed"),
+        "{page}"
+    );
     assert!(page.contains("v.en.dot"), "the DOT download is still there");
 }
 
@@ -91,7 +140,11 @@ fn a_view_graphviz_cannot_draw_gets_a_page_that_says_why() {
 fn get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).ok()?;
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -120,7 +173,9 @@ fn serve_rebuilds_when_a_file_changes() {
         .unwrap();
     let mut server = Server(child);
     let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let port: u16 = line
         .split("http://127.0.0.1:")
         .nth(1)
@@ -130,12 +185,19 @@ fn serve_rebuilds_when_a_file_changes() {
 
     let page = get(port, "/elements/bms.html").expect("the element page is served");
     assert!(page.contains("Building management"));
-    assert!(page.contains("assets/reload.js"), "served pages reload on a new build");
+    assert!(
+        page.contains("assets/reload.js"),
+        "served pages reload on a new build"
+    );
     assert_eq!(get(port, "/kozo-build.txt").as_deref(), Some("1"));
     assert!(get(port, "/").is_some_and(|p| p.contains("<main")));
     assert!(get(port, "/no-such-page.html").is_none());
 
-    std::fs::write(ws.path().join("m.kozo"), MODEL.replace("Building management", "Tower control")).unwrap();
+    std::fs::write(
+        ws.path().join("m.kozo"),
+        MODEL.replace("Building management", "Tower control"),
+    )
+    .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let page = get(port, "/elements/bms.html").unwrap_or_default();
@@ -143,7 +205,10 @@ fn serve_rebuilds_when_a_file_changes() {
             assert_ne!(get(port, "/kozo-build.txt").as_deref(), Some("1"));
             break;
         }
-        assert!(Instant::now() < deadline, "the edit was not served within 20 s");
+        assert!(
+            Instant::now() < deadline,
+            "the edit was not served within 20 s"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -155,5 +220,8 @@ fn serve_on_a_port_in_use_says_so() {
     let port = taken.local_addr().unwrap().port().to_string();
     let (code, err) = run(&["site", ".", "--serve", "--port", &port], ws.path());
     assert_eq!(code, 2);
-    assert!(err.contains(&format!("port {port} on 127.0.0.1 is in use")), "{err}");
+    assert!(
+        err.contains(&format!("port {port} on 127.0.0.1 is in use")),
+        "{err}"
+    );
 }

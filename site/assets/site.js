@@ -101,13 +101,13 @@
   var results = document.getElementById('kozo-results');
   var status = document.getElementById('kozo-search-status');
   var loading = false;
-  function loadIndex(then) {
-    if (window.KOZO_SEARCH) { then(); return; }
-    if (loading) return;
+  // Loads the index once; whatever was typed meanwhile is searched when it arrives.
+  function loadIndex() {
+    if (window.KOZO_SEARCH || loading) return;
     loading = true;
     var script = document.createElement('script');
     script.src = root + 'search-index.js';
-    script.onload = function () { loading = false; then(); };
+    script.onload = function () { loading = false; search(); };
     document.head.appendChild(script);
   }
   function score(entry, q) {
@@ -151,8 +151,10 @@
     status.textContent = found.length + ' result' + (found.length === 1 ? '' : 's');
   }
   if (input) {
-    input.addEventListener('focus', function () { loadIndex(function () {}); });
-    input.addEventListener('input', function () { loadIndex(search); });
+    input.addEventListener('focus', loadIndex);
+    input.addEventListener('input', function () {
+      if (window.KOZO_SEARCH) search(); else loadIndex();
+    });
     input.addEventListener('keydown', function (event) {
       if (event.key === 'Escape') { input.value = ''; search(); }
       if (event.key === 'Enter') {

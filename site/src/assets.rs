@@ -9,6 +9,7 @@ const CSS: &str = include_str!("../assets/site.css");
 const LANG_JS: &str = include_str!("../assets/lang.js");
 const SITE_JS: &str = include_str!("../assets/site.js");
 const RELOAD_JS: &str = include_str!("../assets/reload.js");
+const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn write_all(cx: &Context, site: &mut Site) {
     let mut css = String::from(CSS);
@@ -19,6 +20,7 @@ pub fn write_all(cx: &Context, site: &mut Site) {
         ));
     }
     site.add("assets/site.css".to_string(), css);
+    site.add("assets/favicon.svg".to_string(), FAVICON);
     site.add("assets/lang.js".to_string(), LANG_JS);
     site.add("assets/site.js".to_string(), SITE_JS);
     if cx.options.live_reload {

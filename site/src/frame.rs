@@ -60,6 +60,7 @@ pub fn render(cx: &Context, page: Page) -> String {
                 @if let Some(base) = &cx.options.base_url {
                     link rel="canonical" href={ (base.trim_end_matches('/')) "/" (page.path) };
                 }
+                link rel="icon" type="image/svg+xml" href={ (root) "assets/favicon.svg" };
                 link rel="stylesheet" href={ (root) "assets/site.css" };
                 script src={ (root) "assets/lang.js" } {}
                 script src={ (root) "assets/site.js" } defer {}
