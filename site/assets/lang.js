@@ -9,7 +9,7 @@
     var index = codes.indexOf(chosen);
     if (chosen && index >= 0) {
       html.setAttribute('data-lang', String(index));
-      html.setAttribute('lang', chosen);
+      html.setAttribute('lang', chosen === 'default' ? 'und' : chosen);
     }
   } catch (e) {
     // Storage can be disabled; the page's default language stays.

@@ -10,7 +10,7 @@
   // Language switch.
   function setLanguage(index) {
     html.setAttribute('data-lang', String(index));
-    html.setAttribute('lang', codes[index] || 'en');
+    html.setAttribute('lang', codes[index] === 'default' ? 'und' : codes[index] || 'en');
     try { window.localStorage.setItem('kozo-lang', codes[index]); } catch (e) { /* storage disabled */ }
     document.querySelectorAll('[data-set-lang]').forEach(function (b) {
       b.setAttribute('aria-pressed', b.getAttribute('data-set-lang') === String(index) ? 'true' : 'false');

@@ -25,6 +25,18 @@ pub struct Language {
     pub name: String,
 }
 
+impl Language {
+    /// The code for HTML's `lang` attribute (`und`, undetermined, for the
+    /// labels as written when their language is not known).
+    pub fn html_lang(&self) -> &str {
+        if self.code == "default" {
+            "und"
+        } else {
+            &self.code
+        }
+    }
+}
+
 /// The model, its languages and its indexes, shared by every page.
 pub struct Context<'a> {
     pub analysis: &'a Analysis,
@@ -192,7 +204,7 @@ impl<'a> Context<'a> {
                         .find(|(l, _)| l.as_str() == language.code)
                         .map_or(base, |(_, t)| t.as_str())
                 };
-                span data-l=(i) lang=(language.code) { (text) }
+                span data-l=(i) lang=(language.html_lang()) { (text) }
             }
         }
     }

@@ -46,7 +46,7 @@ pub fn render(cx: &Context, page: Page) -> String {
     ];
     let markup = html! {
         (DOCTYPE)
-        html lang=(cx.languages[cx.default_language].code)
+        html lang=(cx.languages[cx.default_language].html_lang())
             data-lang=(cx.default_language)
             data-langs=(langs.join(" "))
             data-root=(root)
@@ -86,7 +86,7 @@ pub fn render(cx: &Context, page: Page) -> String {
                     @if cx.languages.len() > 1 {
                         div.langs role="group" aria-label="Language" {
                             @for (i, language) in cx.languages.iter().enumerate() {
-                                button type="button" data-set-lang=(i) lang=(language.code)
+                                button type="button" data-set-lang=(i) lang=(language.html_lang())
                                     aria-pressed=(if i == cx.default_language { "true" } else { "false" })
                                 { (language.name) }
                             }

@@ -356,3 +356,22 @@ fn labels_come_in_every_language_and_the_default_is_chosen() {
     let css = String::from_utf8(site.files["assets/site.css"].clone()).unwrap();
     assert!(css.contains(r#"html[data-lang="1"] [data-l]:not([data-l="1"]) { display: none; }"#));
 }
+
+#[test]
+fn a_base_url_gives_canonical_links_and_every_link_stays_relative() {
+    let mut opts = options();
+    opts.base_url = Some("https://example.org/arch/".to_string());
+    let site = build(&example("smart-building"), &opts);
+    check_pages_and_links(&site);
+    let page = String::from_utf8(site.files["elements/bms.html"].clone()).unwrap();
+    assert!(page
+        .contains(r#"<link rel="canonical" href="https://example.org/arch/elements/bms.html">"#));
+    // The inline diagram holds links, so it is a group, not an image.
+    let view = String::from_utf8(site.files["views/privacy_view.html"].clone()).unwrap();
+    let view_svg = view
+        .split("<svg")
+        .nth(1)
+        .and_then(|s| s.split('>').next())
+        .unwrap();
+    assert!(view_svg.contains(r#"role="group""#) && !view_svg.contains(r#"role="img""#));
+}

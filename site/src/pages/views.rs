@@ -200,7 +200,16 @@ fn inline_svg(
             let source = cx.model.relationship(r).source;
             Some(format!("{root}{}#r-{}", cx.element_href(source), r.0))
         });
-        let tag = tag.replace(" id=\"", &format!(" id=\"l{language}-"));
+        let mut tag = tag.replace(" id=\"", &format!(" id=\"l{language}-"));
+        if tag
+            .strip_prefix("svg")
+            .is_some_and(|r| r.starts_with(char::is_whitespace))
+        {
+            // The picture holds links: a group, not an image whose content
+            // assistive technology would skip.
+            tag = tag.replace(" role=\"img\"", "");
+            tag.push_str(" role=\"group\"");
+        }
         let (tag, close) = match tag.strip_suffix('/') {
             Some(t) => (t.to_string(), "/"),
             None => (tag, ""),
