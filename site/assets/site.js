@@ -123,7 +123,7 @@
   }
   function labelFor(entry) {
     var index = Number(html.getAttribute('data-lang') || '0');
-    return index > 0 && entry.l.length > 1 ? entry.l[Math.min(index, entry.l.length - 1)] : entry.l[0];
+    return entry.l[index] || entry.l[0];
   }
   function search() {
     var q = input.value.trim().toLowerCase();

@@ -77,12 +77,63 @@ pub enum Section {
 
 /// Builds the whole site of a workspace. A model with errors still gets a
 /// site: it shows what resolves, and the findings page lists the errors.
+///
+/// The diagrams and the element pages (nearly all the work) are made on
+/// every core: each thread reads its own clone of the analysis (salsa
+/// clones share the computed model) and takes every n-th view and element.
+/// Each file depends only on the model, so the result does not depend on
+/// the number of threads.
 pub fn build(analysis: &Analysis, options: &SiteOptions) -> Site {
-    let cx = Context::new(analysis, options);
+    let model = analysis.model();
+    analysis.diagnostics();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let keys = pages::views::relationship_keys(model);
+    let parts: Vec<(Site, Vec<(usize, String, String)>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let analysis = analysis.clone();
+                let keys = &keys;
+                scope.spawn(move || {
+                    let cx = Context::new(&analysis, options);
+                    let mut site = Site::default();
+                    let mut undrawn = Vec::new();
+                    for view in cx.model.view_ids().filter(|v| v.index() % threads == t) {
+                        if let Some(reason) = pages::views::write_view(&cx, &mut site, view, keys) {
+                            let name = cx.model.view(view).info.name.to_string();
+                            undrawn.push((view.index(), name, reason));
+                        }
+                    }
+                    for element in cx.model.element_ids().filter(|e| e.index() % threads == t) {
+                        pages::elements::write_page(&cx, &mut site, element);
+                    }
+                    (site, undrawn)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut site = Site::default();
-    pages::views::write_all(&cx, &mut site);
+    let mut undrawn = Vec::new();
+    for (part, part_undrawn) in parts {
+        site.files.extend(part.files);
+        undrawn.extend(part_undrawn);
+    }
+    undrawn.sort();
+    site.undrawn = undrawn
+        .into_iter()
+        .map(|(_, name, reason)| (name, reason))
+        .collect();
+
+    let cx = Context::new(analysis, options);
     site.add("index.html".into(), pages::home::page(&cx));
-    pages::elements::write_all(&cx, &mut site);
     site.add("concerns.html".into(), pages::concerns::page(&cx));
     site.add("decisions.html".into(), pages::decisions::page(&cx));
     site.add("findings.html".into(), pages::findings::page(&cx));

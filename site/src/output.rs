@@ -90,22 +90,61 @@ fn is_site_path(line: &str) -> bool {
         })
 }
 
-/// Writes a site into `out` (see the module's documentation).
+/// Writes a site into `out` (see the module's documentation). The files
+/// are written on every core (creating thousands of files is most of the
+/// time of a large site).
 pub fn write(out: &Path, site: &Site) -> Result<Written, WriteError> {
     let previous = check_out_dir(out)?;
-    let mut written = Written::default();
     create_dir(out)?;
-    for (path, bytes) in &site.files {
-        let target = out.join(path);
-        if let Some(parent) = target.parent() {
-            create_dir(parent)?;
-        }
-        written.files += 1;
-        if std::fs::read(&target).is_ok_and(|old| &old == bytes) {
-            continue;
-        }
-        write_atomic(&target, bytes)?;
-        written.changed += 1;
+    let folders: BTreeSet<&str> = site
+        .files
+        .keys()
+        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    for folder in folders {
+        create_dir(&out.join(folder))?;
+    }
+    let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<usize, WriteError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let previous = &previous;
+                scope.spawn(move || {
+                    let mut changed = 0;
+                    for (path, bytes) in part {
+                        let target = out.join(path);
+                        // Only a file an earlier build wrote can be there already.
+                        if previous.contains(*path)
+                            && std::fs::read(&target).is_ok_and(|old| &old == *bytes)
+                        {
+                            continue;
+                        }
+                        write_atomic(&target, bytes)?;
+                        changed += 1;
+                    }
+                    Ok(changed)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut written = Written {
+        files: files.len(),
+        ..Written::default()
+    };
+    for result in results {
+        written.changed += result?;
     }
     for old in previous.iter().filter(|p| !site.files.contains_key(*p)) {
         let target = out.join(old);

@@ -1,5 +1,5 @@
 //! The search index: every element, view, concern, stakeholder and
-//! decision with its id, labels in every language, kind and text, as a
+//! decision with its id, its label in each of the site's languages, kind and text, as a
 //! script that assigns `window.KOZO_SEARCH` (a JSON file could not be read
 //! by a page opened from `file://`).
 
@@ -12,8 +12,20 @@ pub fn index_js(cx: &Context) -> String {
     let model = cx.model;
     let mut entries: Vec<Value> = Vec::new();
     let entry = |what: &str, id: &str, info: &Info, kind: &str, url: String| {
-        let mut labels: Vec<&str> = vec![info.label.as_deref().unwrap_or(&info.name)];
-        labels.extend(info.translations.iter().map(|(_, t)| t.as_str()));
+        // One label per language of the site, in the switch's order, so
+        // that results show in the chosen language.
+        let base = info.label.as_deref().unwrap_or(&info.name);
+        let labels: Vec<&str> = cx
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, language)| {
+                info.translations
+                    .iter()
+                    .find(|(l, _)| i > 0 && l.as_str() == language.code)
+                    .map_or(base, |(_, t)| t.as_str())
+            })
+            .collect();
         let mut text = String::new();
         for part in [info.description.as_deref(), info.doc.as_deref()]
             .into_iter()

@@ -10,12 +10,11 @@ use crate::context::Context;
 use crate::frame::{self, Page};
 use crate::{Section, Site};
 
-pub fn write_all(cx: &Context, site: &mut Site) {
-    for id in cx.model.element_ids() {
-        let path = cx.element_href(id);
-        let html = page(cx, &path, id);
-        site.add(path, html);
-    }
+/// Writes one element's page.
+pub fn write_page(cx: &Context, site: &mut Site, id: ElementId) {
+    let path = cx.element_href(id);
+    let html = page(cx, &path, id);
+    site.add(path, html);
 }
 
 fn page(cx: &Context, path: &str, id: ElementId) -> String {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use kozo_engine::model::{RelationshipId, ViewId};
+use kozo_engine::model::{Model, RelationshipId, ViewId};
 use kozo_engine::render::{self, mermaid, plantuml, Diagram};
 use maud::{html, PreEscaped};
 
@@ -19,10 +19,10 @@ struct Drawn {
     svg: Result<String, String>,
 }
 
-/// Draws every view in every language and writes its page and downloads.
-pub fn write_all(cx: &Context, site: &mut Site) {
-    let model = cx.model;
-    let mut relationship_by_key: BTreeMap<String, RelationshipId> = BTreeMap::new();
+/// Every relationship by its key (`source->target:kind`, full paths), the
+/// way diagrams name the relationships behind an edge.
+pub fn relationship_keys(model: &Model) -> BTreeMap<String, RelationshipId> {
+    let mut keys = BTreeMap::new();
     for id in model.relationship_ids() {
         let r = model.relationship(id);
         let key = format!(
@@ -31,32 +31,41 @@ pub fn write_all(cx: &Context, site: &mut Site) {
             model.element(r.target).path,
             model.relation_kind(r.kind).info.name
         );
-        relationship_by_key.entry(key).or_insert(id);
+        keys.entry(key).or_insert(id);
     }
-    for view in model.view_ids() {
-        let slug = cx.view_slug(view).to_string();
-        let mut drawn = Vec::new();
-        for language in 0..cx.languages.len() {
-            let lang = cx.render_lang(language);
-            let code = &cx.languages[language].code;
-            let diagram = render::diagram(cx.analysis, view, lang);
-            let svg = render::to_svg(&diagram, cx.options.engine).map_err(|e| e.to_string());
-            let stem = format!("views/{slug}.{code}");
-            if let Ok(svg) = &svg {
-                site.add(format!("{stem}.svg"), svg.as_bytes());
-            }
-            site.add(format!("{stem}.dot"), render::to_dot(&diagram));
-            site.add(format!("{stem}.mmd"), mermaid::to_mermaid(&diagram));
-            site.add(format!("{stem}.puml"), plantuml::to_plantuml(&diagram));
-            drawn.push(Drawn { diagram, svg });
+    keys
+}
+
+/// Draws a view in every language and writes its page and downloads;
+/// returns why it could not be drawn, if it could not.
+pub fn write_view(
+    cx: &Context,
+    site: &mut Site,
+    view: ViewId,
+    relationship_by_key: &BTreeMap<String, RelationshipId>,
+) -> Option<String> {
+    let slug = cx.view_slug(view).to_string();
+    let mut drawn = Vec::new();
+    for language in 0..cx.languages.len() {
+        let lang = cx.render_lang(language);
+        let code = &cx.languages[language].code;
+        let diagram = render::diagram(cx.analysis, view, lang);
+        let svg = render::to_svg(&diagram, cx.options.engine).map_err(|e| e.to_string());
+        let stem = format!("views/{slug}.{code}");
+        if let Ok(svg) = &svg {
+            site.add(format!("{stem}.svg"), svg.as_bytes());
         }
-        if let Some(Err(reason)) = drawn.first().map(|d| &d.svg) {
-            site.undrawn
-                .push((model.view(view).info.name.to_string(), reason.clone()));
-        }
-        let path = format!("views/{slug}.html");
-        let html = page(cx, &path, view, &drawn, &relationship_by_key);
-        site.add(path, html);
+        site.add(format!("{stem}.dot"), render::to_dot(&diagram));
+        site.add(format!("{stem}.mmd"), mermaid::to_mermaid(&diagram));
+        site.add(format!("{stem}.puml"), plantuml::to_plantuml(&diagram));
+        drawn.push(Drawn { diagram, svg });
+    }
+    let path = format!("views/{slug}.html");
+    let html = page(cx, &path, view, &drawn, relationship_by_key);
+    site.add(path, html);
+    match drawn.into_iter().next().map(|d| d.svg) {
+        Some(Err(reason)) => Some(reason),
+        _ => None,
     }
 }
 
