@@ -75,6 +75,9 @@ pub enum Section {
     Findings,
 }
 
+/// A view that could not be drawn: its position, its name and why.
+type Undrawn = (usize, String, String);
+
 /// Builds the whole site of a workspace. A model with errors still gets a
 /// site: it shows what resolves, and the findings page lists the errors.
 ///
@@ -90,7 +93,7 @@ pub fn build(analysis: &Analysis, options: &SiteOptions) -> Site {
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let keys = pages::views::relationship_keys(model);
-    let parts: Vec<(Site, Vec<(usize, String, String)>)> = std::thread::scope(|scope| {
+    let parts: Vec<(Site, Vec<Undrawn>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let analysis = analysis.clone();
