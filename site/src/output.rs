@@ -1,9 +1,9 @@
 //! Writing a site to a folder. The folder is marked with a stamp file that
 //! lists what `kozo site` wrote; a folder that is not empty and has no
 //! stamp is refused (its files are the user's), and a later build removes
-//! only files the stamp lists. Each file is written to a temporary file
-//! and renamed over the old one, and files whose bytes did not change are
-//! left alone.
+//! only files the stamp lists. A file a previous build wrote is replaced
+//! through a temporary file renamed over it (and left alone when its bytes
+//! did not change); a new file is created afresh, never over an existing one.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -118,10 +118,15 @@ pub fn write(out: &Path, site: &Site) -> Result<Written, WriteError> {
                     let mut changed = 0;
                     for (path, bytes) in part {
                         let target = out.join(path);
-                        // Only a file an earlier build wrote can be there already.
-                        if previous.contains(*path)
-                            && std::fs::read(&target).is_ok_and(|old| &old == *bytes)
-                        {
+                        if !previous.contains(*path) {
+                            // A file no earlier build wrote: created afresh
+                            // (never over an existing file), which costs half
+                            // the directory updates of a rename.
+                            if write_new(&target, bytes) {
+                                changed += 1;
+                                continue;
+                            }
+                        } else if std::fs::read(&target).is_ok_and(|old| &old == *bytes) {
                             continue;
                         }
                         write_atomic(&target, bytes)?;
@@ -165,6 +170,27 @@ pub fn write(out: &Path, site: &Site) -> Result<Written, WriteError> {
 fn create_dir(dir: &Path) -> Result<(), WriteError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| WriteError(format!("cannot create `{}`: {e}", dir.display())))
+}
+
+/// Creates a file that does not exist yet; false when it exists or cannot
+/// be created (the caller then writes through a temporary file). A file
+/// left half-written by a crash is one the stamp does not list yet, so the
+/// next build writes it again.
+fn write_new(target: &Path, bytes: &[u8]) -> bool {
+    use std::io::Write as _;
+    let Ok(mut file) = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+    else {
+        return false;
+    };
+    if file.write_all(bytes).is_ok() {
+        return true;
+    }
+    drop(file);
+    let _ = std::fs::remove_file(target);
+    false
 }
 
 /// Writes through a temporary file beside the target, renamed over it.
