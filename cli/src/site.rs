@@ -62,7 +62,11 @@ pub fn run(args: SiteArgs) -> Result<u8, LoadError> {
         return serve(&args, &root);
     }
     let (site, _) = build(&args, &root, false, true)?;
-    let out = args.out.as_deref().unwrap_or(Path::new("site"));
+    let Some(out) = args.out.as_deref() else {
+        return Err(LoadError(
+            "`kozo site` needs `--out DIR` (or `--serve`)".to_string(),
+        ));
+    };
     let written = kozo_site::output::write(out, &site).map_err(|e| LoadError(e.to_string()))?;
     for (view, reason) in &site.undrawn {
         eprintln!("warning: view `{view}` could not be drawn: {reason}");
