@@ -43,5 +43,6 @@ test('the open page reloads when the model changes', async () => {
   } finally {
     await browser.close();
     server.kill();
+    fs.rmSync(ws, { recursive: true, force: true });
   }
 });

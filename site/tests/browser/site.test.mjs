@@ -16,8 +16,12 @@ import { chromium } from 'playwright-core';
 
 import { CHROMIUM, LAUNCH, REPO, kozoBinary } from './helpers.mjs';
 
+/** Folders the tests made, removed at the end. */
+const made = [];
+
 function buildSite(kozo, workspace, args = []) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-site-'));
+  made.push(out);
   fs.rmSync(out, { recursive: true });
   const run = spawnSync(kozo, ['site', workspace, '--out', out, '--engine', 'builtin', ...args], { encoding: 'utf8' });
   assert.equal(run.status, 0, `kozo site failed: ${run.stderr}`);
@@ -51,6 +55,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** A new page that records console errors, page errors, CSP violations and dialogs. */
@@ -141,6 +146,7 @@ describe('kozo site in Chromium, from file://', () => {
 
   test('hostile labels run nothing', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-hostile-'));
+    made.push(ws);
     const h = '\\"</text><script>alert(1)</script><img src=x onerror=alert(2)>';
     fs.writeFileSync(path.join(ws, 'kozo.toml'), '');
     fs.writeFileSync(
