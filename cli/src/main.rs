@@ -9,6 +9,7 @@ mod init;
 mod lsp;
 mod output;
 mod render;
+mod site;
 mod workspace;
 
 use std::path::PathBuf;
@@ -46,6 +47,8 @@ enum Command {
     Export(export::ExportArgs),
     /// What changed in the architecture between two revisions or folders, and who has to review it.
     Diff(diff::DiffArgs),
+    /// Write a static review site (views, elements, matrices, decisions, findings), or serve it.
+    Site(site::SiteArgs),
 }
 
 /// What `--deny` can turn into errors.
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Site(args) => site::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
