@@ -343,3 +343,56 @@ fn rectangle(left: f64, top: f64, right: f64, bottom: f64) -> String {
     let (l, t, r, b) = (num(left), num(top), num(right), num(bottom));
     format!("{l},{b} {l},{t} {r},{t} {r},{b} {l},{b}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_read_and_replaced_in_place() {
+        let line = "<text text-anchor=\"middle\" x=\"12.5\" y=\"-3\">a</text>\n";
+        assert_eq!(attribute(line, "x").as_deref(), Some("12.5"));
+        assert_eq!(number_attribute(line, "y"), Some(-3.0));
+        assert_eq!(
+            with_attribute(line, "x", "7"),
+            "<text text-anchor=\"middle\" x=\"7\" y=\"-3\">a</text>\n"
+        );
+        assert_eq!(with_attribute(line, "missing", "7"), line);
+    }
+
+    #[test]
+    fn rectangles_and_translations_round_trip() {
+        let points = rectangle(-10.0, -200.5, 300.0, -100.0);
+        assert_eq!(points, "-10,-100 -10,-200.5 300,-200.5 300,-100 -10,-100");
+        assert_eq!(bounds(&points), Some((-10.0, -200.5, 300.0, -100.0)));
+        assert_eq!(bounds("1,2 x"), None);
+        assert_eq!(bounds(""), None);
+        assert_eq!(
+            shift_translate("scale(1 1) rotate(0) translate(21.6 1452.22)", 100.0).as_deref(),
+            Some("scale(1 1) rotate(0) translate(121.6 1452.22)")
+        );
+        assert_eq!(shift_translate("scale(1 1)", 1.0), None);
+    }
+
+    #[test]
+    fn text_that_is_not_graphviz_svg_is_left_alone() {
+        let diagram = Diagram {
+            view: "v".to_string(),
+            title: "v".to_string(),
+            viewpoint: None,
+            concerns: Vec::new(),
+            bands: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            legend: Default::default(),
+            words: super::super::diagram::Words::for_lang(None),
+            source: None,
+            direction: super::super::diagram::Direction::Down,
+            groups: Vec::new(),
+            notes: Vec::new(),
+        };
+        for svg in ["", "<svg>", "not svg at all\n<g id=\"kozo_layer_0\" >\n"] {
+            assert_eq!(widen(svg, &diagram, 21.6), svg);
+        }
+    }
+}
