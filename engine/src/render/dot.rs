@@ -3,7 +3,10 @@
 //! Layers are clusters stacked top to bottom: invisible separator nodes
 //! between consecutive bands, with invisible edges from every node of a
 //! band to the separator below it and from the separator to every node of
-//! the next band, pin each band below the one above.
+//! the next band, pin each band below the one above. `dot` draws each
+//! band as wide as its content; the SVG's bands are then made full width
+//! and aligned by [`super::graphviz_bands`], which relies on this pinning
+//! (each band owns a horizontal strip of the drawing).
 //!
 //! An edge that points up the layers is written from its target to its
 //! source with `dir=back`, so it ranks like the bands and never fights
