@@ -3,7 +3,10 @@
 //! Layers are clusters stacked top to bottom: invisible separator nodes
 //! between consecutive bands, with invisible edges from every node of a
 //! band to the separator below it and from the separator to every node of
-//! the next band, pin each band below the one above.
+//! the next band, pin each band below the one above. `dot` draws each
+//! band as wide as its content; the SVG's bands are then made full width
+//! and aligned by [`super::graphviz_bands`], which relies on this pinning
+//! (each band owns a horizontal strip of the drawing).
 //!
 //! An edge that points up the layers is written from its target to its
 //! source with `dir=back`, so it ranks like the bands and never fights
@@ -44,6 +47,14 @@ const EDGE_SIZE: f64 = 8.5;
 const LABEL_WRAP: f64 = 150.0;
 const EDGE_WRAP: f64 = 120.0;
 const NOTE_SIZE: f64 = 9.5;
+/// The size of a band's title (points).
+pub const BAND_SIZE: f64 = 12.0;
+/// The widest a band title's line may get before it wraps (points).
+const BAND_WRAP: f64 = 110.0;
+/// The drawing's padding on every side, in inches (Graphviz's `pad`).
+const PAD_INCHES: f64 = 0.3;
+/// [`PAD_INCHES`] in points, the unit of Graphviz's SVG.
+pub const PAD_POINTS: f64 = PAD_INCHES * 72.0;
 /// From this many elements on, edges within a band do not rank.
 pub const LARGE_VIEW: usize = 100;
 
@@ -343,6 +354,13 @@ fn element_statement(diagram: &Diagram, node: usize) -> Stmt {
     }
 }
 
+/// A band title's lines: wrapped so that the titles fit the narrow column
+/// at the left of the bands that the SVG gets (see
+/// [`super::graphviz_bands`]).
+pub fn band_label_lines(label: &str) -> Vec<String> {
+    text::wrap(label, BAND_WRAP, BAND_SIZE)
+}
+
 fn band_statement(diagram: &Diagram, band: usize) -> Stmt {
     let b = &diagram.bands[band];
     let c = palette::layer(b.color);
@@ -352,9 +370,9 @@ fn band_statement(diagram: &Diagram, band: usize) -> Stmt {
         Stmt::Attribute(attr(
             "label",
             html(format!(
-                "<FONT POINT-SIZE=\"12\" COLOR=\"{}\"><B>{}</B></FONT>",
+                "<FONT POINT-SIZE=\"{BAND_SIZE}\" COLOR=\"{}\"><B>{}</B></FONT>",
                 c.band_text,
-                text::xml_escape(&b.label)
+                lines_markup(&band_label_lines(&b.label))
             )),
         )),
         Stmt::Attribute(attr_str("style", "filled")),
@@ -658,7 +676,7 @@ pub fn graph(diagram: &Diagram) -> Graph {
             attr_str("newrank", "true"),
             attr_str("nodesep", "0.3"),
             attr_str("ranksep", "0.45"),
-            attr_str("pad", "0.3"),
+            attr_str("pad", &PAD_INCHES.to_string()),
             attr_str("bgcolor", "white"),
             attr_str("fontname", FONT),
             attr_str("fontcolor", palette::TEXT),

@@ -242,11 +242,18 @@ pub fn make_traceable(svg: &str, diagram: &Diagram) -> String {
     out
 }
 
+/// The SVG `dot` wrote for a diagram: its layer bands made full width and
+/// aligned (see [`super::graphviz_bands`]), then made traceable.
+pub fn postprocess(svg: &str, diagram: &Diagram) -> String {
+    let svg = super::graphviz_bands::widen(svg, diagram, super::dot::PAD_POINTS);
+    make_traceable(&svg, diagram)
+}
+
 /// The diagram as SVG laid out by Graphviz, which may run for `limit`.
 pub fn render(diagram: &Diagram, limit: Duration) -> Result<String, RenderError> {
     let dot = super::dot::to_dot(diagram);
     let svg = run_dot(&dot, limit)?;
-    Ok(make_traceable(&svg, diagram))
+    Ok(postprocess(&svg, diagram))
 }
 
 #[cfg(all(test, unix))]

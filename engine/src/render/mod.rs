@@ -14,6 +14,7 @@
 pub mod diagram;
 pub mod dot;
 mod graphviz;
+mod graphviz_bands;
 pub mod json;
 mod layout;
 pub mod mermaid;
@@ -126,10 +127,11 @@ pub fn to_svg_within(
     }
 }
 
-/// The SVG Graphviz wrote for a diagram's DOT, made traceable. Exposed so
-/// that the time `dot` takes can be measured apart from kozo's own work.
+/// The SVG Graphviz wrote for a diagram's DOT, its layer bands made full
+/// width and the whole made traceable. Exposed so that the time `dot` takes
+/// can be measured apart from kozo's own work.
 pub fn graphviz_postprocess(svg: &str, diagram: &Diagram) -> String {
-    graphviz::make_traceable(svg, diagram)
+    graphviz::postprocess(svg, diagram)
 }
 
 /// Runs `dot -Tsvg` on DOT text (under the default time limit).

@@ -209,6 +209,79 @@ fn needs_dot_graphviz_svgs_hold_every_shown_element_and_relationship() {
     }
 }
 
+/// The numbers of an SVG point list or path (`x,y x,y`, `M x,y C …`),
+/// paired as coordinates: the horizontal and vertical bounds.
+fn svg_bounds(values: &str) -> (f64, f64, f64, f64) {
+    let numbers: Vec<f64> = values
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for pair in numbers.chunks(2) {
+        if let [x, y] = pair {
+            b = (b.0.min(*x), b.1.min(*y), b.2.max(*x), b.3.max(*y));
+        }
+    }
+    b
+}
+
+#[test]
+fn needs_dot_graphviz_bands_are_full_width_aligned_and_meet() {
+    if !graphviz() {
+        return;
+    }
+    for name in EXAMPLES {
+        let analysis = example(name);
+        for (_, diagram) in diagrams(&analysis) {
+            let svg = to_svg(&diagram, Engine::Graphviz).unwrap();
+            let doc = parse_svg(&svg).unwrap();
+            let shape = |g: &roxmltree::Node| {
+                g.children()
+                    .find(|c| c.has_tag_name("polygon") || c.has_tag_name("path"))
+                    .map(|s| svg_bounds(s.attribute("points").or(s.attribute("d")).unwrap()))
+            };
+            let bands: Vec<(f64, f64, f64, f64)> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("g") && class_of(n).contains("kozo-layer"))
+                .filter_map(|g| shape(&g))
+                .collect();
+            assert_eq!(bands.len(), diagram.bands.len(), "{}", diagram.view);
+            for pair in bands.windows(2) {
+                let (above, below) = (pair[0], pair[1]);
+                assert_eq!(
+                    (above.0, above.2),
+                    (below.0, below.2),
+                    "aligned: {}",
+                    diagram.view
+                );
+                assert!((above.3 - below.1).abs() < 0.01, "meet: {}", diagram.view);
+            }
+            // Every element lies inside the bands' span, right of the
+            // title column (which the column's own shape marks).
+            let column = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("g") && class_of(n).contains("kozo-layer"))
+                .filter_map(|g| g.children().filter(|c| c.has_tag_name("polygon")).nth(1))
+                .map(|p| svg_bounds(p.attribute("points").unwrap()).2)
+                .fold(f64::MIN, f64::max);
+            for g in doc
+                .descendants()
+                .filter(|n| n.has_tag_name("g") && class_of(n).contains("kozo-element"))
+            {
+                let (left, _, right, _) = shape(&g).unwrap();
+                let band = bands[0];
+                assert!(
+                    left > column && right <= band.2,
+                    "{} in {}: {left}..{right} vs {column}..{}",
+                    g.attribute("data-kozo-path").unwrap(),
+                    diagram.view,
+                    band.2
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn dot_parses_back_with_graphviz_rust() {
     let analysis = example("smart-building");
