@@ -11,7 +11,12 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::model::ViewId;
 
-const EXAMPLES: &[&str] = &["smart-building", "drone-logistics", "data-space"];
+const EXAMPLES: &[&str] = &[
+    "smart-building",
+    "drone-logistics",
+    "data-space",
+    "city-platform",
+];
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
