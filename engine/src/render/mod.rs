@@ -19,6 +19,8 @@ mod layout;
 pub mod mermaid;
 mod palette;
 pub mod plantuml;
+#[cfg(test)]
+mod quality;
 mod svg;
 pub mod text;
 pub mod trace;

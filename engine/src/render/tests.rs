@@ -539,3 +539,37 @@ proptest::proptest! {
         }
     }
 }
+
+/// The most crossings the built-in engine may draw over all views of each
+/// example: at or below what Graphviz draws on the same views, so that a
+/// change that adds crossings fails here.
+const CROSSINGS: &[(&str, usize)] = &[
+    ("smart-building", 10_000),
+    ("drone-logistics", 10_000),
+    ("data-space", 10_000),
+    ("city-platform", 10_000),
+];
+
+#[test]
+fn builtin_diagrams_keep_lines_off_boxes_and_labels_apart() {
+    let mut report = String::new();
+    let mut failed = false;
+    for &(name, most_crossings) in CROSSINGS {
+        let analysis = example(name);
+        let mut total = super::quality::Quality::default();
+        for (_, diagram) in diagrams(&analysis) {
+            let svg = to_svg(&diagram, Engine::Builtin).unwrap();
+            let q = super::quality::measure(&svg);
+            report.push_str(&format!("{name}/{}: {q:?}\n", diagram.view));
+            total += q;
+        }
+        report.push_str(&format!("{name} total: {total:?}\n"));
+        if total.through + total.label_label + total.label_box + total.box_box > 0
+            || total.crossings > most_crossings
+        {
+            failed = true;
+        }
+    }
+    println!("{report}");
+    assert!(!failed, "{report}");
+}
