@@ -24,6 +24,8 @@
 use std::collections::BTreeMap;
 
 use super::diagram::Diagram;
+use super::labels;
+use super::route::{self, Obstacle, Request};
 use super::text;
 use crate::model::Shape;
 
@@ -633,7 +635,15 @@ pub fn layout(diagram: &Diagram) -> Layout {
         .iter()
         .map(|list| list.iter().map(|&item| passage_at[item - n]).collect())
         .collect();
-    let edges = route_edges(diagram, &nodes, &passages);
+    let bounds = Rect {
+        x: content_left - 6.0,
+        y: bands.first().map_or(0.0, |b| b.rect.y + 4.0),
+        w: band_right - content_left + 2.0,
+        h: bands.last().map_or(0.0, |b| b.rect.bottom() - 4.0)
+            - bands.first().map_or(0.0, |b| b.rect.y + 4.0),
+    };
+    let edges = route_orthogonal(diagram, &nodes, bounds)
+        .unwrap_or_else(|| route_edges(diagram, &nodes, &passages));
 
     let legend = if n == 0 {
         None
@@ -787,6 +797,105 @@ fn bezier(p0: Point, c1: Point, c2: Point, p3: Point, t: f64) -> Point {
 /// An edge meeting a side of a box: the other end's position along that
 /// side, the edge, and whether it leaves (true) or enters the box.
 type Port = (f64, usize, bool);
+
+/// What a label must not hide: leaves, and the headers of containers
+/// (where their text is).
+fn label_obstacles(diagram: &Diagram, nodes: &[NodeGeom]) -> Vec<Rect> {
+    diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let r = nodes[i].rect;
+            if node.is_container() {
+                Rect {
+                    h: nodes[i].header,
+                    ..r
+                }
+            } else {
+                r
+            }
+        })
+        .collect()
+}
+
+/// The arrowhead at the end of a line that arrives going `(dx, dy)`
+/// (a unit vector): tip, then the two base corners.
+fn arrowhead(tip: Point, dx: f64, dy: f64) -> [Point; 3] {
+    let base = pt(tip.x - dx * 9.0, tip.y - dy * 9.0);
+    [
+        tip,
+        pt(base.x - dy * 4.0, base.y + dx * 4.0),
+        pt(base.x + dy * 4.0, base.y - dx * 4.0),
+    ]
+}
+
+/// Edges as orthogonal lines around the boxes (see [`route`]), with their
+/// labels; `None` when the view is too large for the router's grid.
+fn route_orthogonal(diagram: &Diagram, nodes: &[NodeGeom], bounds: Rect) -> Option<Vec<EdgeGeom>> {
+    let obstacles: Vec<Obstacle> = diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| Obstacle {
+            rect: nodes[i].rect,
+            parent: node.parent,
+            depth: diagram.ancestors_and_self(i).len(),
+            header_bottom: node
+                .is_container()
+                .then(|| nodes[i].rect.y + nodes[i].header),
+        })
+        .collect();
+    let requests: Vec<Request> = diagram
+        .edges
+        .iter()
+        .map(|e| Request {
+            source: e.source,
+            target: e.target,
+        })
+        .collect();
+    let routes = route::route(&obstacles, &requests, bounds)?;
+    let blocking = label_obstacles(diagram, nodes);
+    let frames: Vec<Rect> = (0..nodes.len())
+        .filter(|&i| diagram.nodes[i].is_container())
+        .map(|i| nodes[i].rect)
+        .collect();
+    let mut placed: Vec<Rect> = Vec::with_capacity(routes.len());
+    let mut out = Vec::with_capacity(routes.len());
+    for (i, points) in routes.into_iter().enumerate() {
+        let from = points.first().copied().unwrap_or_default();
+        let tip = points.last().copied().unwrap_or_default();
+        let before = points.len().checked_sub(2).map_or(from, |k| points[k]);
+        let (mut dx, mut dy) = (tip.x - before.x, tip.y - before.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 1e-6 {
+            (dx, dy) = (0.0, 1.0);
+        } else {
+            dx /= len;
+            dy /= len;
+        }
+        let arrow = arrowhead(tip, dx, dy);
+        // The line stops short of the tip so it does not show through.
+        let mut path: Vec<Segment> = points.iter().skip(1).map(|&p| Segment::Line(p)).collect();
+        if let Some(Segment::Line(end)) = path.last_mut() {
+            let stop = (len - 6.0).max(0.0).min(6.0);
+            *end = pt(tip.x - dx * stop, tip.y - dy * stop);
+        }
+        let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
+        let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
+        let lh = label.len() as f64 * EDGE_LINE + 4.0;
+        let (label_box, _) = labels::place(&points, lw, lh, &blocking, &frames, &placed);
+        placed.push(label_box);
+        out.push(EdgeGeom {
+            from,
+            path,
+            arrow,
+            label,
+            label_box,
+        });
+    }
+    Some(out)
+}
 
 fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Vec<EdgeGeom> {
     struct Plan {

@@ -15,12 +15,14 @@ pub mod diagram;
 pub mod dot;
 mod graphviz;
 pub mod json;
+mod labels;
 mod layout;
 pub mod mermaid;
 mod palette;
 pub mod plantuml;
 #[cfg(test)]
 mod quality;
+mod route;
 mod svg;
 pub mod text;
 pub mod trace;
