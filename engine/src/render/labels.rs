@@ -22,6 +22,7 @@ pub fn place(
     obstacles: &[Rect],
     frames: &[Rect],
     placed: &[Rect],
+    bounds: Rect,
 ) -> (Rect, bool) {
     let runs: Vec<(Point, Point)> = route.windows(2).map(|s| (s[0], s[1])).collect();
     if runs.is_empty() {
@@ -61,6 +62,7 @@ pub fn place(
                 .filter(|f| !holds(f, r))
                 .map(|f| area(r, f))
                 .sum::<f64>()
+            + if holds(&bounds, r) { 0.0 } else { r.w * r.h }
     };
     let mut best: Option<(f64, Rect)> = None;
     for shift in SHIFTS {
@@ -91,6 +93,32 @@ pub fn place(
                 if best.is_none_or(|(b, _)| o < b) {
                     best = Some((o, r));
                 }
+            }
+        }
+    }
+    // Nothing next to the line: look further out around its middle, in
+    // rings, nearest first.
+    let (a, b) = runs[order[0]];
+    let c = Point {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+    };
+    for ring in 1..=14 {
+        let d = ring as f64 * 10.0;
+        let steps = 8 * ring;
+        for k in 0..steps {
+            let angle = std::f64::consts::TAU * k as f64 / steps as f64;
+            let r = centred(
+                Point {
+                    x: c.x + d * angle.cos() * (w / h).sqrt(),
+                    y: c.y + d * angle.sin(),
+                },
+                w,
+                h,
+            );
+            let o = overlap(&r);
+            if o <= 0.0 {
+                return (r, true);
             }
         }
     }
@@ -131,6 +159,13 @@ fn area(a: &Rect, b: &Rect) -> f64 {
 mod tests {
     use super::*;
 
+    const BIG: Rect = Rect {
+        x: -1000.0,
+        y: -1000.0,
+        w: 3000.0,
+        h: 3000.0,
+    };
+
     fn p(x: f64, y: f64) -> Point {
         Point { x, y }
     }
@@ -138,19 +173,19 @@ mod tests {
     #[test]
     fn takes_the_middle_when_free_and_moves_aside_when_not() {
         let route = [p(0.0, 0.0), p(0.0, 200.0)];
-        let (r, free) = place(&route, 40.0, 14.0, &[], &[], &[]);
+        let (r, free) = place(&route, 40.0, 14.0, &[], &[], &[], BIG);
         assert!(free);
         assert_eq!((r.cx(), r.cy()), (0.0, 100.0));
-        let (r2, free) = place(&route, 40.0, 14.0, &[], &[], &[r]);
+        let (r2, free) = place(&route, 40.0, 14.0, &[], &[], &[r], BIG);
         assert!(free);
         assert!(area(&r, &r2) == 0.0, "{r:?} {r2:?}");
         let wall = Rect {
-            x: -100.0,
-            y: -10.0,
-            w: 200.0,
-            h: 220.0,
+            x: -1000.0,
+            y: -1000.0,
+            w: 3000.0,
+            h: 3000.0,
         };
-        let (_, free) = place(&route, 40.0, 14.0, &[wall], &[], &[]);
+        let (_, free) = place(&route, 40.0, 14.0, &[wall], &[], &[], BIG);
         assert!(!free);
     }
 }

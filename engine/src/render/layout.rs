@@ -188,8 +188,33 @@ pub struct Layout {
     pub legend: Option<LegendGeom>,
 }
 
+/// The room between boxes. Widened when a label finds no free spot.
+#[derive(Clone, Copy, Debug)]
+struct Spacing {
+    gap_x: f64,
+    gap_y: f64,
+    inner_gap_x: f64,
+    inner_gap_y: f64,
+    band_pad: f64,
+    passage_gap: f64,
+}
+
+impl Spacing {
+    fn scaled(f: f64) -> Spacing {
+        Spacing {
+            gap_x: GAP_X * f,
+            gap_y: GAP_Y * f,
+            inner_gap_x: INNER_GAP_X * f,
+            inner_gap_y: INNER_GAP_Y * f,
+            band_pad: BAND_PAD * f.sqrt(),
+            passage_gap: PASSAGE_GAP * f,
+        }
+    }
+}
+
 /// Sizes and the positions of children relative to their container.
 struct Sizing {
+    sp: Spacing,
     size: Vec<(f64, f64)>,
     offset: Vec<(f64, f64)>,
     label: Vec<Vec<String>>,
@@ -261,9 +286,10 @@ fn lifted_edges(diagram: &Diagram, items: &[usize], parent: Option<usize>) -> Ve
     out
 }
 
-fn size_nodes(diagram: &Diagram) -> Sizing {
+fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
     let n = diagram.nodes.len();
     let mut s = Sizing {
+        sp,
         size: vec![(0.0, 0.0); n],
         offset: vec![(0.0, 0.0); n],
         label: vec![Vec::new(); n],
@@ -305,7 +331,7 @@ fn size_nodes(diagram: &Diagram) -> Sizing {
         }
         let row_w = |row: &[usize]| -> f64 {
             row.iter().map(|&c| s.size[c].0).sum::<f64>()
-                + INNER_GAP_X * (row.len().saturating_sub(1)) as f64
+                + sp.inner_gap_x * (row.len().saturating_sub(1)) as f64
         };
         let content_w = rows.iter().map(|r| row_w(r)).fold(0.0, f64::max);
         let w = (content_w + 2.0 * INNER_PAD).max(header_w).max(120.0);
@@ -315,11 +341,11 @@ fn size_nodes(diagram: &Diagram) -> Sizing {
             let mut x = (w - row_w(row)) / 2.0;
             for &c in row {
                 s.offset[c] = (x, y + (height - s.size[c].1) / 2.0);
-                x += s.size[c].0 + INNER_GAP_X;
+                x += s.size[c].0 + sp.inner_gap_x;
             }
-            y += height + INNER_GAP_Y;
+            y += height + sp.inner_gap_y;
         }
-        let h = y - INNER_GAP_Y + INNER_PAD;
+        let h = y - sp.inner_gap_y + INNER_PAD;
         s.size[i] = (w.ceil(), h.ceil());
         s.label[i] = lines;
         s.header[i] = header;
@@ -363,12 +389,12 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
         let mut used = 0.0;
         for root in row {
             let w = sizing.size[root].0;
-            if !current.is_empty() && used + GAP_X + w > width {
+            if !current.is_empty() && used + sizing.sp.gap_x + w > width {
                 rows.push(std::mem::take(&mut current));
                 used = 0.0;
             }
             if !current.is_empty() {
-                used += GAP_X;
+                used += sizing.sp.gap_x;
             }
             used += w;
             current.push(root);
@@ -400,9 +426,9 @@ impl Items<'_> {
 
     fn gap(&self, a: usize, b: usize) -> f64 {
         if a >= self.n || b >= self.n {
-            PASSAGE_GAP
+            self.sizing.sp.passage_gap
         } else {
-            GAP_X
+            self.sizing.sp.gap_x
         }
     }
 
@@ -433,7 +459,22 @@ type Passages = Vec<Vec<(f64, f64, f64)>>;
 
 /// Lays a diagram out.
 pub fn layout(diagram: &Diagram) -> Layout {
-    let sizing = size_nodes(diagram);
+    // When some label finds no free spot, widen the gaps and lay out again.
+    let mut last = None;
+    for f in [1.0, 1.3, 1.6] {
+        let (l, misplaced) = layout_with(diagram, Spacing::scaled(f));
+        if misplaced == 0 {
+            return l;
+        }
+        last = Some(l);
+    }
+    last.unwrap_or_default()
+}
+
+/// Lays a diagram out with the given gaps; also how many labels found no
+/// free spot.
+fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
+    let sizing = size_nodes(diagram, sp);
     let n = diagram.nodes.len();
 
     // The width rows wrap at: wide enough for the widest element, and
@@ -442,7 +483,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
         .bands
         .iter()
         .flat_map(|b| b.roots.iter())
-        .map(|&r| (sizing.size[r].0 + GAP_X) * (sizing.size[r].1 + GAP_Y))
+        .map(|&r| (sizing.size[r].0 + sp.gap_x) * (sizing.size[r].1 + sp.gap_y))
         .sum();
     let widest = (0..n).map(|i| sizing.size[i].0).fold(0.0, f64::max);
     let wrap_width = (area * 1.6).sqrt().max(900.0).max(widest);
@@ -516,7 +557,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
 
     // Header.
     let content_left = MARGIN + gutter;
-    let mut width = content_left + content_w + 2.0 * BAND_PAD / 2.0 + MARGIN;
+    let mut width = content_left + content_w + 2.0 * sp.band_pad / 2.0 + MARGIN;
     let header_wrap = (width - 2.0 * MARGIN).max(560.0);
     let mut header = Vec::new();
     let mut y = MARGIN;
@@ -585,12 +626,12 @@ pub fn layout(diagram: &Diagram) -> Layout {
     let mut r = 0;
     for (band, label) in band_labels.into_iter().enumerate() {
         let top = y;
-        let mut cursor = top + BAND_PAD;
+        let mut cursor = top + sp.band_pad;
         let mut first = true;
         while r < rows.len() && rows[r].0 == band {
             let row = &rows[r].1;
             if !first {
-                cursor += GAP_Y;
+                cursor += sp.gap_y;
             }
             first = false;
             let height = row
@@ -618,7 +659,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
             r += 1;
         }
         let label_h = label.len() as f64 * BAND_SIZE * 1.3 + 2.0 * 14.0;
-        let bottom = (cursor + BAND_PAD).max(top + label_h);
+        let bottom = (cursor + sp.band_pad).max(top + label_h);
         bands.push(BandGeom {
             rect: Rect {
                 x: MARGIN,
@@ -642,8 +683,8 @@ pub fn layout(diagram: &Diagram) -> Layout {
         h: bands.last().map_or(0.0, |b| b.rect.bottom() - 4.0)
             - bands.first().map_or(0.0, |b| b.rect.y + 4.0),
     };
-    let edges = route_orthogonal(diagram, &nodes, bounds)
-        .unwrap_or_else(|| route_edges(diagram, &nodes, &passages));
+    let (edges, misplaced) = route_orthogonal(diagram, &nodes, bounds)
+        .unwrap_or_else(|| (route_edges(diagram, &nodes, &passages), 0));
 
     let legend = if n == 0 {
         None
@@ -653,7 +694,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
         Some(legend)
     };
 
-    Layout {
+    let layout = Layout {
         width: width.ceil(),
         height: (y + MARGIN).ceil(),
         header,
@@ -662,7 +703,8 @@ pub fn layout(diagram: &Diagram) -> Layout {
         nodes,
         edges,
         legend,
-    }
+    };
+    (layout, misplaced)
 }
 
 /// Reorders each row's items toward the mean position of their
@@ -832,7 +874,11 @@ fn arrowhead(tip: Point, dx: f64, dy: f64) -> [Point; 3] {
 
 /// Edges as orthogonal lines around the boxes (see [`route`]), with their
 /// labels; `None` when the view is too large for the router's grid.
-fn route_orthogonal(diagram: &Diagram, nodes: &[NodeGeom], bounds: Rect) -> Option<Vec<EdgeGeom>> {
+fn route_orthogonal(
+    diagram: &Diagram,
+    nodes: &[NodeGeom],
+    bounds: Rect,
+) -> Option<(Vec<EdgeGeom>, usize)> {
     let obstacles: Vec<Obstacle> = diagram
         .nodes
         .iter()
@@ -861,6 +907,7 @@ fn route_orthogonal(diagram: &Diagram, nodes: &[NodeGeom], bounds: Rect) -> Opti
         .map(|i| nodes[i].rect)
         .collect();
     let mut placed: Vec<Rect> = Vec::with_capacity(routes.len());
+    let mut misplaced = 0;
     let mut out = Vec::with_capacity(routes.len());
     for (i, points) in routes.into_iter().enumerate() {
         let from = points.first().copied().unwrap_or_default();
@@ -884,7 +931,10 @@ fn route_orthogonal(diagram: &Diagram, nodes: &[NodeGeom], bounds: Rect) -> Opti
         let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
         let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
         let lh = label.len() as f64 * EDGE_LINE + 4.0;
-        let (label_box, _) = labels::place(&points, lw, lh, &blocking, &frames, &placed);
+        let (label_box, free) = labels::place(&points, lw, lh, &blocking, &frames, &placed, bounds);
+        if !free {
+            misplaced += 1;
+        }
         placed.push(label_box);
         out.push(EdgeGeom {
             from,
@@ -894,7 +944,7 @@ fn route_orthogonal(diagram: &Diagram, nodes: &[NodeGeom], bounds: Rect) -> Opti
             label_box,
         });
     }
-    Some(out)
+    Some((out, misplaced))
 }
 
 fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Vec<EdgeGeom> {
