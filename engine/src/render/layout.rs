@@ -254,6 +254,14 @@ fn layering(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     layer
 }
 
+/// Whether layers are mostly one element each: a chain (a process whose
+/// steps trigger one another, data passed along) reads better left to
+/// right in one row than as a stack of rows.
+fn chain_like(layered: &[Vec<usize>]) -> bool {
+    let items: usize = layered.iter().map(Vec::len).sum();
+    layered.len() >= 2 && (items as f64) < 1.75 * layered.len() as f64
+}
+
 /// Groups items into rows by layer, keeping their order within a layer.
 fn rows_by_layer(items: &[usize], layers: &[usize]) -> Vec<Vec<usize>> {
     let depth = layers.iter().copied().max().map_or(0, |m| m + 1);
@@ -320,7 +328,7 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         let edges = lifted_edges(diagram, children, Some(i));
         let layers = layering(children.len(), &edges);
         let mut layered = rows_by_layer(children, &layers);
-        if layered.len() > MAX_CONTAINER_LAYERS {
+        if layered.len() > MAX_CONTAINER_LAYERS || chain_like(&layered) {
             layered = vec![layered.concat()];
         }
         let mut rows = Vec::new();
@@ -368,9 +376,11 @@ fn place(diagram: &Diagram, sizing: &Sizing, node: usize, x: f64, y: f64, out: &
     }
 }
 
-/// A band's rows of top-level elements.
+/// A band's rows of top-level elements, and for a row filled from a chain,
+/// each element's step in the chain (which the ordering keeps).
 struct BandRows {
     rows: Vec<Vec<usize>>,
+    steps: Vec<(usize, usize)>,
 }
 
 fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> BandRows {
@@ -380,7 +390,11 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
     let mut layered = rows_by_layer(roots, &layers);
     // A long chain would stack one element per row: past a few layers,
     // fill rows to the width in layer order instead.
-    if layered.len() > MAX_BAND_LAYERS {
+    let mut steps = Vec::new();
+    if layered.len() > MAX_BAND_LAYERS || chain_like(&layered) {
+        for (step, layer) in layered.iter().enumerate() {
+            steps.extend(layer.iter().map(|&root| (root, step + 1)));
+        }
         layered = vec![layered.concat()];
     }
     let mut rows = Vec::new();
@@ -403,7 +417,7 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
             rows.push(current);
         }
     }
-    BandRows { rows }
+    BandRows { rows, steps }
 }
 
 /// The items of the rows: top-level elements (`< n`), and passages (`n +
@@ -500,8 +514,13 @@ fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
         + 28.0;
 
     let mut rows: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut chain_step = vec![0usize; n];
     for band in 0..diagram.bands.len() {
-        for row in band_rows(diagram, &sizing, band, wrap_width).rows {
+        let band_rows = band_rows(diagram, &sizing, band, wrap_width);
+        for (root, step) in band_rows.steps {
+            chain_step[root] = step;
+        }
+        for row in band_rows.rows {
             rows.push((band, row));
         }
     }
@@ -553,7 +572,7 @@ fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
         .fold(0.0, f64::max)
         .max(360.0);
 
-    order_rows(&items, &neighbours, &mut rows, content_w);
+    order_rows(&items, &neighbours, &chain_step, &mut rows, content_w);
 
     // Header.
     let content_left = MARGIN + gutter;
@@ -713,6 +732,7 @@ fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
 fn order_rows(
     items: &Items<'_>,
     neighbours: &[Vec<usize>],
+    chain_step: &[usize],
     rows: &mut [(usize, Vec<usize>)],
     width: f64,
 ) {
@@ -762,7 +782,19 @@ fn order_rows(
                 })
                 .collect();
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let ordered: Vec<usize> = keyed.into_iter().map(|(_, _, item)| item).collect();
+            let mut ordered: Vec<usize> = keyed.into_iter().map(|(_, _, item)| item).collect();
+            // The steps of a chain stay in order, left to right: the
+            // elements take the elements' places in step order, passages
+            // keep theirs.
+            let step = |item: usize| chain_step.get(item).copied().unwrap_or(0);
+            let slots: Vec<usize> = (0..ordered.len())
+                .filter(|&k| step(ordered[k]) > 0)
+                .collect();
+            let mut chained: Vec<usize> = slots.iter().map(|&k| ordered[k]).collect();
+            chained.sort_by_key(|&item| step(item));
+            for (&k, item) in slots.iter().zip(chained) {
+                ordered[k] = item;
+            }
             pack(&ordered, &mut center);
             rows[i].1 = ordered;
         }

@@ -30,9 +30,9 @@ const TRACK: f64 = 11.0;
 const MERGE: f64 = 2.5;
 const BEND: f64 = 28.0;
 /// Running along a stretch another line already uses.
-const SHARE: f64 = 400.0;
+const SHARE: f64 = 800.0;
 /// Crossing another line.
-const CROSS: f64 = 45.0;
+const CROSS: f64 = 250.0;
 /// Beyond this many grid points the caller falls back to simpler routes.
 pub const MAX_GRID: usize = 1_500_000;
 
