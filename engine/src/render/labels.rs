@@ -15,6 +15,7 @@ const ALONG: [f64; 9] = [0.5, 0.38, 0.62, 0.26, 0.74, 0.16, 0.84, 0.08, 0.92];
 /// overlaps none of `obstacles` and `placed`, and lies either wholly inside
 /// or wholly outside each of `frames` (the containers, whose borders a label
 /// must not straddle). When no spot is free, the one that overlaps least.
+/// `far` lets the search go further from the line.
 pub fn place(
     route: &[Point],
     w: f64,
@@ -23,6 +24,7 @@ pub fn place(
     frames: &[Rect],
     placed: &[Rect],
     bounds: Rect,
+    far: bool,
 ) -> (Rect, bool) {
     let runs: Vec<(Point, Point)> = route.windows(2).map(|s| (s[0], s[1])).collect();
     if runs.is_empty() {
@@ -103,7 +105,10 @@ pub fn place(
         x: (a.x + b.x) / 2.0,
         y: (a.y + b.y) / 2.0,
     };
-    for ring in 1..=14 {
+    // Near the line only, unless `far`: a label far from its line reads
+    // as another line's, so the caller rather widens the gaps first.
+    let rings = if far { 14 } else { 4 };
+    for ring in 1..=rings {
         let d = ring as f64 * 10.0;
         let steps = 8 * ring;
         for k in 0..steps {
@@ -173,10 +178,10 @@ mod tests {
     #[test]
     fn takes_the_middle_when_free_and_moves_aside_when_not() {
         let route = [p(0.0, 0.0), p(0.0, 200.0)];
-        let (r, free) = place(&route, 40.0, 14.0, &[], &[], &[], BIG);
+        let (r, free) = place(&route, 40.0, 14.0, &[], &[], &[], BIG, false);
         assert!(free);
         assert_eq!((r.cx(), r.cy()), (0.0, 100.0));
-        let (r2, free) = place(&route, 40.0, 14.0, &[], &[], &[r], BIG);
+        let (r2, free) = place(&route, 40.0, 14.0, &[], &[], &[r], BIG, false);
         assert!(free);
         assert!(area(&r, &r2) == 0.0, "{r:?} {r2:?}");
         let wall = Rect {
@@ -185,7 +190,7 @@ mod tests {
             w: 3000.0,
             h: 3000.0,
         };
-        let (_, free) = place(&route, 40.0, 14.0, &[wall], &[], &[], BIG);
+        let (_, free) = place(&route, 40.0, 14.0, &[wall], &[], &[], BIG, false);
         assert!(!free);
     }
 }

@@ -49,7 +49,7 @@ const GAP_X: f64 = 28.0;
 const GAP_Y: f64 = 46.0;
 const INNER_GAP_X: f64 = 18.0;
 const INNER_GAP_Y: f64 = 36.0;
-const INNER_PAD: f64 = 12.0;
+const INNER_PAD: f64 = 18.0;
 const BAND_PAD: f64 = 28.0;
 const PER_CONTAINER_ROW: usize = 4;
 /// The room a long edge's passage takes in a row it crosses.
@@ -254,6 +254,13 @@ fn layering(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     layer
 }
 
+/// The gap two side-by-side boxes need for a relationship label between
+/// them: the label and a little air on either side of it.
+fn label_room(label: &str) -> f64 {
+    let lines = text::wrap(label, EDGE_WRAP, EDGE_SIZE);
+    text::block_width(&lines, EDGE_SIZE) + 8.0 + 2.0 * 14.0
+}
+
 /// Whether layers are mostly one element each: a chain (a process whose
 /// steps trigger one another, data passed along) reads better left to
 /// right in one row than as a stack of rows.
@@ -337,9 +344,30 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
                 rows.push(chunk.to_vec());
             }
         }
+        // Two children joined by a labelled relationship keep room for
+        // the label between them.
+        let mut pair_gap: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+        for e in &diagram.edges {
+            let holder = |node: usize| {
+                diagram
+                    .ancestors_and_self(node)
+                    .into_iter()
+                    .find(|&a| diagram.nodes[a].parent == Some(i))
+            };
+            if let (Some(a), Some(b)) = (holder(e.source), holder(e.target)) {
+                if a != b {
+                    let gap = pair_gap.entry((a.min(b), a.max(b))).or_insert(0.0);
+                    *gap = gap.max(label_room(&e.label));
+                }
+            }
+        }
+        let gap = |a: usize, b: usize| -> f64 {
+            let wide = pair_gap.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
+            sp.inner_gap_x.max(wide)
+        };
         let row_w = |row: &[usize]| -> f64 {
             row.iter().map(|&c| s.size[c].0).sum::<f64>()
-                + sp.inner_gap_x * (row.len().saturating_sub(1)) as f64
+                + row.windows(2).map(|w| gap(w[0], w[1])).sum::<f64>()
         };
         let content_w = rows.iter().map(|r| row_w(r)).fold(0.0, f64::max);
         let w = (content_w + 2.0 * INNER_PAD).max(header_w).max(120.0);
@@ -347,9 +375,12 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         for row in &rows {
             let height = row.iter().map(|&c| s.size[c].1).fold(0.0, f64::max);
             let mut x = (w - row_w(row)) / 2.0;
-            for &c in row {
+            for (k, &c) in row.iter().enumerate() {
                 s.offset[c] = (x, y + (height - s.size[c].1) / 2.0);
-                x += s.size[c].0 + sp.inner_gap_x;
+                x += s.size[c].0;
+                if let Some(&next) = row.get(k + 1) {
+                    x += gap(c, next);
+                }
             }
             y += height + sp.inner_gap_y;
         }
@@ -427,6 +458,9 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
 struct Items<'a> {
     n: usize,
     sizing: &'a Sizing,
+    /// Wider gaps between two top-level elements of one band joined by a
+    /// relationship, so that its label fits between them.
+    pair_gap: BTreeMap<(usize, usize), f64>,
 }
 
 impl Items<'_> {
@@ -446,24 +480,42 @@ impl Items<'_> {
         }
     }
 
+    /// Each item's left edge from the row's start, and the row's width.
+    /// Two elements joined by a labelled relationship keep room for the
+    /// label between them, even with passages in between.
+    fn offsets(&self, row: &[usize]) -> (Vec<f64>, f64) {
+        let mut out = Vec::with_capacity(row.len());
+        let mut x = 0.0;
+        let mut last_element: Option<(usize, f64)> = None;
+        for (i, &item) in row.iter().enumerate() {
+            if i > 0 {
+                x += self.gap(row[i - 1], item);
+            }
+            if item < self.n {
+                if let Some((prev, right)) = last_element {
+                    if let Some(&wide) = self.pair_gap.get(&(prev.min(item), prev.max(item))) {
+                        x = x.max(right + wide);
+                    }
+                }
+            }
+            out.push(x);
+            x += self.width(item);
+            if item < self.n {
+                last_element = Some((item, x));
+            }
+        }
+        (out, x)
+    }
+
     fn row_width(&self, row: &[usize]) -> f64 {
-        let widths: f64 = row.iter().map(|&i| self.width(i)).sum();
-        let gaps: f64 = row.windows(2).map(|w| self.gap(w[0], w[1])).sum();
-        widths + gaps
+        self.offsets(row).1
     }
 
     /// The left edge of each item of a row centred in `width` from `left`.
     fn lefts(&self, row: &[usize], left: f64, width: f64) -> Vec<f64> {
-        let mut x = left + (width - self.row_width(row)) / 2.0;
-        let mut out = Vec::with_capacity(row.len());
-        for (i, &item) in row.iter().enumerate() {
-            out.push(x);
-            x += self.width(item);
-            if let Some(&next) = row.get(i + 1) {
-                x += self.gap(item, next);
-            }
-        }
-        out
+        let (offsets, total) = self.offsets(row);
+        let start = left + (width - total) / 2.0;
+        offsets.into_iter().map(|x| start + x).collect()
     }
 }
 
@@ -475,8 +527,8 @@ type Passages = Vec<Vec<(f64, f64, f64)>>;
 pub fn layout(diagram: &Diagram) -> Layout {
     // When some label finds no free spot, widen the gaps and lay out again.
     let mut last = None;
-    for f in [1.0, 1.3, 1.6] {
-        let (l, misplaced) = layout_with(diagram, Spacing::scaled(f));
+    for (attempt, f) in [1.0, 1.3, 1.6].into_iter().enumerate() {
+        let (l, misplaced) = layout_with(diagram, Spacing::scaled(f), attempt == 2);
         if misplaced == 0 {
             return l;
         }
@@ -487,7 +539,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
 
 /// Lays a diagram out with the given gaps; also how many labels found no
 /// free spot.
-fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
+fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usize) {
     let sizing = size_nodes(diagram, sp);
     let n = diagram.nodes.len();
 
@@ -525,7 +577,19 @@ fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
         }
     }
     // Passages for the edges that skip rows, and the chains they make.
-    let items = Items { n, sizing: &sizing };
+    let mut pair_gap: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for e in &diagram.edges {
+        let (a, b) = (diagram.root_of(e.source), diagram.root_of(e.target));
+        if a != b && diagram.nodes[a].band == diagram.nodes[b].band {
+            let gap = pair_gap.entry((a.min(b), a.max(b))).or_insert(0.0);
+            *gap = gap.max(label_room(&e.label));
+        }
+    }
+    let items = Items {
+        n,
+        sizing: &sizing,
+        pair_gap,
+    };
     let mut row_of = vec![usize::MAX; n];
     for (i, (_, row)) in rows.iter().enumerate() {
         for &root in row {
@@ -702,7 +766,7 @@ fn layout_with(diagram: &Diagram, sp: Spacing) -> (Layout, usize) {
         h: bands.last().map_or(0.0, |b| b.rect.bottom() - 4.0)
             - bands.first().map_or(0.0, |b| b.rect.y + 4.0),
     };
-    let (edges, misplaced) = route_orthogonal(diagram, &nodes, bounds)
+    let (edges, misplaced) = route_orthogonal(diagram, &nodes, bounds, far_labels)
         .unwrap_or_else(|| (route_edges(diagram, &nodes, &passages), 0));
 
     let legend = if n == 0 {
@@ -910,6 +974,7 @@ fn route_orthogonal(
     diagram: &Diagram,
     nodes: &[NodeGeom],
     bounds: Rect,
+    far_labels: bool,
 ) -> Option<(Vec<EdgeGeom>, usize)> {
     let obstacles: Vec<Obstacle> = diagram
         .nodes
@@ -963,7 +1028,9 @@ fn route_orthogonal(
         let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
         let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
         let lh = label.len() as f64 * EDGE_LINE + 4.0;
-        let (label_box, free) = labels::place(&points, lw, lh, &blocking, &frames, &placed, bounds);
+        let (label_box, free) = labels::place(
+            &points, lw, lh, &blocking, &frames, &placed, bounds, far_labels,
+        );
         if !free {
             misplaced += 1;
         }
