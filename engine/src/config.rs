@@ -6,6 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Level;
+use crate::model::Direction;
 use crate::rules::Rule;
 
 /// The name of the workspace configuration file.
@@ -75,6 +76,19 @@ impl Config {
             };
         }
         config.render.lang = raw.render.lang;
+        if let Some(implied) = raw.render.implied {
+            config.render.implied = implied;
+        }
+        if let Some(direction) = raw.render.direction {
+            config.render.direction =
+                Direction::from_name(direction.get_ref()).ok_or_else(|| ConfigError {
+                    message: format!(
+                        "unknown direction `{}`: use \"down\" or \"right\"",
+                        direction.get_ref()
+                    ),
+                    span: Some(direction.span()),
+                })?;
+        }
         if let Some(width) = raw.format.width {
             if !(20..=400).contains(width.get_ref()) {
                 return Err(ConfigError {
@@ -107,11 +121,27 @@ pub enum RenderEngine {
     Builtin,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderConfig {
     pub engine: RenderEngine,
     /// The label translation diagrams use by default.
     pub lang: Option<String>,
+    /// Whether views that do not say `implied on|off` lift the relationships
+    /// of hidden children onto their shown ancestors.
+    pub implied: bool,
+    /// How views that do not say `direction` read.
+    pub direction: Direction,
+}
+
+impl Default for RenderConfig {
+    fn default() -> Self {
+        RenderConfig {
+            engine: RenderEngine::default(),
+            lang: None,
+            implied: true,
+            direction: Direction::Down,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +195,8 @@ struct RawConfig {
 struct RawRender {
     engine: Option<Spanned<String>>,
     lang: Option<String>,
+    implied: Option<bool>,
+    direction: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -195,6 +227,24 @@ mod tests {
         assert_eq!(config.render.lang.as_deref(), Some("ja"));
         assert_eq!(config.format.width, 80);
         assert_eq!(config.format.indent, 4);
+    }
+
+    #[test]
+    fn render_defaults_for_curated_views() {
+        let config = Config::default();
+        assert!(config.render.implied);
+        assert_eq!(config.render.direction, Direction::Down);
+        let config = Config::parse("[render]\nimplied = false\ndirection = \"right\"\n").unwrap();
+        assert!(!config.render.implied);
+        assert_eq!(config.render.direction, Direction::Right);
+        let text = "[render]\ndirection = \"up\"\n";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown direction `up`: use \"down\" or \"right\""
+        );
+        assert_eq!(err.line_column(text), Some((2, 13)));
+        assert!(Config::parse("[render]\nimplied = \"no\"\n").is_err());
     }
 
     #[test]

@@ -22,7 +22,9 @@
 //!   and column of this file, when given);
 //! * `// expect-not: rule, ...` — the rule fires nowhere in the workspace;
 //! * `// show: relationships, views` — the snapshot also lists the resolved
-//!   relationships (`source -> target : kind`) and what each view selects.
+//!   relationships (`source -> target : kind`) and what each view selects;
+//!   `// show: diagrams` lists what each view's diagram draws: its edges
+//!   (implied ones marked), groups, notes, direction and notation.
 //!
 //! Across the corpus, every rule must be expected somewhere and
 //! expected-not somewhere (a fixture where it fires, and a near miss).
@@ -46,6 +48,7 @@ struct Expectations {
     silent: Vec<(String, Rule)>,
     show_relationships: bool,
     show_views: bool,
+    show_diagrams: bool,
 }
 
 #[test]
@@ -153,6 +156,9 @@ fn check_fixture(entry: &Path, name: &str) -> Expectations {
     if expectations.show_views {
         render_views(&analysis, &mut rendered);
     }
+    if expectations.show_diagrams {
+        render_diagrams(&analysis, &mut rendered);
+    }
     insta::assert_snapshot!(name, rendered);
 
     for (path, rule, at) in &expectations.fires {
@@ -182,6 +188,7 @@ fn read_expectations(path: &str, text: &str, out: &mut Expectations) {
                 match item {
                     "relationships" => out.show_relationships = true,
                     "views" => out.show_views = true,
+                    "diagrams" => out.show_diagrams = true,
                     other => panic!("{path}: cannot show `{other}`"),
                 }
             }
@@ -309,6 +316,54 @@ fn render_views(analysis: &Analysis, out: &mut String) {
             shown.join(", ")
         };
         writeln!(out, "  {}: {shown}", view.info.name).unwrap();
+    }
+}
+
+/// What each view's diagram draws, in the words of its description.
+fn render_diagrams(analysis: &Analysis, out: &mut String) {
+    let model = analysis.model();
+    writeln!(out, "diagrams:").unwrap();
+    for id in model.view_ids() {
+        let diagram = kozo_engine::render::diagram(analysis, id, None);
+        writeln!(
+            out,
+            "  {} (direction {}):",
+            diagram.view,
+            diagram.direction.as_str()
+        )
+        .unwrap();
+        for edge in &diagram.edges {
+            let notation = edge.notation;
+            writeln!(
+                out,
+                "    edge {}{} [{} {} {}] \"{}\"",
+                edge.key,
+                if edge.implied { " (implied)" } else { "" },
+                notation.line.as_str(),
+                notation.tail.as_str(),
+                notation.head.as_str(),
+                edge.label
+            )
+            .unwrap();
+        }
+        for group in &diagram.groups {
+            let members: Vec<&str> = group
+                .members
+                .iter()
+                .map(|&m| diagram.nodes[m].path.as_str())
+                .collect();
+            writeln!(
+                out,
+                "    group {} \"{}\": {}",
+                group.name,
+                group.label,
+                members.join(", ")
+            )
+            .unwrap();
+        }
+        for note in &diagram.notes {
+            writeln!(out, "    note {:?}", note.text).unwrap();
+        }
     }
 }
 

@@ -191,6 +191,8 @@ pub enum DeclKind {
     Viewpoint,
     View,
     Decision,
+    /// `group id "Label" { include ... }` inside a view.
+    Group,
     /// `system bms`: an element of kind `system`.
     Element(Ident),
 }
@@ -207,6 +209,7 @@ impl DeclKind {
             DeclKind::Viewpoint => "viewpoint",
             DeclKind::View => "view",
             DeclKind::Decision => "decision",
+            DeclKind::Group => "group",
             DeclKind::Element(kind) => &kind.text,
         }
     }
@@ -328,6 +331,18 @@ pub enum ClauseKeyword {
     Addresses,
     Affects,
     Rationale,
+    /// `implied off|on` in a view.
+    Implied,
+    /// `direction down|right` in a view.
+    Direction,
+    /// `note "text"` in a view.
+    Note,
+    /// `line solid|dashed|dotted` in a relation kind.
+    Line,
+    /// `head arrow|...` in a relation kind.
+    Head,
+    /// `tail arrow|...` in a relation kind.
+    Tail,
 }
 
 impl ClauseKeyword {
@@ -352,6 +367,12 @@ impl ClauseKeyword {
             ClauseKeyword::Addresses => "addresses",
             ClauseKeyword::Affects => "affects",
             ClauseKeyword::Rationale => "rationale",
+            ClauseKeyword::Implied => "implied",
+            ClauseKeyword::Direction => "direction",
+            ClauseKeyword::Note => "note",
+            ClauseKeyword::Line => "line",
+            ClauseKeyword::Head => "head",
+            ClauseKeyword::Tail => "tail",
         }
     }
 }
@@ -378,8 +399,21 @@ pub enum ClauseArgs {
     Paths(Vec<Path>),
     /// `include`, `exclude`, `from`, `to`.
     Selectors(Vec<Selector>),
-    /// `rationale "..."`.
+    /// `rationale "..."`, `note "..."`.
     Text(StrLit),
+    /// `exclude a -> b : kind`.
+    Relationship(RelationPattern),
+}
+
+/// `source -> target (: kind)?` after `exclude`: the relationships a view
+/// leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationPattern {
+    pub source: Path,
+    pub arrow: Span,
+    pub target: Path,
+    pub relation: Option<Ident>,
+    pub span: Span,
 }
 
 /// A comment as written in the source.
@@ -451,6 +485,27 @@ pub const KEYWORDS: &[&str] = &[
     "addresses",
     "affects",
     "rationale",
+];
+
+/// Words that are keywords only where their clause may stand, and names
+/// everywhere else: a view's `implied`, `direction`, `group` and `note`, a
+/// relation kind's `line`, `head` and `tail`.
+pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"];
+pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
+
+/// The values of `implied`, `direction`, `line`, `head` and `tail`.
+pub const IMPLIED_VALUES: &[&str] = &["off", "on"];
+pub const DIRECTION_VALUES: &[&str] = &["down", "right"];
+pub const LINE_STYLES: &[&str] = &["solid", "dashed", "dotted"];
+pub const END_MARKS: &[&str] = &[
+    "arrow",
+    "open",
+    "triangle",
+    "hollow_triangle",
+    "diamond",
+    "hollow_diamond",
+    "circle",
+    "none",
 ];
 
 pub fn is_keyword(word: &str) -> bool {

@@ -177,6 +177,7 @@ impl<'t> Builder<'t> {
             Rule::viewpoint_decl => DeclKind::Viewpoint,
             Rule::view_decl => DeclKind::View,
             Rule::decision_decl => DeclKind::Decision,
+            Rule::group_decl => DeclKind::Group,
             _ => DeclKind::Element(missing_ident(span)),
         };
         let mut keyword_span = Span::empty(span.start as usize);
@@ -216,6 +217,7 @@ impl<'t> Builder<'t> {
                 Rule::view_body => body = Some(self.body(part, Rule::probe_view)),
                 Rule::decision_body => body = Some(self.body(part, Rule::probe_decision)),
                 Rule::element_body => body = Some(self.body(part, Rule::probe_element)),
+                Rule::group_body => body = Some(self.body(part, Rule::probe_group)),
                 _ => keyword_span = span_of(&part),
             }
         }
@@ -354,7 +356,7 @@ impl<'t> Builder<'t> {
                     Entry::Property { key, value, span }
                 }
                 Rule::relationship => Entry::Relationship(Box::new(self.relationship(part))),
-                Rule::element_decl => Entry::Decl(Box::new(self.decl(part))),
+                Rule::element_decl | Rule::group_decl => Entry::Decl(Box::new(self.decl(part))),
                 _ => Entry::Clause(self.clause(part)),
             };
             entries.push(entry);
@@ -389,6 +391,12 @@ impl<'t> Builder<'t> {
             Rule::status_clause => ClauseKeyword::Status,
             Rule::addresses_clause => ClauseKeyword::Addresses,
             Rule::affects_clause => ClauseKeyword::Affects,
+            Rule::implied_clause => ClauseKeyword::Implied,
+            Rule::direction_clause => ClauseKeyword::Direction,
+            Rule::note_clause => ClauseKeyword::Note,
+            Rule::line_clause => ClauseKeyword::Line,
+            Rule::head_clause => ClauseKeyword::Head,
+            Rule::tail_clause => ClauseKeyword::Tail,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);
@@ -404,7 +412,15 @@ impl<'t> Builder<'t> {
                         args = ClauseArgs::Word(ident(id));
                     }
                 }
-                Rule::shape_name | Rule::status_value => args = ClauseArgs::Word(ident(part)),
+                Rule::shape_name
+                | Rule::status_value
+                | Rule::implied_value
+                | Rule::direction_value
+                | Rule::line_style
+                | Rule::end_mark => args = ClauseArgs::Word(ident(part)),
+                Rule::relation_pattern => {
+                    args = ClauseArgs::Relationship(self.relation_pattern(part));
+                }
                 Rule::kind_list
                 | Rule::concern_list
                 | Rule::relation_kind_list
@@ -427,6 +443,32 @@ impl<'t> Builder<'t> {
             keyword,
             keyword_span,
             args,
+            span,
+        }
+    }
+
+    fn relation_pattern(&mut self, pair: Pair<'_, Rule>) -> RelationPattern {
+        let span = self.trim(span_of(&pair));
+        let missing = || Path {
+            segments: smallvec::smallvec![missing_ident(span)],
+            span: Span::empty(span.start as usize),
+        };
+        let (mut source, mut target, mut relation) = (None, None, None);
+        let mut arrow = Span::empty(span.start as usize);
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::pattern_source => source = part.into_inner().next().map(path),
+                Rule::pattern_target => target = part.into_inner().next().map(path),
+                Rule::arrow => arrow = span_of(&part),
+                Rule::relation_ref => relation = part.into_inner().next().map(ident),
+                _ => {}
+            }
+        }
+        RelationPattern {
+            source: source.unwrap_or_else(missing),
+            arrow,
+            target: target.unwrap_or_else(missing),
+            relation,
             span,
         }
     }
@@ -621,6 +663,11 @@ impl<'t> Builder<'t> {
                 }
             }
             let previous = previous_token(self.text, last_end);
+            // After a contextual keyword, `=` (of a property by that name) is
+            // rarely what was meant: name only what the clause expects.
+            if previous.is_some_and(|p| is_clause_word(p, probe)) && words.len() > 1 {
+                words.retain(|w| *w != "`=`");
+            }
             if let (["a name"], Some(word)) = (words.as_slice(), previous) {
                 if let Some(what) = name_after(word, probe) {
                     words = vec![what];
@@ -670,6 +717,9 @@ fn leftover(
     }
     if rest.starts_with(':') && after_name {
         Some((":", "a relation kind"))
+    } else if rest.starts_with("->") && probe == Rule::probe_view && after_name {
+        // `exclude a ->` without its target falls back to `exclude a`.
+        Some(("->", "the target element's path"))
     } else if probe == Rule::probe_top && is_word("of") && after_name {
         Some(("of", "a viewpoint"))
     } else if rest.starts_with(',')
@@ -736,7 +786,19 @@ fn names_something(rule: Rule) -> bool {
             | Rule::element_list
             | Rule::selector
             | Rule::selector_list
+            | Rule::pattern_source
+            | Rule::pattern_target
     )
+}
+
+/// Whether `word` starts a clause in the bodies `probe` reads, though it
+/// is not a reserved word.
+fn is_clause_word(word: &str, probe: Rule) -> bool {
+    match probe {
+        Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word),
+        Rule::probe_relation => RELATION_NOTATION_WORDS.contains(&word),
+        _ => false,
+    }
 }
 
 /// What "a name" stands for after a given keyword or token.
@@ -750,6 +812,7 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
         "kinds" | "parents" => "an element kind",
         "relations" => "a relation kind",
         "affects" => "an element path",
+        "group" if probe == Rule::probe_view => "a group name",
         "layer" if probe == Rule::probe_kind => "a layer",
         _ => return None,
     })
@@ -943,10 +1006,11 @@ fn statement_words(probe: Rule) -> &'static str {
         Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label` or `description`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
-        Rule::probe_relation => "`from`, `to`, `acyclic`, `downward`, `default`, `label`, `description` or a property",
+        Rule::probe_relation => "`from`, `to`, `acyclic`, `downward`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
         Rule::probe_stakeholder => "`concerns`, `label`, `description` or a property",
         Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `label`, `description` or a property",
-        Rule::probe_view => "`include`, `exclude`, `label`, `description` or a property",
+        Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `label`, `description` or a property",
+        Rule::probe_group => "`include`, `label`, `description` or a property",
         Rule::probe_decision => "`status`, `addresses`, `affects`, `rationale`, `label`, `description` or a property",
         _ => "`label`, `description` or a property `key = value`",
     }
@@ -982,6 +1046,15 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::selector | Rule::selector_list => "an element path, `x.*`, `x.**` or `*`",
         Rule::selector_depth => "`.*` or `.**`",
         Rule::status_value => "a status (proposed, accepted, superseded or rejected)",
+        Rule::implied_value => "`off` or `on`",
+        Rule::direction_value => "a direction (`down` or `right`)",
+        Rule::line_style => "a line style (`solid`, `dashed` or `dotted`)",
+        Rule::end_mark => {
+            "an end mark (arrow, open, triangle, hollow_triangle, diamond, hollow_diamond, circle or none)"
+        }
+        Rule::pattern_source => "an element path",
+        Rule::pattern_target => "the target element's path",
+        Rule::relation_pattern => "a relationship `a -> b`",
         Rule::arrow => "`->`",
         Rule::colon => "`:`",
         Rule::lbrace
@@ -993,6 +1066,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::stakeholder_body
         | Rule::viewpoint_body
         | Rule::view_body
+        | Rule::group_body
         | Rule::decision_body => "`{`",
         Rule::rbrace => "`}`",
         Rule::equals => "`=`",

@@ -368,6 +368,19 @@ impl Renderer<'_> {
                         format!(" {}", items.join(", "))
                     }
                     ClauseArgs::Text(s) => format!(" {}", self.string(s)),
+                    ClauseArgs::Relationship(pattern) => {
+                        assert_eq!(self.slice(pattern.arrow), "->");
+                        let kind = pattern
+                            .relation
+                            .as_ref()
+                            .map(|k| format!(" : {}", self.ident(k)))
+                            .unwrap_or_default();
+                        format!(
+                            " {} -> {}{kind}",
+                            self.path(&pattern.source),
+                            self.path(&pattern.target)
+                        )
+                    }
                 };
                 let what = format!("{}{args}", c.keyword.as_str());
                 self.line(depth, c.span, &what);

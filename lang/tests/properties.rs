@@ -130,6 +130,15 @@ impl Spans {
                             }
                         }
                         ClauseArgs::Text(s) => self.string(s),
+                        ClauseArgs::Relationship(pattern) => {
+                            self.push(pattern.span);
+                            self.token(pattern.arrow);
+                            self.path(&pattern.source);
+                            self.path(&pattern.target);
+                            if let Some(kind) = &pattern.relation {
+                                self.ident(kind);
+                            }
+                        }
                     }
                 }
                 Entry::Decl(d) => self.decl(d),

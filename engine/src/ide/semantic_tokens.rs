@@ -136,6 +136,11 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
         }
     }
 
+    // Words that are keywords only in their clause (`direction` in a view,
+    // `head` in a relation kind), and their values, found in the tree.
+    let mut contextual: HashMap<u32, TokenType> = HashMap::new();
+    contextual_words(&analysis.parse(file).tree, &mut contextual);
+
     let tokens = tokenize(text);
     let mut out = Vec::with_capacity(tokens.len());
     let mut previous: Option<&str> = None;
@@ -155,6 +160,9 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
                         Some((token_type, modifiers))
                     }
                     _ if kozo_lang::is_keyword(word) => plain(TokenType::Keyword),
+                    _ if contextual.contains_key(&token.span.start) => {
+                        contextual.get(&token.span.start).map(|&t| (t, 0))
+                    }
                     _ if next_kind == Some(TokenKind::Equals) => plain(TokenType::Property),
                     _ if matches!(word, "true" | "false") => plain(TokenType::Value),
                     _ if matches!(previous, Some("shape" | "status" | "label")) => {
@@ -178,6 +186,48 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
         }
     }
     out
+}
+
+/// The contextual keywords of views and relation kinds (and a view's
+/// `group`), by where they start, with the values of their clauses.
+fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenType>) {
+    use kozo_lang::{ClauseArgs, ClauseKeyword, DeclKind, Entry, Item};
+    fn visit(entries: &[Entry], out: &mut HashMap<u32, TokenType>) {
+        for entry in entries {
+            match entry {
+                Entry::Clause(clause)
+                    if matches!(
+                        clause.keyword,
+                        ClauseKeyword::Implied
+                            | ClauseKeyword::Direction
+                            | ClauseKeyword::Note
+                            | ClauseKeyword::Line
+                            | ClauseKeyword::Head
+                            | ClauseKeyword::Tail
+                    ) =>
+                {
+                    out.insert(clause.keyword_span.start, TokenType::Keyword);
+                    if let ClauseArgs::Word(word) = &clause.args {
+                        out.insert(word.span.start, TokenType::Value);
+                    }
+                }
+                Entry::Decl(decl) => {
+                    if decl.kind == DeclKind::Group {
+                        out.insert(decl.keyword_span.start, TokenType::Keyword);
+                    }
+                    visit(decl.entries(), out);
+                }
+                _ => {}
+            }
+        }
+    }
+    for item in &tree.items {
+        if let Item::Decl(decl) = item {
+            if matches!(decl.kind, DeclKind::View | DeclKind::Relation) {
+                visit(decl.entries(), out);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +272,45 @@ mod tests {
                 "Keyword shape",
                 "Value box",
                 "Element a +declaration",
+            ]
+        );
+    }
+
+    #[test]
+    fn contextual_keywords_are_keywords_only_in_their_clauses() {
+        let f = Fixture::new(
+            "relation r { line dotted  head open }
+view v {
+  direction right
+  group g { include direction }
+  note \"n\"
+}
+system direction
+",
+        );
+        let found: Vec<String> = semantic_tokens(&f.analysis, f.file)
+            .into_iter()
+            .filter(|t| !matches!(t.token_type, TokenType::String))
+            .map(|t| format!("{:?} {}", t.token_type, &f.text()[t.span.range()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Keyword relation",
+                "RelationKind r",
+                "Keyword line",
+                "Value dotted",
+                "Keyword head",
+                "Value open",
+                "Keyword view",
+                "View v",
+                "Keyword direction",
+                "Value right",
+                "Keyword group",
+                "Keyword include",
+                "Element direction",
+                "Keyword note",
+                "Element direction",
             ]
         );
     }

@@ -56,7 +56,8 @@ fn decl_symbol(decl: &kozo_lang::Decl) -> Option<DocumentSymbol> {
         DeclKind::Concern => SymbolKind::Concern,
         DeclKind::Stakeholder => SymbolKind::Stakeholder,
         DeclKind::Viewpoint => SymbolKind::Viewpoint,
-        DeclKind::View => SymbolKind::View,
+        // A view's group is a part of the view (its detail says `group`).
+        DeclKind::View | DeclKind::Group => SymbolKind::View,
         DeclKind::Decision => SymbolKind::Decision,
         DeclKind::Element(_) => SymbolKind::Element,
     };

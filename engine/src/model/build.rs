@@ -13,6 +13,8 @@ use crate::builtin;
 use crate::db::{self, Workspace};
 use crate::rules::{duplicate_definition, undefined_reference};
 
+mod curation;
+
 /// A declaration waiting for its references to be resolved.
 #[derive(Clone, Copy)]
 struct Pending<'a> {
@@ -226,6 +228,9 @@ impl<'a> Builder<'a> {
             DeclKind::Element(_) => {
                 self.declare_element(pending, None);
             }
+            // Groups stand only inside views (the grammar sees to it): they
+            // are read with their view.
+            DeclKind::Group => {}
         }
     }
 
@@ -810,6 +815,7 @@ impl<'a> Builder<'a> {
                 acyclic: false,
                 downward: false,
                 default: false,
+                notation: Notation::default(),
             };
             for clause in clauses(pending.decl.entries()) {
                 match (clause.keyword, &clause.args) {
@@ -818,6 +824,15 @@ impl<'a> Builder<'a> {
                     }
                     (ClauseKeyword::To, ClauseArgs::Selectors(list)) => {
                         kind.to = self.kind_set(pending.file, list);
+                    }
+                    (ClauseKeyword::Line, ClauseArgs::Word(word)) => {
+                        kind.notation.line = LineStyle::from_name(&word.text).unwrap_or_default();
+                    }
+                    (ClauseKeyword::Head, ClauseArgs::Word(word)) => {
+                        kind.notation.head = Head::from_name(&word.text).unwrap_or(Head::Arrow);
+                    }
+                    (ClauseKeyword::Tail, ClauseArgs::Word(word)) => {
+                        kind.notation.tail = Head::from_name(&word.text).unwrap_or(Head::None);
                     }
                     (ClauseKeyword::Acyclic, _) => kind.acyclic = true,
                     (ClauseKeyword::Downward, _) => kind.downward = true,
@@ -1056,20 +1071,31 @@ impl<'a> Builder<'a> {
                         };
                         match (clause.keyword, resolved) {
                             (ClauseKeyword::Include, Some(r)) => includes.push(r),
-                            (ClauseKeyword::Exclude, Some(r)) => excludes.push(r),
+                            (ClauseKeyword::Exclude, Some(r)) => {
+                                excludes.push((r, curation::written(selector)));
+                            }
                             _ => {}
                         }
                     }
                 }
             }
-            let elements = selection::select(&self.model, &includes, &excludes);
+            let (elements, element_exclusions) =
+                selection::select(&self.model, &includes, &excludes);
             let mut info = self.info(pending);
             info.properties = self.properties(pending.file, pending.decl.entries(), None);
-            self.model.views.push(View {
+            let mut view = View {
                 info,
                 viewpoint,
                 elements,
-            });
+                element_exclusions,
+                relation_exclusions: Vec::new(),
+                implied: None,
+                direction: None,
+                groups: Vec::new(),
+                notes: Vec::new(),
+            };
+            self.curate_view(pending.file, pending.decl.entries(), &mut view);
+            self.model.views.push(view);
         }
     }
 
@@ -1176,10 +1202,12 @@ fn clauses(entries: &[Entry]) -> impl Iterator<Item = &ast::Clause> {
     })
 }
 
-/// A clause that may be given once per body (lists such as `frames` add up).
+/// A clause that may be given once per body (lists such as `frames`, a
+/// view's notes and relationship exclusions add up).
 fn single_valued(clause: &ast::Clause) -> bool {
-    !matches!(clause.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
-        || matches!(clause.keyword, ClauseKeyword::From | ClauseKeyword::To)
+    let adds_up = matches!(clause.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
+        && !matches!(clause.keyword, ClauseKeyword::From | ClauseKeyword::To);
+    !adds_up && !matches!(clause.keyword, ClauseKeyword::Note | ClauseKeyword::Exclude)
 }
 
 /// The translations and the description written in a body.

@@ -18,7 +18,7 @@ use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 
 pub(crate) use build::build_model;
-pub use selection::ShownRelationship;
+pub use selection::{Curation, CurationProblem, ShownRelationship};
 
 /// A place in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -148,6 +148,131 @@ impl Shape {
     }
 }
 
+/// How a relationship's line is drawn (`line solid|dashed|dotted` on a relation kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum LineStyle {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+impl LineStyle {
+    /// Every style, in the order the language lists them.
+    pub const ALL: [LineStyle; 3] = [LineStyle::Solid, LineStyle::Dashed, LineStyle::Dotted];
+
+    pub fn from_name(name: &str) -> Option<LineStyle> {
+        LineStyle::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineStyle::Solid => "solid",
+            LineStyle::Dashed => "dashed",
+            LineStyle::Dotted => "dotted",
+        }
+    }
+}
+
+/// The mark at one end of a relationship's line (`head ...` and `tail ...`
+/// on a relation kind): UML and ArchiMate tell relation kinds apart by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Head {
+    /// A filled arrowhead.
+    Arrow,
+    /// Two open strokes (`-->` in UML's dependency).
+    Open,
+    /// A filled triangle.
+    Triangle,
+    /// An empty triangle (UML generalization, ArchiMate realization).
+    HollowTriangle,
+    /// A filled diamond (UML composition).
+    Diamond,
+    /// An empty diamond (UML aggregation).
+    HollowDiamond,
+    /// A filled circle.
+    Circle,
+    /// No mark.
+    None,
+}
+
+impl Head {
+    /// Every mark, in the order the language lists them.
+    pub const ALL: [Head; 8] = [
+        Head::Arrow,
+        Head::Open,
+        Head::Triangle,
+        Head::HollowTriangle,
+        Head::Diamond,
+        Head::HollowDiamond,
+        Head::Circle,
+        Head::None,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Head> {
+        Head::ALL.into_iter().find(|h| h.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Head::Arrow => "arrow",
+            Head::Open => "open",
+            Head::Triangle => "triangle",
+            Head::HollowTriangle => "hollow_triangle",
+            Head::Diamond => "diamond",
+            Head::HollowDiamond => "hollow_diamond",
+            Head::Circle => "circle",
+            Head::None => "none",
+        }
+    }
+}
+
+/// How the relationships of one relation kind are drawn: the line and the
+/// marks at the target end (`head`) and the source end (`tail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Notation {
+    pub line: LineStyle,
+    pub head: Head,
+    pub tail: Head,
+}
+
+impl Default for Notation {
+    /// A solid line with an arrowhead at the target: how relationships
+    /// were always drawn, so a metamodel that says nothing looks the same.
+    fn default() -> Self {
+        Notation {
+            line: LineStyle::Solid,
+            head: Head::Arrow,
+            tail: Head::None,
+        }
+    }
+}
+
+/// Which way a view's diagram reads (`direction down|right` in a view).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// Layer bands stacked top to bottom, as SPEC §2.1 draws them.
+    #[default]
+    Down,
+    /// Bands stay horizontal; inside each band, rows flow left to right.
+    Right,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Down, Direction::Right];
+
+    pub fn from_name(name: &str) -> Option<Direction> {
+        Direction::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Down => "down",
+            Direction::Right => "right",
+        }
+    }
+}
+
 /// An element kind: `kind dataset { layer data ... }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Kind {
@@ -183,6 +308,8 @@ pub struct RelationKind {
     pub acyclic: bool,
     pub downward: bool,
     pub default: bool,
+    /// `line`, `head` and `tail`: how its relationships are drawn.
+    pub notation: Notation,
 }
 
 /// An element of the architecture: `system bms { ... }`.
@@ -286,6 +413,75 @@ pub struct View {
     pub viewpoint: Option<ViewpointId>,
     /// The shown elements in declaration order, each with the selector that took it.
     pub elements: Vec<Selected>,
+    /// `exclude x, y.*`: each element selector, with how many elements of
+    /// the includes' selection it took out (0 is a finding).
+    pub element_exclusions: Vec<ElementExclusion>,
+    /// `exclude a -> b (: kind)`: relationships the view leaves out.
+    pub relation_exclusions: Vec<RelationExclusion>,
+    /// `implied off|on`; `None` when the view does not say (the workspace's
+    /// `[render] implied` decides, on by default).
+    pub implied: Option<bool>,
+    /// `direction down|right`; `None` when the view does not say.
+    pub direction: Option<Direction>,
+    /// `group id "Label" { include ... }`, in source order.
+    pub groups: Vec<ViewGroup>,
+    /// `note "text"`, in source order.
+    pub notes: Vec<ViewNote>,
+}
+
+/// An element selector after `exclude`. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementExclusion {
+    pub span: Span,
+    /// The selector as written (`bms.legacy`, `bms.*`).
+    pub written: String,
+    /// How many elements the includes took that this selector removed.
+    pub removed: usize,
+}
+
+/// `exclude a -> b (: kind)` in a view: every relationship from `a` (or an
+/// element inside it) to `b` (or an element inside it), of `kind` when it
+/// is named. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationExclusion {
+    pub source: ElementId,
+    pub target: ElementId,
+    pub kind: Option<RelationKindId>,
+    /// The pattern `a -> b : kind`.
+    pub span: Span,
+}
+
+impl RelationExclusion {
+    /// Whether the pattern takes `relationship`.
+    pub fn matches(&self, model: &Model, relationship: &Relationship) -> bool {
+        self.kind.is_none_or(|k| k == relationship.kind)
+            && model
+                .ancestors_and_self(relationship.source)
+                .any(|a| a == self.source)
+            && model
+                .ancestors_and_self(relationship.target)
+                .any(|a| a == self.target)
+    }
+}
+
+/// A view's `group`: a titled box around elements. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewGroup {
+    pub info: Info,
+    /// What its `include` selectors take, in declaration order, each with
+    /// the selector that took it (shown by the view or not: the checks say
+    /// which are not).
+    pub elements: Vec<Selected>,
+    /// An `include` is written (even if its names do not resolve).
+    pub includes_written: bool,
+}
+
+/// A view's `note "text"`. Its file is its view's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewNote {
+    pub text: String,
+    /// The whole `note "..."` clause.
+    pub span: Span,
 }
 
 /// A decision's `status`.
@@ -483,8 +679,25 @@ impl Model {
         }
     }
 
-    /// The relationships a view shows, with implied ones lifted to shown ancestors.
+    /// The relationships a view shows, with implied ones lifted to shown
+    /// ancestors unless the view says `implied off`.
     pub fn view_relationships(&self, view: ViewId) -> Vec<ShownRelationship> {
-        selection::view_relationships(self, view)
+        selection::view_relationships(self, view, true)
+    }
+
+    /// [`Model::view_relationships`], with the workspace's default for views
+    /// that do not say `implied on|off` (`[render] implied` in `kozo.toml`).
+    pub fn view_relationships_with(
+        &self,
+        view: ViewId,
+        implied_by_default: bool,
+    ) -> Vec<ShownRelationship> {
+        selection::view_relationships(self, view, implied_by_default)
+    }
+
+    /// What a view's groups hold once drawn, and what is wrong with its
+    /// groups, notes and exclusions.
+    pub fn view_curation(&self, view: ViewId) -> Curation {
+        selection::curation(self, view)
     }
 }

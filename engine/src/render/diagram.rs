@@ -11,6 +11,7 @@ use kozo_lang::LineIndex;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
+pub use crate::model::{Direction, Head, LineStyle, Notation};
 use crate::model::{ElementId, LayerId, Loc, Model, Shape, ViewId};
 
 /// A place in the source: workspace-relative file, 1-based line and
@@ -102,6 +103,29 @@ pub struct Edge {
     /// `source->target:kind` with the paths of the shown ends.
     pub key: String,
     pub relationships: Vec<RelationshipRef>,
+    /// The relation kind's line and end marks.
+    pub notation: Notation,
+}
+
+/// A view's `group ID "Label" { include ... }`: a titled box drawn around
+/// elements that are not one element's children.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The group's id, unique within its view.
+    pub name: String,
+    /// The label, else the id.
+    pub label: String,
+    /// The grouped nodes (indices into [`Diagram::nodes`]), in node order.
+    /// Each is a top-level node or a node whose parent is outside the group.
+    pub members: Vec<usize>,
+    pub source: Option<Source>,
+}
+
+/// A view's `note "text"`: free text drawn in a folded-corner box.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub text: String,
+    pub source: Option<Source>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +141,8 @@ pub struct LegendRelation {
     pub name: String,
     pub label: String,
     pub color: usize,
+    /// How its edges are drawn (the legend draws a sample line).
+    pub notation: Notation,
 }
 
 /// The kinds and relation kinds a diagram shows.
@@ -185,6 +211,12 @@ pub struct Diagram {
     pub legend: Legend,
     pub words: Words,
     pub source: Option<Source>,
+    /// `direction down|right`: how rows flow inside each band.
+    pub direction: Direction,
+    /// The view's groups, in source order.
+    pub groups: Vec<Group>,
+    /// The view's notes, in source order.
+    pub notes: Vec<Note>,
 }
 
 /// Turns spans into 1-based lines and character columns, one line index per file.
@@ -325,7 +357,8 @@ impl Diagram {
 
         // Edges: SPEC §2.2's shown and implied relationships.
         let mut edges = Vec::new();
-        for shown in model.view_relationships(view_id) {
+        let render = &analysis.config().render;
+        for shown in model.view_relationships_with(view_id, render.implied) {
             let (Some(&source), Some(&target)) =
                 (node_of.get(&shown.source), node_of.get(&shown.target))
             else {
@@ -374,8 +407,40 @@ impl Diagram {
                     nodes[source].path, nodes[target].path, kind.info.name
                 ),
                 relationships,
+                notation: kind.notation,
             });
         }
+
+        // Groups and notes: what `view-curation` lets through.
+        let curation = model.view_curation(view_id);
+        let groups = view
+            .groups
+            .iter()
+            .zip(curation.groups)
+            .map(|(group, members)| Group {
+                name: group.info.name.to_string(),
+                label: group.info.display_label(lang).to_string(),
+                members: members
+                    .iter()
+                    .filter_map(|e| node_of.get(e).copied())
+                    .collect(),
+                source: locator.source(group.info.name_loc),
+            })
+            .filter(|group| !group.members.is_empty())
+            .collect();
+        let file = view.info.name_loc.file;
+        let notes = view
+            .notes
+            .iter()
+            .filter(|note| !note.text.trim().is_empty())
+            .map(|note| Note {
+                text: note.text.clone(),
+                source: locator.source(Loc {
+                    file,
+                    span: note.span,
+                }),
+            })
+            .collect();
 
         let legend = legend(&nodes, &edges);
         Diagram {
@@ -392,6 +457,9 @@ impl Diagram {
             legend,
             words: Words::for_lang(lang),
             source: locator.source(view.info.name_loc),
+            direction: view.direction.unwrap_or(render.direction),
+            groups,
+            notes,
         }
     }
 
@@ -440,6 +508,7 @@ fn legend(nodes: &[Node], edges: &[Edge]) -> Legend {
                 name: edge.kind.clone(),
                 label: edge.kind_label.clone(),
                 color: edge.color,
+                notation: edge.notation,
             });
     }
     Legend {

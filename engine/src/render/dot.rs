@@ -3,11 +3,19 @@
 //! Layers are clusters stacked top to bottom: invisible separator nodes
 //! between consecutive bands, with invisible edges from every node of a
 //! band to the separator below it and from the separator to every node of
-//! the next band, pin each band below the one above. An edge that points up
-//! the layers is written from its target to its source with `dir=back`, so
-//! it ranks like the bands and never fights their order. An element with shown children is a cluster inside its band;
-//! edges to it are drawn to one of its leaves and clipped at its border
-//! (`lhead`/`ltail`).
+//! the next band, pin each band below the one above.
+//!
+//! An edge that points up the layers is written from its target to its
+//! source with `dir=back`, so it ranks like the bands and never fights
+//! their order; its end marks swap ends with it. An element with shown
+//! children is a cluster inside its band; edges to it are drawn to one of
+//! its leaves and clipped at its border (`lhead`/`ltail`). A group is a
+//! cluster around its members, inside their band or container; notes are
+//! `note` shapes beside the legend. A view that reads `direction right`
+//! puts each band's top-level elements (and each container's children) in
+//! one row, written in reading order (edges among them left to right where
+//! they can); `dot` keeps the row but may still mirror it, since it does
+//! not hold flat edges to that order inside clusters.
 //!
 //! Every text goes through [`quoted`] or [`html`], which escape it, so no
 //! label can break out of its attribute.
@@ -18,7 +26,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::diagram::{Diagram, Node};
+use super::diagram::{Diagram, Direction, Head, LineStyle, Node, Notation};
 use super::palette::{self, LayerColors};
 use super::text::{self, clean};
 use super::trace;
@@ -34,6 +42,7 @@ const EDGE_SIZE: f64 = 8.5;
 /// The widest a label line may get before it wraps (points).
 const LABEL_WRAP: f64 = 150.0;
 const EDGE_WRAP: f64 = 120.0;
+const NOTE_SIZE: f64 = 9.5;
 /// From this many elements on, edges within a band do not rank.
 pub const LARGE_VIEW: usize = 100;
 
@@ -115,15 +124,46 @@ fn colors(node: &Node) -> LayerColors {
     palette::layer(node.color)
 }
 
+/// A person: a round head over a rounded body that holds the label, as
+/// C4 and ArchiMate's actor draw one (Graphviz has no such shape).
+fn person_statement(diagram: &Diagram, node: usize) -> Stmt {
+    let n = &diagram.nodes[node];
+    let c = colors(n);
+    let lines = text::wrap(&n.label, LABEL_WRAP, LABEL_SIZE);
+    let trace = trace::element(diagram, node);
+    let markup = format!(
+        "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">\
+<TR><TD><FONT POINT-SIZE=\"24\" COLOR=\"{stroke}\">●</FONT></TD></TR>\
+<TR><TD STYLE=\"ROUNDED\" BORDER=\"1\" COLOR=\"{stroke}\" BGCOLOR=\"{fill}\" CELLPADDING=\"6\">{label}<BR/>{kind}</TD></TR>\
+</TABLE>",
+        stroke = c.stroke,
+        fill = c.fill,
+        label = lines_markup(&lines),
+        kind = kind_markup(n)
+    );
+    Stmt::Node(DotNode::new(
+        NodeId(node_name(diagram, node), None),
+        vec![
+            attr_str("id", &trace::element_id(node)),
+            attr_str("class", trace.class),
+            attr("label", html(markup)),
+            attr_str("shape", "plain"),
+        ],
+    ))
+}
+
 fn leaf_statement(diagram: &Diagram, node: usize) -> Stmt {
     let n = &diagram.nodes[node];
+    if n.shape == Shape::Person {
+        return person_statement(diagram, node);
+    }
     let c = colors(n);
     let lines = text::wrap(&n.label, LABEL_WRAP, LABEL_SIZE);
     let (shape, style) = match n.shape {
         Shape::Box => ("box", "filled"),
         Shape::Rounded => ("box", "rounded,filled"),
         Shape::Cylinder => ("cylinder", "filled"),
-        Shape::Person => ("ellipse", "filled"),
+        Shape::Person => ("box", "rounded,filled"),
         Shape::Component => ("component", "filled"),
         Shape::Folder => ("folder", "filled"),
         Shape::Hexagon => ("hexagon", "filled"),
@@ -169,13 +209,121 @@ fn container_statement(diagram: &Diagram, node: usize) -> Stmt {
         Stmt::Attribute(attr_str("labeljust", "l")),
         Stmt::Attribute(attr_str("margin", "10")),
     ];
-    for &child in &n.children {
-        stmts.push(element_statement(diagram, child));
-    }
+    stmts.extend(siblings_statements(diagram, &n.children));
     Stmt::Subgraph(Subgraph {
         id: cluster_name(diagram, node),
         stmts,
     })
+}
+
+/// The group a node is a member of, if any.
+fn group_of(diagram: &Diagram, node: usize) -> Option<usize> {
+    diagram
+        .groups
+        .iter()
+        .position(|g| g.members.contains(&node))
+}
+
+/// A group's cluster: a dashed titled box around its members.
+fn group_statement(diagram: &Diagram, group: usize, members: &[usize]) -> Stmt {
+    let g = &diagram.groups[group];
+    let mut stmts = vec![
+        Stmt::Attribute(attr_str("id", &format!("kozo_group_{group}"))),
+        Stmt::Attribute(attr_str("class", "kozo-group")),
+        Stmt::Attribute(attr(
+            "label",
+            html(format!(
+                "<FONT POINT-SIZE=\"10\" COLOR=\"{}\"><I>{}</I></FONT>",
+                palette::MUTED,
+                lines_markup(&text::wrap(&g.label, LABEL_WRAP * 1.5, 10.0))
+            )),
+        )),
+        Stmt::Attribute(attr_str("style", "dashed,rounded")),
+        Stmt::Attribute(attr_str("color", palette::MUTED)),
+        Stmt::Attribute(attr_str("penwidth", "1.1")),
+        Stmt::Attribute(attr_str("labeljust", "l")),
+        Stmt::Attribute(attr_str("margin", "10")),
+    ];
+    for &member in members {
+        stmts.push(element_statement(diagram, member));
+    }
+    Stmt::Subgraph(Subgraph {
+        id: quoted(&format!("cluster:group:{}", g.name)),
+        stmts,
+    })
+}
+
+/// The statements of sibling nodes (a band's roots, a container's
+/// children): each group's members in one cluster, written where its first
+/// member stands; in a `direction right` view, the siblings that are not
+/// containers in one row.
+fn siblings_statements(diagram: &Diagram, siblings: &[usize]) -> Vec<Stmt> {
+    let mut stmts = Vec::new();
+    let mut written_groups: Vec<usize> = Vec::new();
+    for &node in siblings {
+        match group_of(diagram, node) {
+            Some(group) if written_groups.contains(&group) => {}
+            Some(group) => {
+                written_groups.push(group);
+                let members: Vec<usize> = siblings
+                    .iter()
+                    .copied()
+                    .filter(|&n| group_of(diagram, n) == Some(group))
+                    .collect();
+                stmts.push(group_statement(diagram, group, &members));
+            }
+            None => stmts.push(element_statement(diagram, node)),
+        }
+    }
+    if diagram.direction == Direction::Right {
+        let row = reading_order(diagram, siblings);
+        if row.len() > 1 {
+            let mut same = vec![Stmt::Attribute(attr_str("rank", "same"))];
+            same.extend(
+                row.iter().map(|&n| {
+                    Stmt::Node(DotNode::new(NodeId(node_name(diagram, n), None), vec![]))
+                }),
+            );
+            stmts.push(Stmt::Subgraph(Subgraph {
+                id: Id::Anonymous(String::new()),
+                stmts: same,
+            }));
+        }
+    }
+    stmts
+}
+
+/// The siblings that are not containers, ordered so that the edges among
+/// them run left to right where they can: a topological order (Kahn's), the
+/// earliest node first among the ready ones; a cycle is broken at its
+/// earliest node.
+fn reading_order(diagram: &Diagram, siblings: &[usize]) -> Vec<usize> {
+    let row: Vec<usize> = siblings
+        .iter()
+        .copied()
+        .filter(|&n| !diagram.nodes[n].is_container())
+        .collect();
+    let edges: Vec<(usize, usize)> = diagram
+        .edges
+        .iter()
+        .filter(|e| row.contains(&e.source) && row.contains(&e.target))
+        .map(|e| (e.source, e.target))
+        .collect();
+    let mut placed: Vec<usize> = Vec::with_capacity(row.len());
+    while placed.len() < row.len() {
+        let waiting: Vec<usize> = row
+            .iter()
+            .copied()
+            .filter(|n| !placed.contains(n))
+            .collect();
+        let ready = waiting.iter().copied().find(|&n| {
+            !edges
+                .iter()
+                .any(|&(s, t)| t == n && s != n && !placed.contains(&s))
+        });
+        placed.push(ready.unwrap_or(waiting[0]));
+    }
+    placed
 }
 
 fn element_statement(diagram: &Diagram, node: usize) -> Stmt {
@@ -206,9 +354,7 @@ fn band_statement(diagram: &Diagram, band: usize) -> Stmt {
         Stmt::Attribute(attr_str("labeljust", "l")),
         Stmt::Attribute(attr_str("margin", "14")),
     ];
-    for &root in &b.roots {
-        stmts.push(element_statement(diagram, root));
-    }
+    stmts.extend(siblings_statements(diagram, &b.roots));
     Stmt::Subgraph(Subgraph {
         id: quoted(&format!(
             "cluster:layer:{}",
@@ -216,6 +362,67 @@ fn band_statement(diagram: &Diagram, band: usize) -> Stmt {
         )),
         stmts,
     })
+}
+
+/// Graphviz's name for an end mark.
+fn arrow_name(mark: Head) -> &'static str {
+    match mark {
+        Head::Arrow | Head::Triangle => "normal",
+        Head::Open => "vee",
+        Head::HollowTriangle => "onormal",
+        Head::Diamond => "diamond",
+        Head::HollowDiamond => "odiamond",
+        Head::Circle => "dot",
+        Head::None => "none",
+    }
+}
+
+/// The attributes that draw a relation kind's notation on an edge written
+/// from its source to its target (`reversed`: from its target to its
+/// source, so the marks swap ends).
+fn notation_attributes(notation: Notation, implied: bool, reversed: bool) -> Vec<Attribute> {
+    let mut attributes = Vec::new();
+    let style = match notation.line {
+        // An implied edge of a solid kind is dashed, as it always was.
+        LineStyle::Solid if implied => Some("dashed"),
+        LineStyle::Solid => None,
+        LineStyle::Dashed => Some("dashed"),
+        LineStyle::Dotted => Some("dotted"),
+    };
+    if let Some(style) = style {
+        attributes.push(attr_str("style", style));
+    }
+    let (at_head, at_tail) = if reversed {
+        (notation.tail, notation.head)
+    } else {
+        (notation.head, notation.tail)
+    };
+    let dir = match (at_head != Head::None, at_tail != Head::None) {
+        (true, true) => "both",
+        (true, false) => "forward",
+        (false, true) => "back",
+        (false, false) => "none",
+    };
+    if dir != "forward" {
+        attributes.push(attr_str("dir", dir));
+    }
+    if at_head != Head::None && at_head != Head::Arrow {
+        attributes.push(attr_str("arrowhead", arrow_name(at_head)));
+    }
+    if at_tail != Head::None {
+        attributes.push(attr_str("arrowtail", arrow_name(at_tail)));
+    }
+    // Triangles and diamonds are read by their outline: draw them larger.
+    let large = |m: Head| {
+        matches!(
+            m,
+            Head::Triangle | Head::HollowTriangle | Head::Diamond | Head::HollowDiamond
+        )
+    };
+    if large(notation.head) || large(notation.tail) {
+        attributes.push(attr_str("arrowsize", "1.0"));
+    }
+    attributes
 }
 
 fn invisible_edge(from: Id, to: Id) -> Stmt {
@@ -237,15 +444,12 @@ fn edge_statement(diagram: &Diagram, index: usize) -> Stmt {
         attr_str("color", color),
         attr_str("fontcolor", color),
     ];
-    if e.implied {
-        attributes.push(attr_str("style", "dashed"));
-    }
     // An edge pointing up the layers is written from its target to its
-    // source and drawn backwards (`dir=back`), so that it ranks like the
-    // bands do and never pulls a layer out of order.
+    // source and drawn backwards, so that it ranks like the bands do and
+    // never pulls a layer out of order.
     let upward = diagram.nodes[e.source].band > diagram.nodes[e.target].band;
+    attributes.extend(notation_attributes(e.notation, e.implied, upward));
     let (first, second) = if upward {
-        attributes.push(attr_str("dir", "back"));
         (e.target, e.source)
     } else {
         (e.source, e.target)
@@ -318,6 +522,35 @@ fn shape_name(shape: Shape) -> &'static str {
     shape.as_str()
 }
 
+/// A relation kind's notation in characters, for the legend: its tail
+/// mark, its line and its head mark (`◆━━━▶`, `┉┉┉▷`).
+pub fn notation_sample(notation: Notation) -> String {
+    let tail = match notation.tail {
+        Head::Arrow | Head::Triangle => "◀",
+        Head::Open => "<",
+        Head::HollowTriangle => "◁",
+        Head::Diamond => "◆",
+        Head::HollowDiamond => "◇",
+        Head::Circle => "●",
+        Head::None => "",
+    };
+    let line = match notation.line {
+        LineStyle::Solid => "━━━",
+        LineStyle::Dashed => "╍╍╍",
+        LineStyle::Dotted => "┉┉┉",
+    };
+    let head = match notation.head {
+        Head::Arrow | Head::Triangle => "▶",
+        Head::Open => ">",
+        Head::HollowTriangle => "▷",
+        Head::Diamond => "◆",
+        Head::HollowDiamond => "◇",
+        Head::Circle => "●",
+        Head::None => "",
+    };
+    format!("{tail}{line}{head}")
+}
+
 fn legend_markup(diagram: &Diagram) -> String {
     let legend = &diagram.legend;
     let mut kinds = format!(
@@ -348,7 +581,8 @@ fn legend_markup(diagram: &Diagram) -> String {
     for r in &legend.relations {
         let color = palette::relation(r.color);
         relations.push_str(&format!(
-            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{color}\">━━━▶</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({})</FONT></FONT></TD></TR>",
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{color}\">{}</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({})</FONT></FONT></TD></TR>",
+            text::xml_escape(&notation_sample(r.notation)),
             text::xml_escape(&r.label),
             palette::MUTED,
             text::xml_escape(&r.name)
@@ -501,6 +735,27 @@ pub fn graph(diagram: &Diagram) -> Graph {
         )));
         if let Some((last, _)) = tiers.last() {
             stmts.push(invisible_edge(quoted(last), legend));
+        }
+    }
+    // Notes stand beside the legend, below the bands.
+    for (index, note) in diagram.notes.iter().enumerate() {
+        let name = quoted(&format!("kozo:note:{index}"));
+        let lines = text::wrap(&note.text, LABEL_WRAP * 1.5, NOTE_SIZE);
+        stmts.push(Stmt::Node(DotNode::new(
+            NodeId(name.clone(), None),
+            vec![
+                attr_str("id", &format!("kozo_note_{index}")),
+                attr_str("class", "kozo-note"),
+                attr_str("shape", "note"),
+                attr_str("style", "filled"),
+                attr_str("fillcolor", palette::NOTE_FILL),
+                attr_str("color", palette::MUTED),
+                attr_str("fontsize", &NOTE_SIZE.to_string()),
+                attr("label", html(lines_markup(&lines))),
+            ],
+        )));
+        if let Some((last, _)) = tiers.last() {
+            stmts.push(invisible_edge(quoted(last), name));
         }
     }
     Graph::DiGraph {

@@ -80,6 +80,33 @@ pub struct RelationKindOut {
     pub acyclic: bool,
     pub downward: bool,
     pub default: bool,
+    /// How its relationships are drawn (added in version 1: `line`, `head`, `tail`).
+    pub notation: NotationOut,
+}
+
+#[derive(Serialize)]
+pub struct NotationOut {
+    /// `solid`, `dashed` or `dotted`.
+    pub line: &'static str,
+    /// The mark at the target: `arrow`, `open`, `triangle`, `hollow_triangle`,
+    /// `diamond`, `hollow_diamond`, `circle` or `none`.
+    pub head: &'static str,
+    /// The mark at the source, in the same words.
+    pub tail: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct GroupOut {
+    #[serde(flatten)]
+    pub common: Common,
+    /// Paths of the elements its box holds (those `view-curation` lets through).
+    pub elements: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct NoteOut {
+    pub text: String,
+    pub location: Location,
 }
 
 #[derive(Serialize)]
@@ -153,8 +180,15 @@ pub struct ViewOut {
     pub viewpoint: Option<String>,
     /// Paths of the shown elements, in declaration order.
     pub elements: Vec<String>,
-    /// The relationships drawn (SPEC §2.2), implied ones lifted.
+    /// The relationships drawn (SPEC §2.2), implied ones lifted unless the
+    /// view (or `[render] implied` in kozo.toml) turns lifting off.
     pub relationships: Vec<ShownOut>,
+    /// `implied on|off` as written; `null` when the view does not say.
+    pub implied: Option<bool>,
+    /// `direction down|right` as written; `null` when the view does not say.
+    pub direction: Option<&'static str>,
+    pub groups: Vec<GroupOut>,
+    pub notes: Vec<NoteOut>,
 }
 
 #[derive(Serialize)]
@@ -311,6 +345,11 @@ pub fn export_model(analysis: &Analysis) -> Export {
             acyclic: r.acyclic,
             downward: r.downward,
             default: r.default,
+            notation: NotationOut {
+                line: r.notation.line.as_str(),
+                head: r.notation.head.as_str(),
+                tail: r.notation.tail.as_str(),
+            },
         })
         .collect();
     let elements = model
@@ -424,7 +463,7 @@ pub fn export_model(analysis: &Analysis) -> Export {
                     .map(|s| model.element(s.element).path.clone())
                     .collect(),
                 relationships: model
-                    .view_relationships(id)
+                    .view_relationships_with(id, analysis.config().render.implied)
                     .into_iter()
                     .map(|s| ShownOut {
                         source: model.element(s.source).path.clone(),
@@ -432,6 +471,34 @@ pub fn export_model(analysis: &Analysis) -> Export {
                         kind: model.relation_kind(s.kind).info.name.to_string(),
                         implied: s.implied,
                         relationships: s.relationships.iter().map(|r| r.0).collect(),
+                    })
+                    .collect(),
+                implied: v.implied,
+                direction: v.direction.map(|d| d.as_str()),
+                groups: v
+                    .groups
+                    .iter()
+                    .zip(model.view_curation(id).groups)
+                    .map(|(g, members)| GroupOut {
+                        common: loc.common(&g.info),
+                        elements: members
+                            .iter()
+                            .map(|&e| model.element(e).path.clone())
+                            .collect(),
+                    })
+                    .collect(),
+                notes: v
+                    .notes
+                    .iter()
+                    .map(|n| NoteOut {
+                        text: n.text.clone(),
+                        location: loc.at(
+                            Loc {
+                                file: v.info.name_loc.file,
+                                span: n.span,
+                            },
+                            n.span.end,
+                        ),
                     })
                     .collect(),
             }

@@ -1,6 +1,9 @@
 //! A view as a Mermaid flowchart, for Markdown documents and wikis: layers
-//! as subgraphs top to bottom, containers as nested subgraphs, shapes after
-//! the kinds, implied relationships dotted.
+//! as subgraphs top to bottom, containers and groups as nested subgraphs,
+//! shapes after the kinds, notes as pale nodes, implied relationships and
+//! dashed or dotted relation kinds dotted. Mermaid's flowchart has arrow,
+//! circle and plain ends only: other end marks become arrows, and a tail
+//! mark is drawn only as a second arrowhead.
 //!
 //! Every text is written inside double quotes with Mermaid's entity codes
 //! (`#quot;`, `#lt;`, `#35;`, …) for anything that could end the string or
@@ -8,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::Diagram;
+use super::diagram::{Diagram, Edge, Head, LineStyle};
 use super::palette;
 use super::text::clean;
 use crate::model::Shape;
@@ -75,12 +78,60 @@ fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
     let _ = writeln!(out, "{indent}%% {}", escape(&n.path));
     if n.is_container() {
         let _ = writeln!(out, "{indent}subgraph {}[\"{text}\"]", node_id(node));
-        for &child in &n.children {
-            element(out, diagram, child, depth + 1);
-        }
+        siblings(out, diagram, &n.children, depth + 1);
         let _ = writeln!(out, "{indent}end");
     } else {
         let _ = writeln!(out, "{indent}{}{}", node_id(node), shaped(n.shape, &text));
+    }
+}
+
+/// Sibling nodes, each group's members in a subgraph of their own.
+fn siblings(out: &mut String, diagram: &Diagram, nodes: &[usize], depth: usize) {
+    let indent = "  ".repeat(depth);
+    let mut written: Vec<usize> = Vec::new();
+    for &node in nodes {
+        let group = diagram
+            .groups
+            .iter()
+            .position(|g| g.members.contains(&node));
+        match group {
+            Some(g) if written.contains(&g) => {}
+            Some(g) => {
+                written.push(g);
+                let _ = writeln!(
+                    out,
+                    "{indent}subgraph group{g}[\"{}\"]",
+                    escape(&diagram.groups[g].label)
+                );
+                for &member in nodes
+                    .iter()
+                    .filter(|m| diagram.groups[g].members.contains(m))
+                {
+                    element(out, diagram, member, depth + 1);
+                }
+                let _ = writeln!(out, "{indent}end");
+            }
+            None => element(out, diagram, node, depth),
+        }
+    }
+}
+
+/// The link between an edge's ends: `-->`, `-.->`, `---`, `--o`, `<-->`, …
+fn link(edge: &Edge) -> &'static str {
+    let dotted = edge.implied || edge.notation.line != LineStyle::Solid;
+    let head = edge.notation.head;
+    let both = !matches!(
+        edge.notation.tail,
+        Head::None | Head::Diamond | Head::HollowDiamond | Head::Circle
+    ) && head != Head::None;
+    match (dotted, head, both) {
+        (false, _, true) => "<-->",
+        (true, _, true) => "<-.->",
+        (false, Head::None, _) => "---",
+        (true, Head::None, _) => "-.-",
+        (false, Head::Circle, _) => "--o",
+        (false, _, _) => "-->",
+        (true, _, _) => "-.->",
     }
 }
 
@@ -102,17 +153,18 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
     for (b, band) in diagram.bands.iter().enumerate() {
         let _ = writeln!(out, "  subgraph layer{b}[\"{}\"]", escape(&band.label));
         out.push_str("    direction TB\n");
-        for &root in &band.roots {
-            element(&mut out, diagram, root, 2);
-        }
+        siblings(&mut out, diagram, &band.roots, 2);
         out.push_str("  end\n");
+    }
+    for (i, note) in diagram.notes.iter().enumerate() {
+        let _ = writeln!(out, "  note{i}[\"{}\"]", escape(&note.text));
     }
     // Keep the layers in order, top to bottom.
     for b in 1..diagram.bands.len() {
         let _ = writeln!(out, "  layer{} ~~~ layer{b}", b - 1);
     }
     for e in &diagram.edges {
-        let arrow = if e.implied { "-.->" } else { "-->" };
+        let arrow = link(e);
         let _ = writeln!(
             out,
             "  {} {arrow}|\"{}\"| {}",
@@ -146,6 +198,26 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
     for (b, band) in diagram.bands.iter().enumerate() {
         let c = palette::layer(band.color);
         let _ = writeln!(out, "  style layer{b} fill:{},stroke:{}", c.band, c.band);
+    }
+    for g in 0..diagram.groups.len() {
+        let _ = writeln!(
+            out,
+            "  style group{g} fill:none,stroke:{},stroke-dasharray:5 4",
+            palette::MUTED
+        );
+    }
+    if !diagram.notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "  classDef note fill:{},stroke:{},color:{}",
+            palette::NOTE_FILL,
+            palette::MUTED,
+            palette::TEXT
+        );
+        let notes: Vec<String> = (0..diagram.notes.len())
+            .map(|i| format!("note{i}"))
+            .collect();
+        let _ = writeln!(out, "  class {} note", notes.join(","));
     }
     out
 }

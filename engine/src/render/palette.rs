@@ -105,6 +105,8 @@ pub const TEXT: &str = "#1F2328";
 pub const MUTED: &str = "#59636E";
 /// A container's fill: white, so its children's colours stand out.
 pub const CONTAINER_FILL: &str = "#FFFFFF";
+/// A note's paper: a pale yellow, as sticky notes on a review board.
+pub const NOTE_FILL: &str = "#FFF8D6";
 
 /// The font families diagrams ask for: a face with Japanese glyphs first,
 /// then common system faces, then any sans-serif.

@@ -1,6 +1,8 @@
 //! A view as PlantUML: layers as rectangles stacked by hidden links,
-//! containers as nested rectangles, element keywords after the kinds'
-//! shapes, implied relationships dotted.
+//! containers as nested rectangles and groups as dashed ones, element
+//! keywords after the kinds' shapes, notes as notes, arrows after the
+//! relation kinds' notation (`..|>`, `*--`; dashed and dotted kinds, and
+//! implied relationships, dotted).
 //!
 //! Every text is written with PlantUML's `&#N;` character references for
 //! anything that could end a string or be read as Creole markup or a tag,
@@ -8,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::Diagram;
+use super::diagram::{Diagram, Edge, Head, LineStyle};
 use super::palette;
 use super::text::clean;
 use crate::model::Shape;
@@ -84,9 +86,7 @@ fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
                 c.stroke.trim_start_matches('#')
             )
         );
-        for &child in &n.children {
-            element(out, diagram, child, depth + 1);
-        }
+        siblings(out, diagram, &n.children, depth + 1);
         let _ = writeln!(out, "{indent}}}");
     } else {
         let _ = writeln!(
@@ -99,6 +99,62 @@ fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
             c.stroke.trim_start_matches('#')
         );
     }
+}
+
+/// Sibling nodes, each group's members in a dashed rectangle of their own.
+fn siblings(out: &mut String, diagram: &Diagram, nodes: &[usize], depth: usize) {
+    let indent = "  ".repeat(depth);
+    let mut written: Vec<usize> = Vec::new();
+    for &node in nodes {
+        let group = diagram
+            .groups
+            .iter()
+            .position(|g| g.members.contains(&node));
+        match group {
+            Some(g) if written.contains(&g) => {}
+            Some(g) => {
+                written.push(g);
+                let _ = writeln!(
+                    out,
+                    "{indent}rectangle \"{}\" as group{g} #line.dashed {{",
+                    escape(&diagram.groups[g].label)
+                );
+                for &member in nodes
+                    .iter()
+                    .filter(|m| diagram.groups[g].members.contains(m))
+                {
+                    element(out, diagram, member, depth + 1);
+                }
+                let _ = writeln!(out, "{indent}}}");
+            }
+            None => element(out, diagram, node, depth),
+        }
+    }
+}
+
+/// The arrow between an edge's ends, after its relation kind's notation:
+/// `-->`, `..|>`, `*--`, …
+fn arrow(edge: &Edge) -> String {
+    let line = if edge.implied || edge.notation.line != LineStyle::Solid {
+        ".."
+    } else {
+        "--"
+    };
+    let tail = match edge.notation.tail {
+        Head::Arrow | Head::Open | Head::Triangle => "<",
+        Head::HollowTriangle => "<|",
+        Head::Diamond => "*",
+        Head::HollowDiamond => "o",
+        Head::Circle | Head::None => "",
+    };
+    let head = match edge.notation.head {
+        Head::Arrow | Head::Open | Head::Triangle | Head::Circle => ">",
+        Head::HollowTriangle => "|>",
+        Head::Diamond => "*",
+        Head::HollowDiamond => "o",
+        Head::None => "",
+    };
+    format!("{tail}{line}{head}")
 }
 
 /// The diagram as one PlantUML document (`@startuml` … `@enduml`).
@@ -134,16 +190,17 @@ pub fn to_plantuml(diagram: &Diagram) -> String {
             c.band,
             c.band.trim_start_matches('#')
         );
-        for &root in &band.roots {
-            element(&mut out, diagram, root, 1);
-        }
+        siblings(&mut out, diagram, &band.roots, 1);
         out.push_str("}\n");
+    }
+    for (i, note) in diagram.notes.iter().enumerate() {
+        let _ = writeln!(out, "note as note{i}\n{}\nend note", escape(&note.text));
     }
     for b in 1..diagram.bands.len() {
         let _ = writeln!(out, "layer{} -[hidden]down- layer{b}", b - 1);
     }
     for e in &diagram.edges {
-        let arrow = if e.implied { "..>" } else { "-->" };
+        let arrow = arrow(e);
         let _ = writeln!(
             out,
             "{} {arrow} {} : {}",

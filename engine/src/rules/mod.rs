@@ -27,6 +27,7 @@ pub mod stakeholder_without_concern;
 pub mod syntax_error;
 pub mod undefined_reference;
 pub mod unused_definition;
+pub mod view_curation;
 pub mod view_nonconformant;
 pub mod viewpoint_without_view;
 
@@ -93,6 +94,7 @@ rules! {
     SelfRelationship => self_relationship, "self-relationship", Warning;
     UnusedDefinition => unused_definition, "unused-definition", Warning;
     MissingRationale => missing_rationale, "missing-rationale", Warning;
+    ViewCuration => view_curation, "view-curation", Warning;
 }
 
 impl Rule {
@@ -130,4 +132,5 @@ pub(crate) fn check_model(model: &Model, out: &mut Vec<Diagnostic>) {
     self_relationship::check(model, out);
     unused_definition::check(model, out);
     missing_rationale::check(model, out);
+    view_curation::check(model, out);
 }

@@ -227,6 +227,16 @@ impl Layout<'_> {
                         let spans: Vec<Span> = selectors.iter().map(Selector::span).collect();
                         self.fill(&spans)
                     }
+                    ClauseArgs::Relationship(pattern) => {
+                        self.p.token(pattern.source.span, Sep::Space)?;
+                        self.p.token(pattern.arrow, Sep::Space)?;
+                        self.p.token(pattern.target.span, Sep::Space)?;
+                        if let Some(kind) = &pattern.relation {
+                            self.p.next_word(":", Sep::Space)?;
+                            self.p.token(kind.span, Sep::Space)?;
+                        }
+                        Ok(())
+                    }
                 }
             }
             Entry::Decl(d) => self.decl(d, indent),

@@ -193,6 +193,15 @@ fn body(b: &mut Body) {
                         }
                     }
                     ClauseArgs::Text(s) => string(s),
+                    ClauseArgs::Relationship(pattern) => {
+                        pattern.span = Span::default();
+                        pattern.arrow = Span::default();
+                        path(&mut pattern.source);
+                        path(&mut pattern.target);
+                        if let Some(kind) = &mut pattern.relation {
+                            ident(kind);
+                        }
+                    }
                 }
             }
             Entry::Decl(d) => decl(d),

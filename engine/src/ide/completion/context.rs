@@ -16,7 +16,7 @@ pub(super) enum Frame {
         name: String,
     },
     /// The body of a `layer`, `kind`, `relation`, `concern`, `stakeholder`,
-    /// `viewpoint`, `view` or `decision`.
+    /// `viewpoint`, `view`, `decision`, or of a `group` in a view.
     Decl(&'static str),
     Relationship,
     Unknown,
@@ -51,7 +51,8 @@ pub(super) enum Context {
     RelationKinds,
     /// After `layer` in a kind's body.
     Layer,
-    /// After `status`, `shape`.
+    /// After `status`, `shape`, and a view's `implied`, `direction` or a
+    /// relation kind's `line`, `head`, `tail`.
     Words(&'static [&'static str]),
     Module,
 }
@@ -187,6 +188,9 @@ fn clause_context(text: &str, tokens: &[Token], frame: &Frame, edge: u32) -> Opt
         TokenKind::Ident if kozo_lang::is_keyword(prev.text(text)) => {
             keyword_context(prev.text(text), frame, Vec::new())
         }
+        TokenKind::Ident if clause_words(prev.text(text), frame).is_some() => {
+            clause_words(prev.text(text), frame).map(Context::Words)
+        }
         _ => {
             // A complete statement before: a new one starts on a new line.
             let gap = text.get(prev.span.end as usize..edge as usize)?;
@@ -211,6 +215,18 @@ fn keyword_context(keyword: &str, frame: &Frame, listed: Vec<String>) -> Option<
         "of" => Context::Viewpoint,
         // `acyclic`, `downward`, `default` end a clause: a new one may start.
         "acyclic" | "downward" | "default" => Context::StatementStart(frame.clone()),
+        _ => return None,
+    })
+}
+
+/// The values of a clause whose keyword is a word only in its body
+/// (`direction` in a view, `head` in a relation kind).
+fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
+    Some(match (frame, word) {
+        (Frame::Decl("view"), "implied") => kozo_lang::IMPLIED_VALUES,
+        (Frame::Decl("view"), "direction") => kozo_lang::DIRECTION_VALUES,
+        (Frame::Decl("relation"), "line") => kozo_lang::LINE_STYLES,
+        (Frame::Decl("relation"), "head" | "tail") => kozo_lang::END_MARKS,
         _ => return None,
     })
 }
@@ -244,7 +260,18 @@ fn frames(text: &str, tokens: &[Token]) -> Vec<Frame> {
     let mut stack = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         match token.kind {
-            TokenKind::LBrace => stack.push(header(text, &tokens[..i])),
+            TokenKind::LBrace => {
+                let opened = match header(text, &tokens[..i]) {
+                    // `group g {` in a view opens a group, not an element.
+                    Frame::Element { kind, .. }
+                        if kind == "group" && stack.last() == Some(&Frame::Decl("view")) =>
+                    {
+                        Frame::Decl("group")
+                    }
+                    other => other,
+                };
+                stack.push(opened);
+            }
             TokenKind::RBrace => {
                 stack.pop();
             }

@@ -2,7 +2,10 @@
 //! statement starts, element paths after `->` and in `include`/`exclude`,
 //! only the relation kinds whose `from`/`to` allow the source and target
 //! after `:`, concerns after `frames`/`concerns`/`addresses`, viewpoints
-//! after `of`, layers, kinds, statuses and shapes in their clauses.
+//! after `of`, layers, kinds, statuses and shapes in their clauses, and
+//! the words of a view's curation (`implied`, `direction`, `group`, `note`)
+//! and of a relation kind's notation (`line`, `head`, `tail`) with their
+//! values.
 //!
 //! A file being edited rarely parses at the cursor, so the context is read
 //! from the tokens before the cursor (see [`context`]); the names offered
@@ -247,10 +250,23 @@ fn statement_start(
             "acyclic",
             "downward",
             "default",
+            "line",
+            "head",
+            "tail",
         ],
         Frame::Decl("stakeholder") => &["label", "description", "concerns"],
         Frame::Decl("viewpoint") => &["label", "description", "frames", "kinds", "relations"],
-        Frame::Decl("view") => &["label", "description", "include", "exclude"],
+        Frame::Decl("view") => &[
+            "label",
+            "description",
+            "include",
+            "exclude",
+            "implied",
+            "direction",
+            "group",
+            "note",
+        ],
+        Frame::Decl("group") => &["label", "description", "include"],
         Frame::Decl("decision") => &[
             "label",
             "description",
@@ -409,7 +425,53 @@ viewpoint data_flow
         );
         check(
             &format!("{META}relation r {{ acyclic $0 }}"),
-            "label description from to acyclic downward default",
+            "label description from to acyclic downward default line head tail",
+        );
+        check(
+            &format!("{META}view v {{\n  $0\n}}"),
+            "label description include exclude implied direction group note",
+        );
+        check(
+            &format!("{META}view v {{\n  group g \"G\" {{\n    $0\n  }}\n}}"),
+            "label description include",
+        );
+    }
+
+    #[test]
+    fn curation_and_notation_clauses_offer_their_values() {
+        check(&format!("{META}view v {{ implied $0 }}"), "off on");
+        check(
+            &format!("{META}view v {{\n  direction r$0\n}}"),
+            "down right",
+        );
+        check(
+            &format!("{META}relation r {{ line $0 }}"),
+            "solid dashed dotted",
+        );
+        check(
+            &format!("{META}relation r {{ head $0 }}"),
+            "arrow open triangle hollow_triangle diamond hollow_diamond circle none",
+        );
+        check(
+            &format!("{META}relation r {{ line dotted\n  tail $0 }}"),
+            "arrow open triangle hollow_triangle diamond hollow_diamond circle none",
+        );
+        // Outside their bodies these words are names, not clauses.
+        check(
+            &format!("{META}system direction {{ }}\ndirection -> $0"),
+            "bms occupancy direction",
+        );
+        check(
+            &format!("{META}view v {{ group g {{ include bms.$0 }} }}"),
+            "hvac edge_gw * **",
+        );
+        check(
+            &format!("{META}view v {{\n  exclude bms -> $0\n}}"),
+            "bms occupancy",
+        );
+        check(
+            &format!("{META}view v {{\n  exclude bms -> occupancy : $0\n}}"),
+            "flows uses",
         );
     }
 
