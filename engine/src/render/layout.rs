@@ -23,7 +23,7 @@
 
 use std::collections::BTreeMap;
 
-use super::diagram::Diagram;
+use super::diagram::{Diagram, Direction, Head};
 use super::labels;
 use super::route::{self, Obstacle, Request};
 use super::text;
@@ -139,12 +139,34 @@ pub enum Segment {
     Line(Point),
 }
 
+/// Where an end mark goes: the point it touches and the unit direction the
+/// line arrives in (toward the box).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Mark {
+    pub tip: Point,
+    pub dir: (f64, f64),
+}
+
+/// How far back from its tip a mark reaches, so the line stops there and
+/// does not show through it.
+pub fn mark_length(head: Head) -> f64 {
+    match head {
+        Head::Arrow => 6.0,
+        Head::Triangle | Head::HollowTriangle => 10.0,
+        Head::Diamond | Head::HollowDiamond => 14.0,
+        Head::Circle => 8.0,
+        Head::Open | Head::None => 0.0,
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct EdgeGeom {
     pub from: Point,
     pub path: Vec<Segment>,
-    /// Tip, then the two base corners.
-    pub arrow: [Point; 3],
+    /// The mark at the target end (the relation kind's `head`).
+    pub head: Mark,
+    /// The mark at the source end (the relation kind's `tail`).
+    pub tail: Mark,
     pub label: Vec<String>,
     pub label_box: Rect,
 }
@@ -303,6 +325,8 @@ fn lifted_edges(diagram: &Diagram, items: &[usize], parent: Option<usize>) -> Ve
 
 fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
     let n = diagram.nodes.len();
+    // `direction right`: children in layer order, left to right.
+    let right = diagram.direction == Direction::Right;
     let mut s = Sizing {
         sp,
         size: vec![(0.0, 0.0); n],
@@ -335,7 +359,7 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         let edges = lifted_edges(diagram, children, Some(i));
         let layers = layering(children.len(), &edges);
         let mut layered = rows_by_layer(children, &layers);
-        if layered.len() > MAX_CONTAINER_LAYERS || chain_like(&layered) {
+        if layered.len() > MAX_CONTAINER_LAYERS || chain_like(&layered) || right {
             layered = vec![layered.concat()];
         }
         let mut rows = Vec::new();
@@ -422,7 +446,8 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
     // A long chain would stack one element per row: past a few layers,
     // fill rows to the width in layer order instead.
     let mut steps = Vec::new();
-    if layered.len() > MAX_BAND_LAYERS || chain_like(&layered) {
+    let right = diagram.direction == Direction::Right;
+    if layered.len() > MAX_BAND_LAYERS || chain_like(&layered) || right {
         for (step, layer) in layered.iter().enumerate() {
             steps.extend(layer.iter().map(|&root| (root, step + 1)));
         }
@@ -957,15 +982,15 @@ fn label_obstacles(diagram: &Diagram, nodes: &[NodeGeom]) -> Vec<Rect> {
         .collect()
 }
 
-/// The arrowhead at the end of a line that arrives going `(dx, dy)`
-/// (a unit vector): tip, then the two base corners.
-fn arrowhead(tip: Point, dx: f64, dy: f64) -> [Point; 3] {
-    let base = pt(tip.x - dx * 9.0, tip.y - dy * 9.0);
-    [
-        tip,
-        pt(base.x - dy * 4.0, base.y + dx * 4.0),
-        pt(base.x + dy * 4.0, base.y - dx * 4.0),
-    ]
+/// The unit vector from `a` to `b`, or `fallback` when they coincide.
+fn unit(a: Point, b: Point, fallback: (f64, f64)) -> ((f64, f64), f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-6 {
+        (fallback, 0.0)
+    } else {
+        ((dx / len, dy / len), len)
+    }
 }
 
 /// Edges as orthogonal lines around the boxes (see [`route`]), with their
@@ -1007,23 +1032,25 @@ fn route_orthogonal(
     let mut misplaced = 0;
     let mut out = Vec::with_capacity(routes.len());
     for (i, points) in routes.into_iter().enumerate() {
-        let from = points.first().copied().unwrap_or_default();
+        let notation = diagram.edges[i].notation;
+        let start = points.first().copied().unwrap_or_default();
         let tip = points.last().copied().unwrap_or_default();
-        let before = points.len().checked_sub(2).map_or(from, |k| points[k]);
-        let (mut dx, mut dy) = (tip.x - before.x, tip.y - before.y);
-        let len = (dx * dx + dy * dy).sqrt();
-        if len < 1e-6 {
-            (dx, dy) = (0.0, 1.0);
-        } else {
-            dx /= len;
-            dy /= len;
-        }
-        let arrow = arrowhead(tip, dx, dy);
-        // The line stops short of the tip so it does not show through.
+        let before = points.len().checked_sub(2).map_or(start, |k| points[k]);
+        let after = points.get(1).copied().unwrap_or(tip);
+        let (head_dir, last_len) = unit(before, tip, (0.0, 1.0));
+        let (tail_dir, first_len) = unit(after, start, (0.0, -1.0));
+        let head = Mark { tip, dir: head_dir };
+        let tail = Mark {
+            tip: start,
+            dir: tail_dir,
+        };
+        // The line stops short of the marks so it does not show through.
+        let back = mark_length(notation.head).min((last_len - 2.0).max(0.0));
+        let front = mark_length(notation.tail).min((first_len - 2.0).max(0.0));
+        let from = pt(start.x - tail_dir.0 * front, start.y - tail_dir.1 * front);
         let mut path: Vec<Segment> = points.iter().skip(1).map(|&p| Segment::Line(p)).collect();
         if let Some(Segment::Line(end)) = path.last_mut() {
-            let stop = (len - 6.0).max(0.0).min(6.0);
-            *end = pt(tip.x - dx * stop, tip.y - dy * stop);
+            *end = pt(tip.x - head_dir.0 * back, tip.y - head_dir.1 * back);
         }
         let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
         let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
@@ -1038,7 +1065,8 @@ fn route_orthogonal(
         out.push(EdgeGeom {
             from,
             path,
-            arrow,
+            head,
+            tail,
             label,
             label_box,
         });
@@ -1214,14 +1242,18 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
             dx /= len;
             dy /= len;
         }
-        let base = pt(p3.x - dx * 9.0, p3.y - dy * 9.0);
-        let arrow = [
-            p3,
-            pt(base.x - dy * 4.0, base.y + dx * 4.0),
-            pt(base.x + dy * 4.0, base.y - dx * 4.0),
-        ];
+        let head = Mark {
+            tip: p3,
+            dir: (dx, dy),
+        };
+        let out_n = normal(plan.from_side);
+        let tail = Mark {
+            tip: p0,
+            dir: (-out_n.0, -out_n.1),
+        };
+        let back = mark_length(diagram.edges[i].notation.head);
         if let Some(Segment::Cubic(_, _, end)) = path.last_mut() {
-            *end = pt(p3.x - dx * 6.0, p3.y - dy * 6.0);
+            *end = pt(p3.x - dx * back, p3.y - dy * back);
         }
 
         // The label: along the curves, the middle one first; beside the
@@ -1286,7 +1318,8 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         out.push(EdgeGeom {
             from: p0,
             path,
-            arrow,
+            head,
+            tail,
             label,
             label_box,
         });

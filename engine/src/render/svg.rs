@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use super::diagram::Diagram;
-use super::layout::{self, EdgeGeom, LegendGeom, NodeGeom, Rect, Segment};
+use super::diagram::{Head, LineStyle, Notation};
+use super::layout::{self, EdgeGeom, LegendGeom, Mark, NodeGeom, Rect, Segment};
 use super::palette;
 use super::text::{num, xml_escape};
 use super::trace;
@@ -246,11 +247,7 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
     let e = &diagram.edges[index];
     let color = palette::relation(e.color);
     group_open(out, &trace::edge_id(index), &trace::edge(diagram, index));
-    let dash = if e.implied {
-        " stroke-dasharray=\"6 4\""
-    } else {
-        ""
-    };
+    let dash = line_style(e.notation.line, e.implied);
     let mut d = format!("M{} {}", num(g.from.x), num(g.from.y));
     for segment in &g.path {
         match *segment {
@@ -275,17 +272,8 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
         out,
         "<path d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"{dash}/>"
     );
-    let [a, b, c] = g.arrow;
-    let _ = writeln!(
-        out,
-        "<polygon points=\"{},{} {},{} {},{}\" fill=\"{color}\"/>",
-        num(a.x),
-        num(a.y),
-        num(b.x),
-        num(b.y),
-        num(c.x),
-        num(c.y)
-    );
+    mark(out, e.notation.head, g.head, color);
+    mark(out, e.notation.tail, g.tail, color);
     let r = g.label_box;
     let _ = writeln!(
         out,
@@ -307,6 +295,80 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
         );
     }
     out.push_str("</g>\n");
+}
+
+/// The stroke attributes of a line style. An implied edge of a solid kind
+/// is dashed (the legend says so); one of a dashed or dotted kind keeps
+/// its kind's pattern.
+fn line_style(line: LineStyle, implied: bool) -> &'static str {
+    match line {
+        LineStyle::Dashed => " stroke-dasharray=\"7 4\"",
+        LineStyle::Dotted => " stroke-dasharray=\"1.5 3\" stroke-linecap=\"round\"",
+        LineStyle::Solid if implied => " stroke-dasharray=\"6 4\"",
+        LineStyle::Solid => "",
+    }
+}
+
+/// Draws an end mark with its tip at `m.tip`, the line arriving along
+/// `m.dir`.
+fn mark(out: &mut String, head: Head, m: Mark, color: &str) {
+    let (dx, dy) = m.dir;
+    let tip = m.tip;
+    // A point `back` behind the tip and `side` to its left.
+    let at = |back: f64, side: f64| (tip.x - dx * back - dy * side, tip.y - dy * back + dx * side);
+    let polygon = |out: &mut String, points: &[(f64, f64)], fill: &str| {
+        let list: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<polygon points=\"{}\" fill=\"{fill}\" stroke=\"{color}\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>",
+            list.join(" ")
+        );
+    };
+    match head {
+        Head::None => {}
+        Head::Arrow => polygon(out, &[at(0.0, 0.0), at(9.0, 4.0), at(9.0, -4.0)], color),
+        Head::Triangle => polygon(out, &[at(0.0, 0.0), at(11.0, 5.5), at(11.0, -5.5)], color),
+        Head::HollowTriangle => polygon(
+            out,
+            &[at(0.0, 0.0), at(11.0, 6.0), at(11.0, -6.0)],
+            "#FFFFFF",
+        ),
+        Head::Diamond => polygon(
+            out,
+            &[at(0.0, 0.0), at(7.0, 4.5), at(14.0, 0.0), at(7.0, -4.5)],
+            color,
+        ),
+        Head::HollowDiamond => polygon(
+            out,
+            &[at(0.0, 0.0), at(7.0, 4.5), at(14.0, 0.0), at(7.0, -4.5)],
+            "#FFFFFF",
+        ),
+        Head::Circle => {
+            let (cx, cy) = at(4.0, 0.0);
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{color}\"/>",
+                num(cx),
+                num(cy)
+            );
+        }
+        Head::Open => {
+            let (a, b) = (at(10.0, 5.0), at(10.0, -5.0));
+            let _ = writeln!(
+                out,
+                "<polyline points=\"{},{} {},{} {},{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"/>",
+                num(a.0),
+                num(a.1),
+                num(tip.x),
+                num(tip.y),
+                num(b.0),
+                num(b.1)
+            );
+        }
+    }
 }
 
 fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
@@ -373,27 +435,39 @@ fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
         );
     }
     for item in &g.relations {
-        let (color, dash) = match item.index.and_then(|i| diagram.legend.relations.get(i)) {
-            Some(rel) => (palette::relation(rel.color), ""),
-            None => (palette::MUTED, " stroke-dasharray=\"6 4\""),
-        };
+        let (color, notation, implied) =
+            match item.index.and_then(|i| diagram.legend.relations.get(i)) {
+                Some(rel) => (palette::relation(rel.color), rel.notation, false),
+                None => (palette::MUTED, Notation::default(), true),
+            };
+        let dash = line_style(notation.line, implied);
         let (x, y) = (item.at.x, item.at.y);
+        let (start, end) = (x + 2.0, x + 36.0);
         let _ = writeln!(
             out,
             "<path d=\"M{} {} H{}\" stroke=\"{color}\" stroke-width=\"1.3\"{dash}/>",
-            num(x),
+            num(start + layout::mark_length(notation.tail)),
             num(y),
-            num(x + 28.0)
+            num(end - layout::mark_length(notation.head))
         );
-        let _ = writeln!(
+        let tip = |x: f64| layout::Point { x, y };
+        mark(
             out,
-            "<polygon points=\"{},{} {},{} {},{}\" fill=\"{color}\"/>",
-            num(x + 36.0),
-            num(y),
-            num(x + 27.0),
-            num(y - 4.0),
-            num(x + 27.0),
-            num(y + 4.0)
+            notation.head,
+            Mark {
+                tip: tip(end),
+                dir: (1.0, 0.0),
+            },
+            color,
+        );
+        mark(
+            out,
+            notation.tail,
+            Mark {
+                tip: tip(start),
+                dir: (-1.0, 0.0),
+            },
+            color,
         );
         text_line(
             out,
