@@ -208,7 +208,31 @@ pub struct Layout {
     pub nodes: Vec<NodeGeom>,
     pub edges: Vec<EdgeGeom>,
     pub legend: Option<LegendGeom>,
+    /// The view's notes, in a row under the bands.
+    pub notes: Vec<NoteGeom>,
+    /// The view's groups: a titled frame around their members.
+    pub groups: Vec<GroupGeom>,
 }
+
+/// A note's folded-corner box and its wrapped text.
+#[derive(Clone, Debug, Default)]
+pub struct NoteGeom {
+    pub rect: Rect,
+    pub lines: Vec<String>,
+}
+
+/// A group's frame and its title.
+#[derive(Clone, Debug, Default)]
+pub struct GroupGeom {
+    pub rect: Rect,
+    pub label: Vec<String>,
+}
+
+pub const NOTE_SIZE: f64 = 11.5;
+pub const NOTE_LINE: f64 = 15.0;
+const NOTE_WRAP: f64 = 230.0;
+/// The fold of a note's corner.
+pub const NOTE_FOLD: f64 = 12.0;
 
 /// The room between boxes. Widened when a label finds no free spot.
 #[derive(Clone, Copy, Debug)]
@@ -237,6 +261,8 @@ impl Spacing {
 /// Sizes and the positions of children relative to their container.
 struct Sizing {
     sp: Spacing,
+    /// The group each node is a member of.
+    group_of: Vec<Option<usize>>,
     size: Vec<(f64, f64)>,
     offset: Vec<(f64, f64)>,
     label: Vec<Vec<String>>,
@@ -283,6 +309,63 @@ fn label_room(label: &str) -> f64 {
     text::block_width(&lines, EDGE_SIZE) + 8.0 + 2.0 * 14.0
 }
 
+/// A group frame's padding around its members.
+const GROUP_PAD: f64 = 12.0;
+/// The room for a group's title above its members (inside the frame).
+const GROUP_TITLE: f64 = 16.0;
+pub const GROUP_SIZE: f64 = 11.0;
+/// How much higher a row with a group starts: the frame's top and title.
+const GROUP_TOP: f64 = GROUP_PAD + GROUP_TITLE;
+
+/// The extra gap between two neighbours in a row for group frames: a
+/// frame's padding on each side that belongs to a group the other is not in.
+fn group_pads(a: Option<usize>, b: Option<usize>) -> f64 {
+    if a == b {
+        0.0
+    } else {
+        GROUP_PAD * (a.is_some() as u8 + b.is_some() as u8) as f64
+    }
+}
+
+/// Puts the members of each group on one layer (the first of theirs), so
+/// that they share a row and one frame holds them.
+fn same_layer_for_groups(items: &[usize], layers: &mut [usize], group_of: &[Option<usize>]) {
+    let mut first: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, &item) in items.iter().enumerate() {
+        if let Some(g) = group_of.get(item).copied().flatten() {
+            let layer = first.entry(g).or_insert(layers[k]);
+            *layer = (*layer).min(layers[k]);
+        }
+    }
+    for (k, &item) in items.iter().enumerate() {
+        if let Some(g) = group_of.get(item).copied().flatten() {
+            layers[k] = first[&g];
+        }
+    }
+}
+
+/// The items in order, each group's members moved together where its first
+/// member stands.
+fn cluster(order: &[usize], group_of: &[Option<usize>]) -> Vec<usize> {
+    let group = |k: usize| group_of.get(k).copied().flatten();
+    if order.iter().all(|&k| group(k).is_none()) {
+        return order.to_vec();
+    }
+    let mut out = Vec::with_capacity(order.len());
+    let mut done: Vec<usize> = Vec::new();
+    for &item in order {
+        match group(item) {
+            None => out.push(item),
+            Some(g) if !done.contains(&g) => {
+                done.push(g);
+                out.extend(order.iter().copied().filter(|&k| group(k) == Some(g)));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
 /// Whether layers are mostly one element each: a chain (a process whose
 /// steps trigger one another, data passed along) reads better left to
 /// right in one row than as a stack of rows.
@@ -327,8 +410,17 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
     let n = diagram.nodes.len();
     // `direction right`: children in layer order, left to right.
     let right = diagram.direction == Direction::Right;
+    let mut group_of = vec![None; n];
+    for (g, group) in diagram.groups.iter().enumerate() {
+        for &m in &group.members {
+            if m < n && group_of[m].is_none() {
+                group_of[m] = Some(g);
+            }
+        }
+    }
     let mut s = Sizing {
         sp,
+        group_of,
         size: vec![(0.0, 0.0); n],
         offset: vec![(0.0, 0.0); n],
         label: vec![Vec::new(); n],
@@ -357,15 +449,34 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         let header_w = text::block_width(&lines, LABEL_SIZE).max(kind_w) * 1.06 + 2.0 * INNER_PAD;
         let children = &node.children;
         let edges = lifted_edges(diagram, children, Some(i));
-        let layers = layering(children.len(), &edges);
+        let mut layers = layering(children.len(), &edges);
+        same_layer_for_groups(children, &mut layers, &s.group_of);
         let mut layered = rows_by_layer(children, &layers);
         if layered.len() > MAX_CONTAINER_LAYERS || chain_like(&layered) || right {
             layered = vec![layered.concat()];
         }
         let mut rows = Vec::new();
         for row in layered {
-            for chunk in row.chunks(PER_CONTAINER_ROW) {
-                rows.push(chunk.to_vec());
+            let row = cluster(&row, &s.group_of);
+            // At most a few to a row, a group's members counted as one and
+            // never split.
+            let mut current: Vec<usize> = Vec::new();
+            let mut units = 0;
+            for c in row {
+                let joins = current
+                    .last()
+                    .is_some_and(|&l| s.group_of[l].is_some() && s.group_of[l] == s.group_of[c]);
+                if !joins {
+                    if units == PER_CONTAINER_ROW {
+                        rows.push(std::mem::take(&mut current));
+                        units = 0;
+                    }
+                    units += 1;
+                }
+                current.push(c);
+            }
+            if !current.is_empty() {
+                rows.push(current);
             }
         }
         // Two children joined by a labelled relationship keep room for
@@ -385,18 +496,26 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
                 }
             }
         }
+        let group_of = &s.group_of;
         let gap = |a: usize, b: usize| -> f64 {
             let wide = pair_gap.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
-            sp.inner_gap_x.max(wide)
+            sp.inner_gap_x.max(wide) + group_pads(group_of[a], group_of[b])
         };
         let row_w = |row: &[usize]| -> f64 {
             row.iter().map(|&c| s.size[c].0).sum::<f64>()
                 + row.windows(2).map(|w| gap(w[0], w[1])).sum::<f64>()
         };
         let content_w = rows.iter().map(|r| row_w(r)).fold(0.0, f64::max);
-        let w = (content_w + 2.0 * INNER_PAD).max(header_w).max(120.0);
+        let grouped = children.iter().any(|&c| s.group_of[c].is_some());
+        let edge_pad = if grouped { GROUP_PAD } else { 0.0 };
+        let w = (content_w + 2.0 * (INNER_PAD + edge_pad))
+            .max(header_w)
+            .max(120.0);
         let mut y = header;
         for row in &rows {
+            if row.iter().any(|&c| s.group_of[c].is_some()) {
+                y += GROUP_TOP;
+            }
             let height = row.iter().map(|&c| s.size[c].1).fold(0.0, f64::max);
             let mut x = (w - row_w(row)) / 2.0;
             for (k, &c) in row.iter().enumerate() {
@@ -408,7 +527,10 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
             }
             y += height + sp.inner_gap_y;
         }
-        let h = y - sp.inner_gap_y + INNER_PAD;
+        let last_grouped = rows
+            .last()
+            .is_some_and(|row| row.iter().any(|&c| s.group_of[c].is_some()));
+        let h = y - sp.inner_gap_y + INNER_PAD + if last_grouped { GROUP_PAD } else { 0.0 };
         s.size[i] = (w.ceil(), h.ceil());
         s.label[i] = lines;
         s.header[i] = header;
@@ -441,8 +563,12 @@ struct BandRows {
 fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> BandRows {
     let roots = &diagram.bands[band].roots;
     let edges = lifted_edges(diagram, roots, None);
-    let layers = layering(roots.len(), &edges);
+    let mut layers = layering(roots.len(), &edges);
+    same_layer_for_groups(roots, &mut layers, &sizing.group_of);
     let mut layered = rows_by_layer(roots, &layers);
+    for row in layered.iter_mut() {
+        *row = cluster(row, &sizing.group_of);
+    }
     // A long chain would stack one element per row: past a few layers,
     // fill rows to the width in layer order instead.
     let mut steps = Vec::new();
@@ -459,7 +585,10 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
         let mut used = 0.0;
         for root in row {
             let w = sizing.size[root].0;
-            if !current.is_empty() && used + sizing.sp.gap_x + w > width {
+            let joins = current.last().is_some_and(|&l: &usize| {
+                sizing.group_of[l].is_some() && sizing.group_of[l] == sizing.group_of[root]
+            });
+            if !current.is_empty() && !joins && used + sizing.sp.gap_x + w > width {
                 rows.push(std::mem::take(&mut current));
                 used = 0.0;
             }
@@ -515,6 +644,8 @@ impl Items<'_> {
         for (i, &item) in row.iter().enumerate() {
             if i > 0 {
                 x += self.gap(row[i - 1], item);
+                let group = |k: usize| self.sizing.group_of.get(k).copied().flatten();
+                x += group_pads(group(row[i - 1]), group(item));
             }
             if item < self.n {
                 if let Some((prev, right)) = last_element {
@@ -742,6 +873,9 @@ fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usi
                 cursor += sp.gap_y;
             }
             first = false;
+            if row.iter().any(|&x| x < n && sizing.group_of[x].is_some()) {
+                cursor += GROUP_TOP;
+            }
             let height = row
                 .iter()
                 .filter(|&&x| x < n)
@@ -764,6 +898,9 @@ fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usi
                 }
             }
             cursor += height;
+            if row.iter().any(|&x| x < n && sizing.group_of[x].is_some()) {
+                cursor += GROUP_PAD;
+            }
             r += 1;
         }
         let label_h = label.len() as f64 * BAND_SIZE * 1.3 + 2.0 * 14.0;
@@ -791,8 +928,72 @@ fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usi
         h: bands.last().map_or(0.0, |b| b.rect.bottom() - 4.0)
             - bands.first().map_or(0.0, |b| b.rect.y + 4.0),
     };
-    let (edges, misplaced) = route_orthogonal(diagram, &nodes, bounds, far_labels)
+    // Group frames around their members, titles on top.
+    let groups: Vec<GroupGeom> = diagram
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, group)| {
+            let members: Vec<Rect> = (0..n)
+                .filter(|&m| sizing.group_of[m] == Some(g))
+                .map(|m| nodes[m].rect)
+                .collect();
+            let first = members.first()?;
+            let (mut x0, mut y0, mut x1, mut y1) =
+                (first.x, first.y, first.right(), first.bottom());
+            for r in &members {
+                x0 = x0.min(r.x);
+                y0 = y0.min(r.y);
+                x1 = x1.max(r.right());
+                y1 = y1.max(r.bottom());
+            }
+            let rect = Rect {
+                x: x0 - GROUP_PAD,
+                y: y0 - GROUP_TOP,
+                w: x1 - x0 + 2.0 * GROUP_PAD,
+                h: y1 - y0 + GROUP_TOP + GROUP_PAD,
+            };
+            let label = text::wrap(&group.label, (rect.w - 12.0).max(60.0), GROUP_SIZE);
+            let label = vec![label.first().cloned().unwrap_or_default()];
+            Some(GroupGeom { rect, label })
+        })
+        .collect();
+    let titles: Vec<Rect> = groups
+        .iter()
+        .map(|g| Rect {
+            x: g.rect.x + 4.0,
+            y: g.rect.y + 1.0,
+            w: (text::text_width(&g.label[0], GROUP_SIZE) + 8.0).min(g.rect.w - 8.0),
+            h: GROUP_TITLE - 1.0,
+        })
+        .collect();
+    let (edges, misplaced) = route_orthogonal(diagram, &nodes, &titles, bounds, far_labels)
         .unwrap_or_else(|| (route_edges(diagram, &nodes, &passages), 0));
+
+    // Notes: a row (wrapping) of folded-corner boxes under the bands.
+    let mut notes = Vec::with_capacity(diagram.notes.len());
+    if !diagram.notes.is_empty() {
+        y += 16.0;
+        let (mut x, mut row_h) = (MARGIN, 0.0f64);
+        for note in &diagram.notes {
+            let lines = text::wrap(&note.text, NOTE_WRAP, NOTE_SIZE);
+            let w = (text::block_width(&lines, NOTE_SIZE) + 2.0 * 10.0 + NOTE_FOLD).ceil();
+            let h = (lines.len() as f64 * NOTE_LINE + 2.0 * 9.0).ceil();
+            if x > MARGIN && x + w > width - MARGIN {
+                x = MARGIN;
+                y += row_h + 12.0;
+                row_h = 0.0;
+            }
+            notes.push(NoteGeom {
+                rect: Rect { x, y, w, h },
+                lines,
+            });
+            x += w + 14.0;
+            row_h = row_h.max(h);
+            width = width.max(x - 14.0 + MARGIN);
+        }
+        y += row_h;
+    }
 
     let legend = if n == 0 {
         None
@@ -811,6 +1012,8 @@ fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usi
         nodes,
         edges,
         legend,
+        notes,
+        groups,
     };
     (layout, misplaced)
 }
@@ -884,6 +1087,7 @@ fn order_rows(
             for (&k, item) in slots.iter().zip(chained) {
                 ordered[k] = item;
             }
+            let ordered = cluster(&ordered, &items.sizing.group_of);
             pack(&ordered, &mut center);
             rows[i].1 = ordered;
         }
@@ -998,10 +1202,11 @@ fn unit(a: Point, b: Point, fallback: (f64, f64)) -> ((f64, f64), f64) {
 fn route_orthogonal(
     diagram: &Diagram,
     nodes: &[NodeGeom],
+    titles: &[Rect],
     bounds: Rect,
     far_labels: bool,
 ) -> Option<(Vec<EdgeGeom>, usize)> {
-    let obstacles: Vec<Obstacle> = diagram
+    let mut obstacles: Vec<Obstacle> = diagram
         .nodes
         .iter()
         .enumerate()
@@ -1014,6 +1219,14 @@ fn route_orthogonal(
                 .then(|| nodes[i].rect.y + nodes[i].header),
         })
         .collect();
+    // Lines keep off group titles too.
+    obstacles.extend(titles.iter().map(|&rect| Obstacle {
+        rect,
+        parent: None,
+        // Above everything, titles inside containers included.
+        depth: usize::MAX,
+        header_bottom: None,
+    }));
     let requests: Vec<Request> = diagram
         .edges
         .iter()
@@ -1023,7 +1236,8 @@ fn route_orthogonal(
         })
         .collect();
     let routes = route::route(&obstacles, &requests, bounds)?;
-    let blocking = label_obstacles(diagram, nodes);
+    let mut blocking = label_obstacles(diagram, nodes);
+    blocking.extend_from_slice(titles);
     let frames: Vec<Rect> = (0..nodes.len())
         .filter(|&i| diagram.nodes[i].is_container())
         .map(|i| nodes[i].rect)

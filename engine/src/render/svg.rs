@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use super::diagram::Diagram;
 use super::diagram::{Head, LineStyle, Notation};
-use super::layout::{self, EdgeGeom, LegendGeom, Mark, NodeGeom, Rect, Segment};
+use super::layout::{
+    self, EdgeGeom, GroupGeom, LegendGeom, Mark, NodeGeom, NoteGeom, Rect, Segment,
+};
 use super::palette;
 use super::text::{num, xml_escape};
 use super::trace;
@@ -482,6 +484,101 @@ fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
     out.push_str("</g>\n");
 }
 
+/// A view's `group`: a dashed frame with its title in the top-left corner.
+fn group_frame(out: &mut String, diagram: &Diagram, index: usize, g: &GroupGeom) {
+    let Some(group) = diagram.groups.get(index) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<g id=\"kozo-group-{index}\" class=\"kozo-group\" data-kozo-group=\"{}\"",
+        xml_escape(&group.name)
+    );
+    if let Some(source) = &group.source {
+        let _ = write!(
+            out,
+            " data-kozo-source=\"{}\"",
+            xml_escape(&source.to_string())
+        );
+    }
+    out.push_str(">\n");
+    let _ = writeln!(out, "<title>{}</title>", xml_escape(&group.label));
+    let r = g.rect;
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>",
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        palette::GROUP_STROKE
+    );
+    let style = format!(" font-weight=\"bold\" fill=\"{}\"", palette::GROUP_STROKE);
+    for line in &g.label {
+        text_line(
+            out,
+            r.x + 8.0,
+            r.y + 13.0,
+            layout::GROUP_SIZE,
+            "start",
+            &style,
+            line,
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// A `note`: a folded-corner box with its text.
+fn note_box(out: &mut String, diagram: &Diagram, index: usize, g: &NoteGeom) {
+    let _ = write!(out, "<g id=\"kozo-note-{index}\" class=\"kozo-note\"");
+    if let Some(source) = diagram.notes.get(index).and_then(|n| n.source.as_ref()) {
+        let _ = write!(
+            out,
+            " data-kozo-source=\"{}\"",
+            xml_escape(&source.to_string())
+        );
+    }
+    out.push_str(">\n");
+    let r = g.rect;
+    let fold = layout::NOTE_FOLD;
+    let _ = writeln!(
+        out,
+        "<path d=\"M{} {} H{} L{} {} V{} H{} Z\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>",
+        num(r.x),
+        num(r.y),
+        num(r.right() - fold),
+        num(r.right()),
+        num(r.y + fold),
+        num(r.bottom()),
+        num(r.x),
+        palette::NOTE_FILL,
+        palette::NOTE_STROKE
+    );
+    let _ = writeln!(
+        out,
+        "<path d=\"M{} {} V{} H{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\"/>",
+        num(r.right() - fold),
+        num(r.y),
+        num(r.y + fold),
+        num(r.right()),
+        palette::NOTE_STROKE
+    );
+    let mut y = r.y + 9.0;
+    for line in &g.lines {
+        y += layout::NOTE_LINE;
+        text_line(
+            out,
+            r.x + 10.0,
+            y - 3.5,
+            layout::NOTE_SIZE,
+            "start",
+            "",
+            line,
+        );
+    }
+    out.push_str("</g>\n");
+}
+
 /// The diagram as SVG, laid out by the built-in engine.
 pub fn render(diagram: &Diagram) -> String {
     let l = layout::layout(diagram);
@@ -574,7 +671,8 @@ pub fn render(diagram: &Diagram) -> String {
         out.push_str("</g>\n");
     }
 
-    // Containers first (outermost first), then leaves, then edges on top.
+    // Containers first (outermost first), then group frames (over a
+    // container's fill), then leaves, then edges on top.
     let mut containers: Vec<usize> = (0..diagram.nodes.len())
         .filter(|&i| diagram.nodes[i].is_container())
         .collect();
@@ -582,11 +680,17 @@ pub fn render(diagram: &Diagram) -> String {
     for i in containers {
         element(&mut out, diagram, i, &l.nodes[i]);
     }
+    for (index, g) in l.groups.iter().enumerate() {
+        group_frame(&mut out, diagram, index, g);
+    }
     for i in (0..diagram.nodes.len()).filter(|&i| !diagram.nodes[i].is_container()) {
         element(&mut out, diagram, i, &l.nodes[i]);
     }
     for (i, g) in l.edges.iter().enumerate() {
         edge(&mut out, diagram, i, g);
+    }
+    for (index, note) in l.notes.iter().enumerate() {
+        note_box(&mut out, diagram, index, note);
     }
     if let Some(g) = &l.legend {
         legend(&mut out, diagram, g);
