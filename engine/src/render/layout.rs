@@ -418,6 +418,31 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
             }
         }
     }
+    // For each container, the room labels need between two of its
+    // children: a relationship counts in the one container that holds both
+    // its ends in different children (the lowest common one), found in one
+    // pass over the edges.
+    let mut inner_gaps: BTreeMap<usize, BTreeMap<(usize, usize), f64>> = BTreeMap::new();
+    for e in &diagram.edges {
+        let up = diagram.ancestors_and_self(e.source);
+        let down = diagram.ancestors_and_self(e.target);
+        let Some(common) = up.iter().position(|a| down.contains(a)) else {
+            continue;
+        };
+        let lca = up[common];
+        let below = |chain: &[usize]| {
+            let k = chain.iter().position(|&a| a == lca)?;
+            k.checked_sub(1).map(|j| chain[j])
+        };
+        if let (Some(a), Some(b)) = (below(&up), below(&down)) {
+            let gap = inner_gaps
+                .entry(lca)
+                .or_default()
+                .entry((a.min(b), a.max(b)))
+                .or_insert(0.0);
+            *gap = gap.max(label_room(&e.label));
+        }
+    }
     let mut s = Sizing {
         sp,
         group_of,
@@ -481,21 +506,7 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         }
         // Two children joined by a labelled relationship keep room for
         // the label between them.
-        let mut pair_gap: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-        for e in &diagram.edges {
-            let holder = |node: usize| {
-                diagram
-                    .ancestors_and_self(node)
-                    .into_iter()
-                    .find(|&a| diagram.nodes[a].parent == Some(i))
-            };
-            if let (Some(a), Some(b)) = (holder(e.source), holder(e.target)) {
-                if a != b {
-                    let gap = pair_gap.entry((a.min(b), a.max(b))).or_insert(0.0);
-                    *gap = gap.max(label_room(&e.label));
-                }
-            }
-        }
+        let pair_gap = inner_gaps.get(&i).cloned().unwrap_or_default();
         let group_of = &s.group_of;
         let gap = |a: usize, b: usize| -> f64 {
             let wide = pair_gap.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);

@@ -38,7 +38,10 @@ const GREED: f64 = 1.2;
 /// How far around its two ends a line's first search looks.
 const WINDOW: f64 = 10000.0;
 /// Beyond this many grid points the caller falls back to simpler routes.
-pub const MAX_GRID: usize = 1_500_000;
+pub const MAX_GRID: usize = 80_000;
+/// Up to this many grid points, a line no window holds is searched for on
+/// the whole grid.
+const FULL_SEARCH: usize = 60_000;
 
 const NONE: u32 = u32::MAX;
 
@@ -309,10 +312,10 @@ pub fn route(
         // First within a window around both ends (most lines need no
         // more, and the search stays small); then, if that finds nothing,
         // over the whole grid.
-        let window = {
+        let window = |margin: f64| {
             let (a, b) = (obstacles[source].rect, obstacles[target].rect);
-            let (x0, x1) = (a.x.min(b.x) - WINDOW, a.right().max(b.right()) + WINDOW);
-            let (y0, y1) = (a.y.min(b.y) - WINDOW, a.bottom().max(b.bottom()) + WINDOW);
+            let (x0, x1) = (a.x.min(b.x) - margin, a.right().max(b.right()) + margin);
+            let (y0, y1) = (a.y.min(b.y) - margin, a.bottom().max(b.bottom()) + margin);
             (
                 grid.xs.partition_point(|&v| v < x0) as i64,
                 grid.xs.partition_point(|&v| v <= x1) as i64,
@@ -320,8 +323,12 @@ pub fn route(
                 grid.ys.partition_point(|&v| v <= y1) as i64,
             )
         };
+        let mut windows = vec![window(WINDOW), window(4.0 * WINDOW)];
+        if total <= FULL_SEARCH {
+            windows.push((0, nx as i64, 0, ny as i64));
+        }
         let mut best: Option<(f64, usize, usize)> = None;
-        for (i0, i1, j0, j1) in [window, (0, nx as i64, 0, ny as i64)] {
+        for (i0, i1, j0, j1) in windows {
             for &s in &touched {
                 cost[s] = f64::INFINITY;
                 from[s] = usize::MAX;
