@@ -84,11 +84,8 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     let mut summary = Summary::default();
     let mut could_not_read = false;
     for (workspace, request) in &loaded {
-        for (path, reason) in &workspace.unreadable {
-            eprintln!(
-                "error: cannot read `{}`: {reason}",
-                workspace.root.join(path).display()
-            );
+        for problem in &workspace.problems {
+            eprintln!("error: {problem}");
             could_not_read = true;
         }
         if !workspace.not_utf8.is_empty() {

@@ -3,6 +3,5 @@
 use crate::workspace::LoadError;
 
 pub fn run() -> Result<u8, LoadError> {
-    kozo_lsp::run().map_err(|e| LoadError(format!("the language server could not start: {e}")))?;
-    Ok(0)
+    kozo_lsp::run().map_err(|e| LoadError(format!("the language server could not start: {e}")))
 }

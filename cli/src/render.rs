@@ -88,11 +88,8 @@ pub fn find_view(model: &kozo_engine::model::Model, name: &str) -> Result<ViewId
 
 /// Warns (on standard error) about what could not be read or resolved.
 pub fn warn_about_model(loaded: &workspace::Loaded, verb: &str) {
-    for (path, reason) in &loaded.unreadable {
-        eprintln!(
-            "warning: cannot read `{}`: {reason}",
-            loaded.root.join(path).display()
-        );
+    for problem in &loaded.problems {
+        eprintln!("warning: {problem}");
     }
     let errors = loaded
         .analysis
@@ -176,14 +173,14 @@ pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
         }
     }
 
+    let dot_limit = std::time::Duration::from_secs(config.render.dot_timeout_secs);
     let mut written = Vec::new();
     for view in views {
         let diagram = render::diagram(analysis, view, lang.as_deref());
         let contents = match engine {
             None => render::to_dot(&diagram),
-            Some(engine) => {
-                render::to_svg(&diagram, engine).map_err(|e| LoadError(e.to_string()))?
-            }
+            Some(engine) => render::to_svg_within(&diagram, engine, dot_limit)
+                .map_err(|e| LoadError(e.to_string()))?,
         };
         if to_stdout {
             use std::io::Write as _;

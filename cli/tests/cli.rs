@@ -129,9 +129,11 @@ fn json_has_exactly_the_contract_fields() {
             "line",
             "message",
             "rule",
-            "severity"
+            "severity",
+            "workspace"
         ]
     );
+    assert_eq!(d["workspace"], ".");
     assert_eq!(d["rule"], "undefined-reference");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "model/building.kozo");
@@ -420,7 +422,8 @@ fn sarif_is_2_1_0_with_rule_metadata() {
             .is_empty());
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 18);
+    // The example breaks every rule exactly once.
+    assert_eq!(results.len(), kozo_engine::Rule::ALL.len());
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
@@ -513,5 +516,29 @@ fn a_folder_of_workspaces_checks_each_on_its_own() {
                 .filter(|r| **r == "duplicate-definition")
                 .count()
                 == 1
+    );
+    // Each finding names its workspace, as seen from the current folder,
+    // and its file relative to that workspace's root.
+    let mut workspaces: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["workspace"].as_str().unwrap())
+        .collect();
+    workspaces.dedup();
+    assert_eq!(workspaces, ["examples/every-rule"]);
+    let out = kozo(
+        &["check", ".", "--format", "json"],
+        &repo().join("examples"),
+    );
+    let report = json(&out);
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["workspace"], "every-rule", "{first}");
+    assert!(
+        repo()
+            .join("examples/every-rule")
+            .join(first["file"].as_str().unwrap())
+            .is_file(),
+        "{first}"
     );
 }

@@ -17,13 +17,20 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Whether Graphviz `dot` runs; the tests that need nothing else carry
+/// `needs_dot` in their names (`cargo test needs_dot`).
 fn graphviz_installed() -> bool {
     let found = Command::new("dot")
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        println!("note: Graphviz `dot` is not on PATH; the Graphviz engine is not tested here");
+        // In CI a missing `dot` is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Graphviz `dot` is not on PATH, and CI is set: install Graphviz"
+        );
+        println!("warning: Graphviz `dot` is not on PATH; the Graphviz engine is not tested here");
     }
     found
 }
@@ -274,7 +281,7 @@ fn graphviz_engine_without_dot_is_a_clear_error() {
 }
 
 #[test]
-fn graphviz_engine_when_installed() {
+fn needs_dot_graphviz_engine_when_installed() {
     if !graphviz_installed() {
         return;
     }
@@ -499,4 +506,46 @@ view v "\"</title><script>alert(2)</script>" { include evil, evil.c, ok }
             assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dot_that_hangs_is_stopped_after_the_configured_time() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = workspace(&[("m.kozo", "use society5\nsystem a\nview v { include a }\n")]);
+    std::fs::write(
+        ws.path().join("kozo.toml"),
+        "[render]\nengine = \"graphviz\"\ndot-timeout-secs = 1\n",
+    )
+    .unwrap();
+    // A `dot` that answers the probe and then never finishes a layout.
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\ncase \"$1\" in -V) echo 'dot - stand-in' >&2; exit 0;; esac\nsleep 60\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let out = kozo_env(
+        &["render", "--view", "v", "--out", "-"],
+        ws.path(),
+        &[("PATH", &path)],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "Graphviz `dot` failed: it ran longer than 1 s and was stopped (raise `[render] dot-timeout-secs` in kozo.toml, or use the built-in engine)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
 }

@@ -80,20 +80,38 @@ impl Analysis {
 
     /// Adds or replaces a file from its bytes on disk. A file that is not
     /// UTF-8 is kept (so it is reported) but not parsed.
-    pub fn set_file_bytes(&mut self, path: &str, mut bytes: Vec<u8>) -> SourceFile {
-        // A UTF-8 byte-order mark is not text: editors do not count it as a column.
-        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            bytes.drain(..3);
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => self.set_file_contents(path, text, None),
-            Err(err) => {
-                let valid = err.utf8_error().valid_up_to();
-                let mut bytes = err.into_bytes();
-                bytes.truncate(valid);
-                let text = String::from_utf8(bytes).unwrap_or_default();
-                self.set_file_contents(path, text, Some(valid as u32))
+    pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) -> SourceFile {
+        let (text, invalid_utf8) = decode(bytes);
+        self.set_file_contents(path, text, invalid_utf8)
+    }
+
+    /// Adds or replaces many files from their bytes on disk at once: the
+    /// workspace's file list is set once for the whole batch, not once per
+    /// file (which made loading quadratic in the number of files).
+    pub fn set_files_bytes(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        let mut added = false;
+        for (path, bytes) in files {
+            let (text, invalid_utf8) = decode(bytes);
+            match self.files.get(&path) {
+                Some(&file) => self.update_file(file, text, invalid_utf8),
+                None => {
+                    let file = SourceFile::new(&self.db, path.clone(), text, invalid_utf8);
+                    self.files.insert(path, file);
+                    added = true;
+                }
             }
+        }
+        if added {
+            self.sync_file_list();
+        }
+    }
+
+    fn update_file(&mut self, file: SourceFile, text: String, invalid_utf8: Option<u32>) {
+        if file.text(&self.db) != &text {
+            file.set_text(&mut self.db).to(text);
+        }
+        if *file.invalid_utf8(&self.db) != invalid_utf8 {
+            file.set_invalid_utf8(&mut self.db).to(invalid_utf8);
         }
     }
 
@@ -104,12 +122,7 @@ impl Analysis {
         invalid_utf8: Option<u32>,
     ) -> SourceFile {
         if let Some(&file) = self.files.get(path) {
-            if file.text(&self.db) != &text {
-                file.set_text(&mut self.db).to(text);
-            }
-            if *file.invalid_utf8(&self.db) != invalid_utf8 {
-                file.set_invalid_utf8(&mut self.db).to(invalid_utf8);
-            }
+            self.update_file(file, text, invalid_utf8);
             return file;
         }
         let file = SourceFile::new(&self.db, path.to_string(), text, invalid_utf8);
@@ -215,5 +228,71 @@ impl Analysis {
             }
         }
         summary
+    }
+}
+
+/// A file's bytes as text: a UTF-8 byte-order mark dropped (editors do not
+/// count it as a column), and for a file that is not UTF-8 the valid prefix
+/// with the offset of the first invalid byte.
+fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let mut bytes = err.into_bytes();
+            bytes.truncate(valid);
+            let text = String::from_utf8(bytes).unwrap_or_default();
+            (text, Some(valid as u32))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_reads_like_files_added_one_by_one() {
+        let files = vec![
+            ("b.kozo".to_string(), b"\xEF\xBB\xBFsystem b\n".to_vec()),
+            ("a.kozo".to_string(), b"system a\n".to_vec()),
+            ("bad.kozo".to_string(), b"system \xff\n".to_vec()),
+        ];
+        let mut batch = Analysis::default();
+        batch.set_files_bytes(files.clone());
+        let mut single = Analysis::default();
+        for (path, bytes) in files {
+            single.set_file_bytes(&path, bytes);
+        }
+        let describe = |analysis: &Analysis| -> Vec<(String, String, bool)> {
+            analysis
+                .files()
+                .map(|f| {
+                    let path = analysis.path(f).to_string();
+                    (path, analysis.text(f).to_string(), analysis.is_not_utf8(f))
+                })
+                .collect()
+        };
+        assert_eq!(describe(&batch), describe(&single));
+        assert_eq!(
+            describe(&batch),
+            [
+                ("a.kozo".to_string(), "system a\n".to_string(), false),
+                ("b.kozo".to_string(), "system b\n".to_string(), false),
+                ("bad.kozo".to_string(), "system ".to_string(), true),
+            ]
+        );
+        assert_eq!(batch.summary(), single.summary());
+        // A second batch replaces texts and adds files.
+        batch.set_files_bytes(vec![
+            ("a.kozo".to_string(), b"system a2\n".to_vec()),
+            ("c.kozo".to_string(), b"system c\n".to_vec()),
+        ]);
+        assert_eq!(batch.files().count(), 4);
+        // `a2`, `b` and `c`: the file that is not UTF-8 declares nothing whole.
+        assert_eq!(batch.summary().elements, 3);
     }
 }

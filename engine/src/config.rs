@@ -19,6 +19,7 @@ pub struct Config {
     pub rules: BTreeMap<Rule, Level>,
     pub render: RenderConfig,
     pub format: FormatConfig,
+    pub limits: LimitsConfig,
 }
 
 impl Config {
@@ -89,6 +90,33 @@ impl Config {
                     span: Some(direction.span()),
                 })?;
         }
+        if let Some(seconds) = raw.render.dot_timeout_secs {
+            if !(1..=3600).contains(seconds.get_ref()) {
+                return Err(ConfigError {
+                    message: "`dot-timeout-secs` must be between 1 and 3600".to_string(),
+                    span: Some(seconds.span()),
+                });
+            }
+            config.render.dot_timeout_secs = *seconds.get_ref() as u64;
+        }
+        if let Some(mib) = raw.limits.max_file_mib {
+            if !(1..=4096).contains(mib.get_ref()) {
+                return Err(ConfigError {
+                    message: "`max-file-mib` must be between 1 and 4096".to_string(),
+                    span: Some(mib.span()),
+                });
+            }
+            config.limits.max_file_bytes = (*mib.get_ref() as u64) << 20;
+        }
+        if let Some(mib) = raw.limits.max_total_mib {
+            if !(1..=65536).contains(mib.get_ref()) {
+                return Err(ConfigError {
+                    message: "`max-total-mib` must be between 1 and 65536".to_string(),
+                    span: Some(mib.span()),
+                });
+            }
+            config.limits.max_total_bytes = (*mib.get_ref() as u64) << 20;
+        }
         if let Some(width) = raw.format.width {
             if !(20..=400).contains(width.get_ref()) {
                 return Err(ConfigError {
@@ -131,6 +159,9 @@ pub struct RenderConfig {
     pub implied: bool,
     /// How views that do not say `direction` read.
     pub direction: Direction,
+    /// How long Graphviz `dot` may run on one diagram before it is killed
+    /// (`[render] dot-timeout-secs`).
+    pub dot_timeout_secs: u64,
 }
 
 impl Default for RenderConfig {
@@ -140,6 +171,25 @@ impl Default for RenderConfig {
             lang: None,
             implied: true,
             direction: Direction::Down,
+            dot_timeout_secs: 30,
+        }
+    }
+}
+
+/// How much of the disk a workspace may read (`[limits]`): files larger
+/// than `max_file_bytes`, and files past `max_total_bytes` in all, are
+/// refused and reported rather than read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitsConfig {
+    pub max_file_bytes: u64,
+    pub max_total_bytes: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_file_bytes: 16 << 20,
+            max_total_bytes: 1 << 30,
         }
     }
 }
@@ -188,15 +238,25 @@ struct RawConfig {
     render: RawRender,
     #[serde(default)]
     format: RawFormat,
+    #[serde(default)]
+    limits: RawLimits,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_file_mib: Option<Spanned<i64>>,
+    max_total_mib: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRender {
     engine: Option<Spanned<String>>,
     lang: Option<String>,
     implied: Option<bool>,
     direction: Option<Spanned<String>>,
+    dot_timeout_secs: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,5 +332,23 @@ mod tests {
 
         let text = "[colours]\nx = 1\n";
         assert!(Config::parse(text).is_err());
+    }
+
+    #[test]
+    fn reads_limits_and_the_dot_timeout() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.render.dot_timeout_secs, 30);
+        assert_eq!(config.limits.max_file_bytes, 16 * 1024 * 1024);
+        let config = Config::parse(
+            "[render]\ndot-timeout-secs = 5\n\n[limits]\nmax-file-mib = 2\nmax-total-mib = 10\n",
+        )
+        .unwrap();
+        assert_eq!(config.render.dot_timeout_secs, 5);
+        assert_eq!(config.limits.max_file_bytes, 2 * 1024 * 1024);
+        assert_eq!(config.limits.max_total_bytes, 10 * 1024 * 1024);
+        let text = "[limits]\nmax-file-mib = 0\n";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!(err.line_column(text), Some((2, 16)), "{}", err.message);
+        assert!(Config::parse("[render]\ndot-timeout-secs = -1\n").is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! The kozo engine: the salsa database, the resolved model of a workspace,
-//! and the consistency rules of SPEC §3.
+//! and the consistency rules (docs/rules.md).
 //!
 //! [`Analysis`] is the entry point: give it files and a configuration, ask it
 //! for the model and the diagnostics. The command line and the language

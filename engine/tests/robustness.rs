@@ -42,6 +42,13 @@ const KEYWORDS: &[&str] = &[
     "addresses",
     "affects",
     "rationale",
+    "implied",
+    "direction",
+    "group",
+    "note",
+    "line",
+    "head",
+    "tail",
     "society5",
     "accepted",
     "proposed",
@@ -176,6 +183,10 @@ fn statement() -> impl Strategy<Value = String> {
         4 => (name(), name(), relation()).prop_map(|(s, t, r)| format!("{s} -> {t}{r}")),
         2 => (path(), path(), relation()).prop_map(|(s, t, r)| format!("{s} -> {t}{r}")),
         1 => (name(), path(), path()).prop_map(|(v, a, b)| format!("view v_{v} of vp {{ include {a}, {b}.*  exclude {a}.** }}")),
+        1 => (name(), path(), path(), path()).prop_map(|(v, a, b, c)| format!(
+            "view w_{v} {{ include {a}, {b}, {c}.*\n  exclude {a} -> {b}\n  exclude {b} -> {c} : flows\n  implied off\n  direction right\n  group g {{ include {b}, {c} }}\n  note \"n\"\n}}"
+        )),
+        1 => Just("relation shows { line dashed  head hollow_diamond  tail circle }".to_string()),
         1 => Just("viewpoint vp { frames privacy  kinds system, dataset  relations depends }".to_string()),
         1 => Just("concern privacy".to_string()),
         1 => Just("stakeholder owner { concerns privacy }".to_string()),
@@ -282,6 +293,12 @@ fn check_everything(analysis: &Analysis) {
     }
     for view in model.view_ids() {
         let _ = model.view_relationships(view);
+        let _ = model.view_curation(view);
+        let diagram = kozo_engine::render::diagram(analysis, view, None);
+        for group in &diagram.groups {
+            assert!(group.members.iter().all(|&m| m < diagram.nodes.len()));
+        }
+        let _ = kozo_engine::render::to_dot(&diagram);
     }
     let summary = analysis.summary();
     assert_eq!(

@@ -2,9 +2,13 @@
 //! computed on a snapshot and each file whose list changed is published —
 //! an empty list for a file that became clean, so editors clear it.
 //!
-//! A computation overtaken by an edit is cancelled and publishes nothing;
-//! publishes are serialised and a revision older than the last published
-//! one is dropped, so the client never sees stale findings after fresh ones.
+//! Changes are coalesced: a workspace is analysed once its revision has
+//! stood still for [`QUIET`], by at most one task per workspace, so a burst
+//! of edits costs one analysis, not one per edit (nor a thread and a
+//! snapshot each). A computation overtaken by an edit is cancelled and
+//! publishes nothing, and the task goes round again; publishes are
+//! serialised and a revision older than the last published one is
+//! dropped, so the client never sees stale findings after fresh ones.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,18 +28,68 @@ struct FileDiagnostics {
     diagnostics: Vec<lsp::Diagnostic>,
 }
 
-/// Computes and publishes the diagnostics of a workspace, in the background.
+/// How long a workspace's revision must stand still before it is analysed.
+pub const QUIET: std::time::Duration = std::time::Duration::from_millis(15);
+
+/// Computes and publishes the diagnostics of a workspace, in the
+/// background, once its changes pause. Must not be called with the state
+/// lock held.
 pub fn schedule(shared: &Arc<Shared>, workspace: usize) {
-    let shared = shared.clone();
-    tokio::spawn(async move { publish(&shared, workspace).await });
+    let newly_due = shared
+        .due
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(workspace);
+    if newly_due {
+        let shared = shared.clone();
+        tokio::spawn(async move { run_due(&shared, workspace).await });
+    }
 }
 
-async fn publish(shared: &Arc<Shared>, workspace: usize) {
+fn revision_of(shared: &Shared, workspace: usize) -> Option<u64> {
+    shared.lock().workspaces.get(workspace).map(|w| w.revision)
+}
+
+/// The one task analysing a workspace: waits for a quiet period, publishes,
+/// and goes round again while the workspace changed meanwhile.
+async fn run_due(shared: &Arc<Shared>, workspace: usize) {
+    loop {
+        let mut seen = revision_of(shared, workspace);
+        loop {
+            tokio::time::sleep(QUIET).await;
+            let now = revision_of(shared, workspace);
+            if now == seen {
+                break;
+            }
+            seen = now;
+        }
+        let published = publish(shared, workspace).await;
+        // Leave the set under its lock, so that a change arriving now
+        // either is seen here or starts a new task.
+        let mut due = shared
+            .due
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if published.is_some() && revision_of(shared, workspace) == published {
+            due.remove(&workspace);
+            return;
+        }
+        if revision_of(shared, workspace).is_none() {
+            due.remove(&workspace);
+            return;
+        }
+    }
+}
+
+/// Publishes the diagnostics of a workspace's current revision; returns
+/// that revision, or `None` when an edit cancelled the computation.
+async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
-        let Some(w) = state.workspaces.get(workspace) else {
-            return;
-        };
+        let w = state.workspaces.get(workspace)?;
+        if !w.live {
+            return Some(w.revision);
+        }
         let versions: HashMap<String, i32> = w
             .open
             .iter()
@@ -46,10 +100,11 @@ async fn publish(shared: &Arc<Shared>, workspace: usize) {
     let outcome = snapshot::run(move || compute(snapshot, versions)).await;
     let computed = match outcome {
         Outcome::Done(files) => files,
-        Outcome::Cancelled => return,
+        Outcome::Cancelled => return None,
         Outcome::Panicked(message) => {
+            // Not retried: the same revision would panic again.
             eprintln!("kozo lsp: computing diagnostics panicked: {message}");
-            return;
+            return Some(revision);
         }
     };
 
@@ -58,11 +113,9 @@ async fn publish(shared: &Arc<Shared>, workspace: usize) {
     let _publishing = shared.publishing.lock().await;
     let to_send = {
         let mut state = shared.lock();
-        let Some(w) = state.workspaces.get_mut(workspace) else {
-            return;
-        };
-        if revision < w.published_revision {
-            return;
+        let w = state.workspaces.get_mut(workspace)?;
+        if revision < w.published_revision || !w.live {
+            return Some(revision);
         }
         w.published_revision = revision;
         let mut to_send = Vec::new();
@@ -109,6 +162,7 @@ async fn publish(shared: &Arc<Shared>, workspace: usize) {
             .publish_diagnostics(params.uri, params.diagnostics, params.version)
             .await;
     }
+    Some(revision)
 }
 
 /// The findings of every file that has some, and of every open document,
@@ -128,6 +182,9 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
     }
     let mut out = Vec::new();
     for (file, list) in by_file {
+        // Converting many findings takes a while: stop here when an edit
+        // is waiting for this snapshot to go.
+        salsa::Database::unwind_if_revision_cancelled(analysis.db());
         if file == analysis.builtin() {
             continue;
         }

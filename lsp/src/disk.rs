@@ -1,13 +1,14 @@
-//! What the server reads from and writes to disk: workspace roots (the
-//! nearest folder upward holding `kozo.toml`), `.kozo` files, `kozo.toml`,
-//! and the read-only copies of the built-in metamodel and of the rules'
-//! explanations that go-to-definition and diagnostics link to.
+//! What the server knows of the disk beside the shared loader (crate
+//! `kozo-loader`, which reads the workspaces): workspace roots (the
+//! nearest folder upward holding `kozo.toml`, remembered), canonical
+//! paths, and the read-only copies of the built-in metamodel and of the
+//! rules' explanations that go-to-definition and diagnostics link to.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use kozo_engine::config::CONFIG_FILE;
-use kozo_engine::{Config, Rule};
+use kozo_engine::Rule;
 
 /// Finds workspace roots, remembering which folders hold a `kozo.toml`.
 #[derive(Default)]
@@ -41,44 +42,6 @@ impl Roots {
     }
 }
 
-/// Every `*.kozo` file under `root`, in path order. Hidden folders,
-/// `target` and `node_modules` are skipped (as `kozo check` does).
-pub fn collect_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(entry.path());
-                }
-            } else if name.ends_with(".kozo") {
-                out.push(entry.path());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// The path of `file` relative to `root`, with `/` separators.
-pub fn relative(root: &Path, file: &Path) -> Option<String> {
-    let rel = file.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
 /// A path made absolute and canonical when it exists (symlinks resolved),
 /// so that the same file always has the same key.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -93,23 +56,6 @@ pub fn normalize(path: &Path) -> PathBuf {
         },
         _ => path.to_path_buf(),
     }
-}
-
-/// `kozo.toml` at `root`: the configuration, or why it could not be read
-/// (the default configuration is used then).
-pub fn read_config(root: &Path) -> Result<Config, String> {
-    let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    Config::parse(&text).map_err(|err| match err.line_column(&text) {
-        Some((line, column)) => format!("{}:{line}:{column}: {}", path.display(), err.message),
-        None => format!("{}: {}", path.display(), err.message),
-    })
 }
 
 /// Where the read-only support files live: the built-in metamodel (opened

@@ -3,7 +3,9 @@
 //!
 //! The first three are applied by [`crate::Ordered`] as each message is read,
 //! before any handler future is created or awaited, so edits reach the
-//! analysis exactly in the order the client sent them.
+//! analysis exactly in the order the client sent them. They never touch the
+//! disk: what needs it (loading a new workspace, rereading a closed file,
+//! files changed on disk) is queued for the disk worker (`loading`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,7 +37,7 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
     if !state.initialized {
         return;
     }
-    let (found, problems) = state.locate_or_create(&path);
+    let (found, made) = state.locate_or_create(&path);
     let touched = match found {
         Some(DocRef::File { workspace, rel }) => {
             let w = &mut state.workspaces[workspace];
@@ -61,8 +63,9 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
         }
     };
     drop(state);
-    for problem in problems {
-        shared.log(problem);
+    if let Some(made) = made {
+        // The rest of its workspace comes from disk, off the message loop.
+        crate::loading::queue(shared, crate::loading::Job::Load(made));
     }
     if let Some(workspace) = touched {
         diagnostics::schedule(shared, workspace);
@@ -153,94 +156,26 @@ pub fn did_close(shared: &Arc<Shared>, params: lsp::DidCloseTextDocumentParams) 
         return;
     }
     // The disk has the say again: the saved text, or nothing if it is gone.
-    match (w.from_disk, std::fs::read(&path)) {
-        (true, Ok(bytes)) => {
-            w.analysis.set_file_bytes(&rel, bytes);
-        }
-        _ => {
-            w.analysis.remove_file(&rel);
-        }
+    if w.from_disk {
+        drop(state);
+        crate::loading::queue(
+            shared,
+            crate::loading::Job::Reread {
+                workspace,
+                rel,
+                path,
+            },
+        );
+        return;
     }
+    w.analysis.remove_file(&rel);
     w.revision += 1;
     drop(state);
     diagnostics::schedule(shared, workspace);
 }
 
 pub fn did_change_watched_files(shared: &Arc<Shared>, params: lsp::DidChangeWatchedFilesParams) {
-    let mut touched = Vec::new();
-    let mut problems = Vec::new();
-    {
-        let mut state = shared.lock();
-        for event in params.changes {
-            let Some(path) = uri_path(&event.uri) else {
-                continue;
-            };
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            if name.as_deref() == Some(kozo_engine::config::CONFIG_FILE) {
-                let Some(dir) = path.parent() else {
-                    continue;
-                };
-                if let Some(index) = state.workspaces.iter().position(|w| w.root == dir) {
-                    let config = match crate::disk::read_config(dir) {
-                        Ok(config) => config,
-                        Err(message) => {
-                            problems
-                                .push(format!("{message} (keeping the previous configuration)"));
-                            continue;
-                        }
-                    };
-                    let w = &mut state.workspaces[index];
-                    w.analysis.set_config(config);
-                    w.revision += 1;
-                    touched.push(index);
-                } else {
-                    problems.push(format!(
-                        "{} appeared: reopen the folder to check it as its own workspace",
-                        path.display()
-                    ));
-                }
-                continue;
-            }
-            if !name.is_some_and(|n| n.ends_with(".kozo")) {
-                continue;
-            }
-            let exists = path.is_file();
-            let found = if exists {
-                let (found, mut more) = state.locate_or_create(&path);
-                problems.append(&mut more);
-                found
-            } else {
-                state.locate(&path)
-            };
-            let Some(DocRef::File { workspace, rel }) = found else {
-                continue;
-            };
-            let w = &mut state.workspaces[workspace];
-            if w.open.contains_key(&rel) || !w.from_disk {
-                // An open document overrides the disk until it is closed.
-                continue;
-            }
-            let changed = match std::fs::read(&path) {
-                Ok(bytes) => {
-                    w.analysis.set_file_bytes(&rel, bytes);
-                    true
-                }
-                Err(_) => w.analysis.remove_file(&rel),
-            };
-            if changed {
-                w.revision += 1;
-                if !touched.contains(&workspace) {
-                    touched.push(workspace);
-                }
-            }
-        }
-    }
-    for problem in problems {
-        shared.log(problem);
-    }
-    for workspace in touched {
-        diagnostics::schedule(shared, workspace);
-    }
+    crate::loading::queue(shared, crate::loading::Job::Watched(params.changes));
 }
 
 #[cfg(test)]

@@ -6,10 +6,15 @@
 //! agrees with `kozo check`. This crate is the only place that knows both
 //! the protocol's types and the engine's.
 //!
-//! - `state`, `disk`: workspaces, open documents, roots and `kozo.toml`;
+//! - `input`: the wire (framing that survives any bytes; see
+//!   [`decode_frames`]);
+//! - `state`, `disk`: workspaces, open documents, roots; the files
+//!   themselves are read by the shared loader (crate `kozo-loader`) in
+//!   `loading`, off the message loop and in message order;
 //! - `documents`: didOpen/didChange/didClose, applied in arrival order by
 //!   [`Ordered`]; didChangeWatchedFiles;
-//! - `diagnostics`: pushed after every change, cleared when fixed;
+//! - `diagnostics`: pushed after a quiet period following changes (a burst
+//!   of edits is analysed once), cleared when fixed;
 //! - `snapshot`: running engine queries off the lock, with salsa
 //!   cancellation and panics caught;
 //! - `requests`: one module per group of requests; `convert`: positions and
@@ -20,6 +25,7 @@ mod diagnostics;
 mod disk;
 mod documents;
 mod input;
+mod loading;
 mod requests;
 mod server;
 mod snapshot;
@@ -33,6 +39,7 @@ use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{Client, ExitedError, LspService, Server};
 
+pub use input::{decode_frames, Frame, FrameError, MAX_MESSAGE};
 pub use requests::preview::{RenderViewParams, RenderViewResult, ViewsParams, ViewsResult};
 
 /// The environment variable that turns on the debugging requests
@@ -45,6 +52,12 @@ pub(crate) struct Shared {
     client: Client,
     /// Held while diagnostics are being published (see `diagnostics`).
     publishing: tokio::sync::Mutex<()>,
+    /// The workspaces whose diagnostics are due (see `diagnostics`).
+    due: Mutex<std::collections::HashSet<usize>>,
+    /// The disk work, done in the order it was asked for (see `loading`).
+    disk: tokio::sync::mpsc::UnboundedSender<loading::Job>,
+    /// Bounds the diagram renders running at once (each may run `dot`).
+    renders: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -71,26 +84,42 @@ impl Shared {
     }
 }
 
-/// Serves LSP on stdin and stdout until the client says `exit`.
-pub fn run() -> std::io::Result<()> {
+/// Serves LSP on stdin and stdout until the client says `exit` or the
+/// input ends. Returns the exit status: 0 when `shutdown` came first, else
+/// 1 (as the protocol asks).
+pub fn run() -> std::io::Result<u8> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("kozo-lsp")
+        // Bounded threads: a burst of requests queues instead of piling up
+        // threads (each blocking task holds a snapshot and its memory).
+        .worker_threads(cores.clamp(1, 4))
+        .max_blocking_threads(16)
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Blocking tasks still computing a stale answer are not waited for.
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Blocking tasks still computing a stale answer (or a reader blocked
+    // on the input) are not waited for.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    Ok(())
+    Ok(code)
 }
 
-/// Serves LSP on any pair of streams.
-pub async fn serve<I, O>(input: I, output: O)
+/// How long the server may still write after `exit` or the end of its
+/// input before it stops, whatever is pending.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Serves LSP on any pair of streams; returns the exit status (see [`run`]).
+pub async fn serve<I, O>(input: I, output: O) -> u8
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite,
+    O: tokio::io::AsyncWrite + Unpin,
 {
-    let (filtered, sink) = tokio::io::duplex(1 << 20);
-    tokio::spawn(input::filter(input, sink));
+    let (to_server, server_input) = tokio::io::duplex(1 << 20);
+    let (server_output, from_server) = tokio::io::duplex(1 << 20);
+    let (replies, replies_out) = tokio::sync::mpsc::unbounded_channel();
+    let lifecycle = Arc::new(input::Lifecycle::default());
+    let reader = tokio::spawn(input::filter(input, to_server, replies, lifecycle.clone()));
+    let (disk, jobs) = tokio::sync::mpsc::unbounded_channel();
     let slot: Arc<OnceLock<Arc<Shared>>> = Arc::new(OnceLock::new());
     let made = slot.clone();
     let mut builder = LspService::build(move |client| {
@@ -98,6 +127,9 @@ where
             state: Mutex::new(state::State::default()),
             client,
             publishing: tokio::sync::Mutex::new(()),
+            due: Mutex::new(Default::default()),
+            disk,
+            renders: tokio::sync::Semaphore::new(2),
         });
         let _ = made.set(shared.clone());
         server::Backend { shared }
@@ -112,13 +144,35 @@ where
     let (service, socket) = builder.finish();
     let Some(shared) = slot.get().cloned() else {
         eprintln!("kozo lsp: the service was not built");
-        return;
+        return 1;
     };
+    tokio::spawn(loading::work(shared.clone(), jobs));
     let ordered = Ordered {
         inner: service,
         shared,
     };
-    Server::new(filtered, output, socket).serve(ordered).await;
+    let served = async {
+        futures::join!(
+            Server::new(server_input, server_output, socket).serve(ordered),
+            input::write_out(from_server, replies_out, output),
+        );
+    };
+    // The server ends with its input (`exit` is its last message), after
+    // a short grace for the answers already on their way; a request of its
+    // own that the client never answers does not keep it alive.
+    let ended = async {
+        let _ = reader.await;
+        tokio::time::sleep(GRACE).await;
+    };
+    tokio::select! {
+        _ = served => {}
+        _ = ended => {}
+    }
+    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
 }
 
 /// The service in front of the language server: it applies document

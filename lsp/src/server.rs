@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::LanguageServer;
 
 use crate::snapshot::{self, Snapshot};
-use crate::{convert, diagnostics, disk, documents, requests, Shared};
+use crate::{convert, diagnostics, disk, documents, loading, requests, Shared};
 
 pub struct Backend {
     pub(crate) shared: Arc<Shared>,
@@ -84,6 +84,7 @@ impl Backend {
         state
             .workspaces
             .iter()
+            .filter(|w| w.live)
             .map(|w| Snapshot::of(&state, w))
             .collect()
     }
@@ -194,10 +195,6 @@ impl LanguageServer for Backend {
             state.unit = unit;
             state.builtin_path = builtin;
             state.rules_url = rules_url;
-            for folder in folders {
-                let (_, mut found) = state.add_folder(&folder);
-                problems.append(&mut found);
-            }
             state.initialized = true;
             problems
         })
@@ -206,6 +203,17 @@ impl LanguageServer for Backend {
         for problem in problems {
             self.shared.log(problem);
         }
+        // The folders are loaded by the disk worker; the answer waits for
+        // them (the client sends nothing else before it), the lock does not.
+        let (done, loaded) = tokio::sync::oneshot::channel();
+        loading::queue(
+            &self.shared,
+            loading::Job::AddFolders {
+                folders,
+                done: Some(done),
+            },
+        );
+        let _ = loaded.await;
         Ok(lsp::InitializeResult {
             capabilities: capabilities(unit),
             server_info: Some(lsp::ServerInfo {
@@ -259,38 +267,24 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
-        let added: Vec<PathBuf> = params
-            .event
-            .added
-            .iter()
-            .filter_map(|f| documents::uri_path(&f.uri))
-            .collect();
-        for removed in &params.event.removed {
-            self.shared.log(format!(
-                "folder {} removed: its workspace stays loaded until the server restarts",
-                removed.uri.as_str()
-            ));
+        let folders = |list: &[lsp::WorkspaceFolder]| -> Vec<PathBuf> {
+            list.iter()
+                .filter_map(|f| documents::uri_path(&f.uri))
+                .collect()
+        };
+        let removed = folders(&params.event.removed);
+        let added = folders(&params.event.added);
+        if !removed.is_empty() {
+            loading::queue(&self.shared, loading::Job::RemoveFolders(removed));
         }
-        let shared = self.shared.clone();
-        let outcome = snapshot::run(move || {
-            let mut state = shared.lock();
-            let mut made = Vec::new();
-            let mut problems = Vec::new();
-            for folder in added {
-                let (mut m, mut p) = state.add_folder(&folder);
-                made.append(&mut m);
-                problems.append(&mut p);
-            }
-            (made, problems)
-        })
-        .await;
-        if let snapshot::Outcome::Done((made, problems)) = outcome {
-            for problem in problems {
-                self.shared.log(problem);
-            }
-            for workspace in made {
-                diagnostics::schedule(&self.shared, workspace);
-            }
+        if !added.is_empty() {
+            loading::queue(
+                &self.shared,
+                loading::Job::AddFolders {
+                    folders: added,
+                    done: None,
+                },
+            );
         }
     }
 

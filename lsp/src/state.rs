@@ -28,6 +28,9 @@ pub struct Workspace {
     /// Loaded from disk (`kozo.toml` found or a workspace folder); a loose
     /// workspace holds only the documents opened in its folder.
     pub from_disk: bool,
+    /// False once its folder was removed: it is then empty and found by
+    /// nothing (indexes stay valid, so a workspace is never moved).
+    pub live: bool,
     pub analysis: Analysis,
     /// Open documents, by path relative to the root.
     pub open: HashMap<String, OpenDoc>,
@@ -41,11 +44,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    fn new(root: PathBuf, from_disk: bool, config: kozo_engine::Config) -> Workspace {
+    fn new(root: PathBuf, from_disk: bool) -> Workspace {
         Workspace {
             root,
             from_disk,
-            analysis: Analysis::new(config),
+            live: true,
+            analysis: Analysis::default(),
             open: HashMap::new(),
             published: HashMap::new(),
             revision: 0,
@@ -53,32 +57,34 @@ impl Workspace {
         }
     }
 
-    /// Reads every file of the root from disk (open documents keep their text).
-    pub fn load(&mut self, roots: &mut Roots, folder: &Path) -> Vec<String> {
-        let mut problems = Vec::new();
+    /// Takes the files read from disk (open documents keep their text).
+    /// Returns the problems met, for the log.
+    pub fn apply_read(&mut self, read: kozo_loader::Read) -> Vec<String> {
+        let mut problems: Vec<String> = read.problems.iter().map(|p| p.to_string()).collect();
+        match read.config {
+            Ok(config) => self.analysis.set_config(config),
+            Err(error) => problems.push(format!("{error} (using the default configuration)")),
+        }
         // The server's own read-only copies are never part of a workspace.
         let support = disk::normalize(&disk::support_dir());
-        let files: Vec<PathBuf> = disk::collect_files(&self.root)
+        let root = self.root.clone();
+        let open = &self.open;
+        let files = read
+            .files
             .into_iter()
-            .filter(|f| !f.starts_with(&support) && roots.root_of(f, folder) == self.root)
-            .collect();
-        for path in files {
-            let Some(rel) = disk::relative(&self.root, &path) else {
-                continue;
-            };
-            if self.open.contains_key(&rel) {
-                continue;
-            }
-            match std::fs::read(&path) {
-                Ok(bytes) => {
-                    self.analysis.set_file_bytes(&rel, bytes);
-                }
-                Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
-            }
-        }
-        self.analysis.parse_all_in_parallel();
+            .filter(|(rel, _)| !open.contains_key(rel) && !root.join(rel).starts_with(&support));
+        self.analysis.set_files_bytes(files);
         self.revision += 1;
         problems
+    }
+
+    /// Forgets everything (its folder was removed).
+    pub fn retire(&mut self) {
+        self.live = false;
+        self.analysis = Analysis::default();
+        self.open.clear();
+        self.published.clear();
+        self.revision += 1;
     }
 
     /// The URI a file of this workspace is shown under.
@@ -103,7 +109,8 @@ pub struct State {
     pub initialized: bool,
     /// How the client counts columns.
     pub unit: ColumnUnit,
-    /// Workspaces never go away, so an index names one for good.
+    /// Workspaces are never moved, so an index names one for good (a
+    /// removed one stays as an empty, dead entry).
     pub workspaces: Vec<Workspace>,
     /// The workspace folders the client gave.
     pub folders: Vec<PathBuf>,
@@ -130,58 +137,54 @@ impl Default for State {
 }
 
 impl State {
-    /// Loads the workspaces of a folder: one per root found under it.
-    /// Returns the indexes of the workspaces made and any problems met.
-    pub fn add_folder(&mut self, folder: &Path) -> (Vec<usize>, Vec<String>) {
-        let folder = disk::normalize(folder);
-        if !self.folders.contains(&folder) {
-            self.folders.push(folder.clone());
-        }
-        let mut roots: Vec<PathBuf> = Vec::new();
-        let own = self
-            .roots
-            .configured_root(&folder)
-            .unwrap_or_else(|| folder.clone());
-        roots.push(own);
-        for file in disk::collect_files(&folder) {
-            let root = self.roots.root_of(&file, &folder);
-            if !roots.contains(&root) {
-                roots.push(root);
-            }
-        }
+    /// Makes an (empty) workspace for each root not known yet; returns the
+    /// indexes of those made, for the disk worker to fill.
+    pub fn adopt_roots(&mut self, roots: Vec<PathBuf>) -> Vec<usize> {
         let mut made = Vec::new();
-        let mut problems = Vec::new();
         for root in roots {
-            if self.workspaces.iter().any(|w| w.root == root) {
+            if self.workspaces.iter().any(|w| w.live && w.root == root) {
                 continue;
             }
-            let (index, mut found) = self.make_workspace(root, true, &folder);
-            made.push(index);
-            problems.append(&mut found);
+            made.push(self.make_workspace(root, true));
         }
-        (made, problems)
+        made
     }
 
-    fn make_workspace(
-        &mut self,
-        root: PathBuf,
-        from_disk: bool,
-        folder: &Path,
-    ) -> (usize, Vec<String>) {
-        let mut problems = Vec::new();
-        let config = match disk::read_config(&root) {
-            Ok(config) => config,
-            Err(message) => {
-                problems.push(format!("{message} (using the default configuration)"));
-                kozo_engine::Config::default()
-            }
-        };
-        let mut workspace = Workspace::new(root, from_disk, config);
-        if from_disk {
-            problems.extend(workspace.load(&mut self.roots, folder));
+    /// Records a workspace folder the client gave.
+    pub fn add_folder(&mut self, folder: &Path) {
+        if !self.folders.iter().any(|f| f == folder) {
+            self.folders.push(folder.to_path_buf());
         }
-        self.workspaces.push(workspace);
-        (self.workspaces.len() - 1, problems)
+    }
+
+    /// Forgets a workspace folder and every workspace under it that no
+    /// other folder holds; returns those workspaces with the files they
+    /// had published, to be cleared in the client.
+    pub fn remove_folder(&mut self, folder: &Path) -> Vec<(usize, Vec<Uri>)> {
+        self.folders.retain(|f| f != folder);
+        let mut retired = Vec::new();
+        for index in 0..self.workspaces.len() {
+            let w = &self.workspaces[index];
+            let held_elsewhere = self.folders.iter().any(|f| w.root.starts_with(f));
+            if !w.live || !w.root.starts_with(folder) || held_elsewhere {
+                continue;
+            }
+            let w = &mut self.workspaces[index];
+            let uris = w
+                .published
+                .iter()
+                .filter(|(_, list)| !list.is_empty())
+                .filter_map(|(rel, _)| w.uri_of(rel))
+                .collect();
+            w.retire();
+            retired.push((index, uris));
+        }
+        retired
+    }
+
+    fn make_workspace(&mut self, root: PathBuf, from_disk: bool) -> usize {
+        self.workspaces.push(Workspace::new(root, from_disk));
+        self.workspaces.len() - 1
     }
 
     /// The workspace folder holding `path`, if any.
@@ -202,9 +205,12 @@ impl State {
             .workspaces
             .iter()
             .enumerate()
-            .filter(|(_, w)| path.starts_with(&w.root))
+            .filter(|(_, w)| w.live && path.starts_with(&w.root))
             .max_by_key(|(_, w)| w.root.as_os_str().len())?;
-        let rel = disk::relative(&workspace.root, path)?;
+        let rel = kozo_loader::relative(&workspace.root, path);
+        if rel.is_empty() {
+            return None;
+        }
         Some(DocRef::File {
             workspace: index,
             rel,
@@ -212,34 +218,38 @@ impl State {
     }
 
     /// Where a file belongs, making its workspace when there is none yet:
-    /// the root of its `kozo.toml` (loaded from disk), else a loose
-    /// workspace in its folder holding only what is opened there.
-    pub fn locate_or_create(&mut self, path: &Path) -> (Option<DocRef>, Vec<String>) {
+    /// the root of its `kozo.toml`, else a loose workspace in its folder
+    /// holding only what is opened there. A workspace made here is empty:
+    /// its index is returned for the disk worker to load it.
+    pub fn locate_or_create(&mut self, path: &Path) -> (Option<DocRef>, Option<usize>) {
         if let Some(found) = self.locate(path) {
             // A file under a workspace folder whose root is not yet known
             // (a new subfolder with its own `kozo.toml`) gets its own workspace.
             if let (DocRef::File { workspace, .. }, Some(folder)) = (&found, self.folder_of(path)) {
                 let root = self.roots.root_of(path, &folder);
                 if root == self.workspaces[*workspace].root {
-                    return (Some(found), Vec::new());
+                    return (Some(found), None);
                 }
-                let (_, problems) = self.make_workspace(root, true, &folder);
-                return (self.locate(path), problems);
+                let made = self.make_workspace(root, true);
+                return (self.locate(path), Some(made));
             }
-            return (Some(found), Vec::new());
+            return (Some(found), None);
         }
         let Some(dir) = path.parent() else {
-            return (None, Vec::new());
+            return (None, None);
         };
-        let problems = match (self.folder_of(path), self.roots.configured_root(dir)) {
+        let made = match (self.folder_of(path), self.roots.configured_root(dir)) {
             (Some(folder), _) => {
                 let root = self.roots.root_of(path, &folder);
-                self.make_workspace(root, true, &folder).1
+                Some(self.make_workspace(root, true))
             }
-            (None, Some(root)) => self.make_workspace(root.clone(), true, &root).1,
-            (None, None) => self.make_workspace(dir.to_path_buf(), false, dir).1,
+            (None, Some(root)) => Some(self.make_workspace(root, true)),
+            (None, None) => {
+                self.make_workspace(dir.to_path_buf(), false);
+                None
+            }
         };
-        (self.locate(path), problems)
+        (self.locate(path), made)
     }
 
     /// The workspace and file a document names, for answering requests.
@@ -255,8 +265,8 @@ impl State {
                 let index = self
                     .workspaces
                     .iter()
-                    .position(uses_builtin)
-                    .or((!self.workspaces.is_empty()).then_some(0))?;
+                    .position(|w| w.live && uses_builtin(w))
+                    .or_else(|| self.workspaces.iter().position(|w| w.live))?;
                 let w = &self.workspaces[index];
                 Some((index, w.analysis.builtin()))
             }

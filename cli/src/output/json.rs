@@ -1,4 +1,7 @@
-//! `--format json`: one object, exactly as SPEC §4 fixes it.
+//! `--format json`: one object with the fields README.md lists. Each
+//! finding's `file` is relative to its workspace's root, and `workspace`
+//! names that root as seen from the current folder (`.` when it is the
+//! current folder), so findings of nested workspaces are told apart.
 
 use std::io::Write;
 
@@ -17,6 +20,7 @@ struct Output<'a> {
 struct JsonDiagnostic<'a> {
     rule: &'static str,
     severity: &'static str,
+    workspace: &'a str,
     file: &'a str,
     line: usize,
     column: usize,
@@ -26,12 +30,18 @@ struct JsonDiagnostic<'a> {
 }
 
 pub fn print(out: &mut dyn Write, reports: &[Report], summary: &Summary) -> std::io::Result<()> {
+    let roots: Vec<String> = reports
+        .iter()
+        .map(|r| super::display_root(&r.root))
+        .collect();
     let diagnostics = reports
         .iter()
-        .flat_map(|r| &r.findings)
-        .map(|f| JsonDiagnostic {
+        .zip(&roots)
+        .flat_map(|(r, root)| r.findings.iter().map(move |f| (root, f)))
+        .map(|(root, f)| JsonDiagnostic {
             rule: f.diagnostic.rule.name(),
             severity: f.diagnostic.severity.as_str(),
+            workspace: root,
             file: &f.path,
             line: f.start.line,
             column: f.start.column,

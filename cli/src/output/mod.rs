@@ -72,3 +72,17 @@ pub fn display_path(root: &Path, path: &str) -> String {
         Err(_) => path.to_string(),
     }
 }
+
+/// A workspace root as seen from the current folder: `.` for the current
+/// folder, a relative path below it, else the absolute path.
+pub fn display_root(root: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return root.display().to_string();
+    };
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    match root.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => crate::workspace::relative(Path::new(""), rel),
+        Err(_) => root.display().to_string(),
+    }
+}

@@ -24,6 +24,8 @@ pub struct Options {
     pub initialization_options: Option<Value>,
     /// Extra environment for the server process.
     pub env: Vec<(String, String)>,
+    /// Answer the server's own requests (`client/registerCapability`).
+    pub answer_requests: bool,
 }
 
 impl Default for Options {
@@ -32,13 +34,15 @@ impl Default for Options {
             utf8: false,
             initialization_options: None,
             env: vec![("KOZO_LSP_DEBUG".to_string(), "1".to_string())],
+            answer_requests: true,
         }
     }
 }
 
 pub struct Client {
     child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
+    answer_requests: bool,
     incoming: Receiver<Value>,
     /// Messages read while waiting for something else.
     backlog: VecDeque<Value>,
@@ -102,7 +106,8 @@ impl Client {
         });
         let mut client = Client {
             child,
-            stdin,
+            stdin: Some(stdin),
+            answer_requests: options.answer_requests,
             incoming,
             backlog: VecDeque::new(),
             next_id: 1,
@@ -148,16 +153,58 @@ impl Client {
         self.child.id()
     }
 
+    fn stdin(&mut self) -> &mut ChildStdin {
+        self.stdin.as_mut().expect("the server's input is open")
+    }
+
     pub fn send(&mut self, message: &Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
     }
 
     /// Sends raw bytes as one framed message (for malformed input).
     pub fn send_raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Writes bytes as they are, unframed (for broken headers).
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's input (end of input).
+    pub fn close_input(&mut self) {
+        self.stdin = None;
+    }
+
+    /// The server's exit status once it has ended, waiting at most `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The next message, if one comes within `limit` (handled as usual).
+    pub fn next_message(&mut self, limit: Duration) -> Option<Value> {
+        if let Some(message) = self.backlog.pop_front() {
+            return Some(message);
+        }
+        let message = self.incoming.recv_timeout(limit).ok()?;
+        self.note(&message);
+        Some(message)
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -227,7 +274,7 @@ impl Client {
             *self.publish_count.entry(uri.clone()).or_default() += 1;
             self.diagnostics.insert(uri, list);
         }
-        if let (Some(_), Some(id)) = (method, message.get("id")) {
+        if let (Some(_), Some(id), true) = (method, message.get("id"), self.answer_requests) {
             let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
             self.send(&reply);
         }

@@ -63,7 +63,12 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
             title: format!(
                 "{} · {}",
                 plural(view.elements.len(), "element"),
-                plural(model.view_relationships(id).len(), "relationship")
+                plural(
+                    model
+                        .view_relationships_with(id, analysis.config().render.implied)
+                        .len(),
+                    "relationship"
+                )
             ),
         });
     }

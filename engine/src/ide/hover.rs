@@ -69,6 +69,14 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
             if !flags.is_empty() {
                 let _ = writeln!(out, "{}  ", flags.join(" · "));
             }
+            let n = kind.notation;
+            let _ = writeln!(
+                out,
+                "Drawn: {} line, head `{}`, tail `{}`  ",
+                n.line.as_str(),
+                n.head.as_str(),
+                n.tail.as_str()
+            );
             let count = model.relationships.iter().filter(|r| r.kind == id).count();
             let _ = writeln!(out, "Relationships: {count}");
             texts(&mut out, &kind.info);
@@ -160,13 +168,27 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
             if let Some(vp) = view.viewpoint {
                 let _ = writeln!(out, "Viewpoint: {}  ", named(&model.viewpoint(vp).info));
             }
-            let shown = model.view_relationships(id).len();
+            let implied = analysis.config().render.implied;
+            let shown = model.view_relationships_with(id, implied).len();
             let _ = writeln!(
                 out,
                 "Shows {} · {}",
                 plural(view.elements.len(), "element"),
                 plural(shown, "relationship")
             );
+            let curation = [
+                (view.relation_exclusions.len(), "excluded relationship"),
+                (view.groups.len(), "group"),
+                (view.notes.len(), "note"),
+            ];
+            let curation: Vec<String> = curation
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| plural(n, what))
+                .collect();
+            if !curation.is_empty() {
+                let _ = writeln!(out, "Curated with {}", curation.join(" · "));
+            }
             texts(&mut out, &view.info);
         }
         Target::Decision(id) => {
@@ -427,6 +449,10 @@ Controls HVAC and lighting.
         let text = check(&fixture);
         assert!(text.contains("*Built in (`use society5`)*"), "{text}");
         assert!(text.contains("Relationships: 1"), "{text}");
+        assert!(
+            text.contains("Drawn: solid line, head `open`, tail `none`"),
+            "{text}"
+        );
 
         let text = check(
             "concern pri$0vacy \"Privacy\"\nstakeholder tenant { concerns privacy }\nviewpoint vp { frames privacy }",
@@ -445,6 +471,15 @@ Controls HVAC and lighting.
             text.ends_with("Viewpoint: `data_flow`  \nShows 2 elements · 1 relationship"),
             "{text}"
         );
+        let curated = BUILDING
+            .replace("view building", "view buil$0ding")
+            .replacen(
+                "include ",
+                "note \"n\"\n  group g { include bms }\n  include ",
+                1,
+            );
+        let text = check(&curated);
+        assert!(text.ends_with("Curated with 1 group · 1 note"), "{text}");
     }
 
     #[test]

@@ -725,14 +725,13 @@ impl<'a> Builder<'a> {
         let decls = self.layers.decls.clone();
         let mut keyed: Vec<(f64, usize)> = Vec::new();
         for (index, pending) in decls.iter().enumerate() {
-            let mut order = None;
-            for clause in clauses(pending.decl.entries()) {
-                if let (ClauseKeyword::Order, ClauseArgs::Number(n, _)) =
-                    (clause.keyword, &clause.args)
-                {
-                    order = Some(n.clone());
-                }
-            }
+            // An override without an `order` keeps the built-in layer's.
+            let order = layer_order(pending.decl).or_else(|| {
+                self.layers
+                    .replaced
+                    .get(&(index as u32))
+                    .and_then(|builtin| layer_order(builtin.decl))
+            });
             let key = order
                 .as_ref()
                 .and_then(|n| n.parse::<f64>().ok())
@@ -1226,4 +1225,15 @@ fn texts(entries: &[Entry]) -> (Vec<(SmolStr, String)>, Option<String>) {
         }
     }
     (translations, description)
+}
+
+/// The `order` a layer declaration gives, if any (the last one written).
+fn layer_order(decl: &ast::Decl) -> Option<SmolStr> {
+    let mut order = None;
+    for clause in clauses(decl.entries()) {
+        if let (ClauseKeyword::Order, ClauseArgs::Number(n, _)) = (clause.keyword, &clause.args) {
+            order = Some(n.clone());
+        }
+    }
+    order
 }

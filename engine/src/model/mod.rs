@@ -251,7 +251,7 @@ impl Default for Notation {
 /// Which way a view's diagram reads (`direction down|right` in a view).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Direction {
-    /// Layer bands stacked top to bottom, as SPEC §2.1 draws them.
+    /// Layer bands stacked top to bottom, each band's rows top to bottom.
     #[default]
     Down,
     /// Bands stay horizontal; inside each band, rows flow left to right.

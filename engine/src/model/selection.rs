@@ -231,7 +231,6 @@ pub struct Curation {
 
 pub(crate) fn curation(model: &Model, view_id: ViewId) -> Curation {
     let view = model.view(view_id);
-    let shown = shown_elements(model, view);
     let name = &view.info.name;
     let mut problems = Vec::new();
 
@@ -247,6 +246,23 @@ pub(crate) fn curation(model: &Model, view_id: ViewId) -> Curation {
         }
     }
 
+    for note in &view.notes {
+        if note.text.trim().is_empty() {
+            problems.push(CurationProblem {
+                span: note.span,
+                message: format!("a note of view `{name}` says nothing"),
+            });
+        }
+    }
+
+    // Most views curate nothing: they cost no pass over the elements.
+    if view.relation_exclusions.is_empty() && view.groups.is_empty() {
+        return Curation {
+            groups: Vec::new(),
+            problems,
+        };
+    }
+    let shown = shown_elements(model, view);
     let lift = view.implied.unwrap_or(true);
     for exclusion in &view.relation_exclusions {
         let pattern = format!(
@@ -374,15 +390,6 @@ pub(crate) fn curation(model: &Model, view_id: ViewId) -> Curation {
             grouped.insert(member, group_name);
         }
         groups.push(members);
-    }
-
-    for note in &view.notes {
-        if note.text.trim().is_empty() {
-            problems.push(CurationProblem {
-                span: note.span,
-                message: format!("a note of view `{name}` says nothing"),
-            });
-        }
     }
 
     Curation { groups, problems }

@@ -13,9 +13,10 @@
 //! cluster around its members, inside their band or container; notes are
 //! `note` shapes beside the legend. A view that reads `direction right`
 //! puts each band's top-level elements (and each container's children) in
-//! one row, written in reading order (edges among them left to right where
-//! they can); `dot` keeps the row but may still mirror it, since it does
-//! not hold flat edges to that order inside clusters.
+//! one row in reading order (edges among them left to right where they
+//! can), held by invisible edges between neighbours; only the row's first
+//! element is tied to the band separators (tying all of them lets `dot`
+//! mirror the row).
 //!
 //! Every text goes through [`quoted`] or [`html`], which escape it, so no
 //! label can break out of its attribute.
@@ -284,6 +285,14 @@ fn siblings_statements(diagram: &Diagram, siblings: &[usize]) -> Vec<Stmt> {
                     Stmt::Node(DotNode::new(NodeId(node_name(diagram, n), None), vec![]))
                 }),
             );
+            // Invisible edges between neighbours hold the reading order
+            // where the row's own edges do not say it.
+            for pair in row.windows(2) {
+                same.push(invisible_edge(
+                    node_name(diagram, pair[0]),
+                    node_name(diagram, pair[1]),
+                ));
+            }
             stmts.push(Stmt::Subgraph(Subgraph {
                 id: Id::Anonymous(String::new()),
                 stmts: same,
@@ -675,11 +684,25 @@ pub fn graph(diagram: &Diagram) -> Graph {
     // every leaf of the band and above every leaf of the next one. In a
     // large view, where edges between a band's elements do not rank, the
     // band's elements are also wrapped into rows the same way.
+    // In a `direction right` view, a row's first element stands for the
+    // whole row (they share a rank): separator edges to every element of
+    // the row would let `dot` mirror the row's order.
+    let mut row_followers: Vec<usize> = Vec::new();
+    if diagram.direction == Direction::Right {
+        let mut sets: Vec<&[usize]> = diagram.bands.iter().map(|b| b.roots.as_slice()).collect();
+        sets.extend(diagram.nodes.iter().map(|n| n.children.as_slice()));
+        for set in sets {
+            let row = reading_order(diagram, set);
+            if row.len() > 1 {
+                row_followers.extend(&row[1..]);
+            }
+        }
+    }
     let leaves_of = |roots: &[usize]| -> Vec<usize> {
         roots
             .iter()
             .flat_map(|&r| diagram.subtree(r))
-            .filter(|&n| !diagram.nodes[n].is_container())
+            .filter(|&n| !diagram.nodes[n].is_container() && !row_followers.contains(&n))
             .collect()
     };
     let mut tiers: Vec<(String, Vec<usize>)> = Vec::new();
@@ -750,8 +773,13 @@ pub fn graph(diagram: &Diagram) -> Graph {
                 attr_str("style", "filled"),
                 attr_str("fillcolor", palette::NOTE_FILL),
                 attr_str("color", palette::MUTED),
-                attr_str("fontsize", &NOTE_SIZE.to_string()),
-                attr("label", html(lines_markup(&lines))),
+                attr(
+                    "label",
+                    html(format!(
+                        "<FONT POINT-SIZE=\"{NOTE_SIZE}\">{}</FONT>",
+                        lines_markup(&lines)
+                    )),
+                ),
             ],
         )));
         if let Some((last, _)) = tiers.last() {

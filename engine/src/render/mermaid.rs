@@ -3,7 +3,8 @@
 //! shapes after the kinds, notes as pale nodes, implied relationships and
 //! dashed or dotted relation kinds dotted. Mermaid's flowchart has arrow,
 //! circle and plain ends only: other end marks become arrows, and a tail
-//! mark is drawn only as a second arrowhead.
+//! mark is drawn only as a second arrowhead. `direction right` lays each
+//! layer's subgraph out left to right.
 //!
 //! Every text is written inside double quotes with Mermaid's entity codes
 //! (`#quot;`, `#lt;`, `#35;`, …) for anything that could end the string or
@@ -11,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::{Diagram, Edge, Head, LineStyle};
+use super::diagram::{Diagram, Direction, Edge, Head, LineStyle};
 use super::palette;
 use super::text::clean;
 use crate::model::Shape;
@@ -152,7 +153,11 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
     let _ = writeln!(out, "  %% kozo view {}", escape(&diagram.view));
     for (b, band) in diagram.bands.iter().enumerate() {
         let _ = writeln!(out, "  subgraph layer{b}[\"{}\"]", escape(&band.label));
-        out.push_str("    direction TB\n");
+        // `direction right`: the band's elements read left to right.
+        out.push_str(match diagram.direction {
+            Direction::Down => "    direction TB\n",
+            Direction::Right => "    direction LR\n",
+        });
         siblings(&mut out, diagram, &band.roots, 2);
         out.push_str("  end\n");
     }

@@ -3,12 +3,12 @@
 //! A view becomes a [`Diagram`] (what is shown, in which words, with which
 //! colours and source locations), and a diagram becomes DOT
 //! ([`dot::to_dot`], built with graphviz-rust's structures), SVG laid out by
-//! Graphviz ([`Engine::Graphviz`], `dot` through graphviz-rust's exec) or by
+//! Graphviz ([`Engine::Graphviz`], `dot` under a time limit) or by
 //! the built-in pure-Rust layout ([`Engine::Builtin`]), Mermaid or PlantUML.
 //! [`json::export`] writes the whole model as JSON.
 //!
 //! Architecture invariant: nothing here prints or touches the terminal; the
-//! only outside program is Graphviz `dot`, run through graphviz-rust. The
+//! only outside program is Graphviz `dot`, run with a time limit. The
 //! same model gives byte-identical output (no hash-map order reaches it).
 
 pub mod diagram;
@@ -27,6 +27,8 @@ mod svg;
 pub mod text;
 pub mod trace;
 
+#[cfg(test)]
+mod curation_tests;
 #[cfg(test)]
 mod tests;
 
@@ -78,7 +80,7 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// Whether Graphviz `dot` can be run.
+/// Whether Graphviz `dot` can be run (asked once per process).
 pub fn graphviz_available() -> bool {
     graphviz::available()
 }
@@ -109,10 +111,21 @@ pub fn to_dot(diagram: &Diagram) -> String {
     dot::to_dot(diagram)
 }
 
-/// A diagram as SVG, laid out by `engine`.
+/// A diagram as SVG, laid out by `engine` (Graphviz under its default
+/// time limit of 30 s).
 pub fn to_svg(diagram: &Diagram, engine: Engine) -> Result<String, RenderError> {
+    to_svg_within(diagram, engine, graphviz::DEFAULT_TIMEOUT)
+}
+
+/// A diagram as SVG, laid out by `engine`; Graphviz is stopped after
+/// `limit` (`[render] dot-timeout-secs`).
+pub fn to_svg_within(
+    diagram: &Diagram,
+    engine: Engine,
+    limit: std::time::Duration,
+) -> Result<String, RenderError> {
     match engine {
-        Engine::Graphviz => graphviz::render(diagram),
+        Engine::Graphviz => graphviz::render(diagram, limit),
         Engine::Builtin => Ok(svg::render(diagram)),
     }
 }
@@ -123,7 +136,7 @@ pub fn graphviz_postprocess(svg: &str, diagram: &Diagram) -> String {
     graphviz::make_traceable(svg, diagram)
 }
 
-/// Runs `dot -Tsvg` on DOT text.
+/// Runs `dot -Tsvg` on DOT text (under the default time limit).
 pub fn run_dot(dot: String) -> Result<String, RenderError> {
-    graphviz::run_dot(dot)
+    graphviz::run_dot(&dot, graphviz::DEFAULT_TIMEOUT)
 }

@@ -1,4 +1,4 @@
-//! The consistency rules of SPEC §3. One module per rule holds its check, its
+//! The consistency rules (docs/rules.md). One module per rule holds its check, its
 //! explanation and its tests; this module names them and runs them.
 //!
 //! Three rules are found while the model is built, not over the finished
@@ -50,7 +50,7 @@ macro_rules! rules {
         }
 
         impl Rule {
-            /// All rules, in the order of SPEC §3.
+            /// All rules, in the order docs/rules.md lists them.
             pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
 
             /// The rule's stable name, e.g. `undefined-reference`.

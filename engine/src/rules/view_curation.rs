@@ -134,6 +134,18 @@ mod tests {
     }
 
     #[test]
+    fn repeated_settings_and_group_ids_are_duplicates_notes_and_exclusions_add_up() {
+        let src = format!(
+            "{SRC}view v {{\n  include bms, occ\n  implied on\n  implied off\n  direction down\n  direction right\n  group g {{ include bms }}\n  group g {{ include occ }}\n  note \"a\"\n  note \"b\"\n  exclude bms -> occ\n  exclude bms -> occ : flows\n}}\n"
+        );
+        assert_eq!(
+            fires(&src, Rule::DuplicateDefinition),
+            ["implied off", "direction right", "g"]
+        );
+        assert!(fires(&src, Rule::ViewCuration).is_empty());
+    }
+
+    #[test]
     fn curated_views_that_hold_are_clean() {
         let src = format!(
             "{SRC}view v {{\n  include bms, bms.*, crm, portal, occ\n  exclude bms.hvac -> bms.gw\n  exclude bms -> occ : flows\n  implied off\n  direction right\n  group g \"G\" {{ include crm, portal }}\n  group h {{ include bms.hvac, bms.gw }}\n  note \"Counts every 5 minutes.\"\n}}\n"

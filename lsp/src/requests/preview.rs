@@ -133,6 +133,9 @@ pub async fn render_view(server: &Backend, params: RenderViewParams) -> Result<R
     };
     let view_id = params.view_id.clone();
     let lang = params.lang.clone();
+    // The diagram is built from the snapshot, which goes with the closure:
+    // laying it out (Graphviz may take seconds) holds none, so edits are
+    // never kept waiting for it.
     let outcome = run(move || {
         for (snapshot, cursor) in candidates {
             let analysis = &snapshot.analysis;
@@ -147,24 +150,33 @@ pub async fn render_view(server: &Backend, params: RenderViewParams) -> Result<R
             let config = analysis.config();
             let lang = lang.clone().or_else(|| config.render.lang.clone());
             let diagram = kozo_engine::render::diagram(analysis, view, lang.as_deref());
-            let engine = kozo_engine::render::choose_engine(config.render.engine);
             let name = analysis.model().view(view).info.name.to_string();
-            return Some(kozo_engine::render::to_svg(&diagram, engine).map(|svg| (name, svg)));
+            let limit = std::time::Duration::from_secs(config.render.dot_timeout_secs);
+            return Some((name, diagram, config.render.engine, limit));
         }
         None
     })
     .await;
+    let Some((name, diagram, requested, limit)) = answer("kozo/renderView", outcome)? else {
+        return Err(invalid(match &params.view_id {
+            Some(id) => format!("kozo: no view named `{id}`"),
+            None => "kozo: the position is in no view declaration".to_string(),
+        }));
+    };
+    // A few renders at a time: each may hold a thread for as long as `dot` runs.
+    let _permit = server.shared.renders.acquire().await;
+    let outcome = run(move || {
+        let engine = kozo_engine::render::choose_engine(requested);
+        kozo_engine::render::to_svg_within(&diagram, engine, limit)
+    })
+    .await;
     match answer("kozo/renderView", outcome)? {
-        Some(Ok((view_id, svg))) => Ok(RenderViewResult { view_id, svg }),
-        Some(Err(error)) => Err(jsonrpc::Error {
+        Ok(svg) => Ok(RenderViewResult { view_id: name, svg }),
+        Err(error) => Err(jsonrpc::Error {
             code: jsonrpc::ErrorCode::ServerError(-32803),
             message: format!("kozo: {error}").into(),
             data: None,
         }),
-        None => Err(invalid(match &params.view_id {
-            Some(id) => format!("kozo: no view named `{id}`"),
-            None => "kozo: the position is in no view declaration".to_string(),
-        })),
     }
 }
 
