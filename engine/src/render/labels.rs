@@ -11,21 +11,35 @@ use super::layout::{Point, Rect};
 const SHIFTS: [f64; 7] = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0];
 const ALONG: [f64; 9] = [0.5, 0.38, 0.62, 0.26, 0.74, 0.16, 0.84, 0.08, 0.92];
 
+/// What labels must keep clear of.
+#[derive(Clone, Copy)]
+pub struct Room<'a> {
+    /// Boxes and text a label may not cover.
+    pub obstacles: &'a [Rect],
+    /// Containers, whose borders a label may not straddle.
+    pub frames: &'a [Rect],
+    /// Where labels may go at all.
+    pub bounds: Rect,
+}
+
 /// The spot for a `w` × `h` label on `route`, and whether it is free: it
-/// overlaps none of `obstacles` and `placed`, and lies either wholly inside
-/// or wholly outside each of `frames` (the containers, whose borders a label
+/// overlaps none of the room's `obstacles` and `placed`, and lies either wholly inside
+/// or wholly outside each of its `frames` (the containers, whose borders a label
 /// must not straddle). When no spot is free, the one that overlaps least.
 /// `far` lets the search go further from the line.
 pub fn place(
     route: &[Point],
     w: f64,
     h: f64,
-    obstacles: &[Rect],
-    frames: &[Rect],
+    room: &Room<'_>,
     placed: &[Rect],
-    bounds: Rect,
     far: bool,
 ) -> (Rect, bool) {
+    let Room {
+        obstacles,
+        frames,
+        bounds,
+    } = *room;
     let runs: Vec<(Point, Point)> = route.windows(2).map(|s| (s[0], s[1])).collect();
     if runs.is_empty() {
         let p = route.first().copied().unwrap_or_default();
@@ -171,6 +185,14 @@ mod tests {
         h: 3000.0,
     };
 
+    fn room(obstacles: &[Rect]) -> Room<'_> {
+        Room {
+            obstacles,
+            frames: &[],
+            bounds: BIG,
+        }
+    }
+
     fn p(x: f64, y: f64) -> Point {
         Point { x, y }
     }
@@ -178,10 +200,10 @@ mod tests {
     #[test]
     fn takes_the_middle_when_free_and_moves_aside_when_not() {
         let route = [p(0.0, 0.0), p(0.0, 200.0)];
-        let (r, free) = place(&route, 40.0, 14.0, &[], &[], &[], BIG, false);
+        let (r, free) = place(&route, 40.0, 14.0, &room(&[]), &[], false);
         assert!(free);
         assert_eq!((r.cx(), r.cy()), (0.0, 100.0));
-        let (r2, free) = place(&route, 40.0, 14.0, &[], &[], &[r], BIG, false);
+        let (r2, free) = place(&route, 40.0, 14.0, &room(&[]), &[r], false);
         assert!(free);
         assert!(area(&r, &r2) == 0.0, "{r:?} {r2:?}");
         let wall = Rect {
@@ -190,7 +212,14 @@ mod tests {
             w: 3000.0,
             h: 3000.0,
         };
-        let (_, free) = place(&route, 40.0, 14.0, &[wall], &[], &[], BIG, false);
+        let (_, free) = place(
+            &route,
+            40.0,
+            14.0,
+            &room(std::slice::from_ref(&wall)),
+            &[],
+            false,
+        );
         assert!(!free);
     }
 }

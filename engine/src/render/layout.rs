@@ -1280,9 +1280,12 @@ fn route_orthogonal(
         let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
         let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
         let lh = label.len() as f64 * EDGE_LINE + 4.0;
-        let (label_box, free) = labels::place(
-            &points, lw, lh, &blocking, &frames, &placed, bounds, far_labels,
-        );
+        let room = labels::Room {
+            obstacles: &blocking,
+            frames: &frames,
+            bounds,
+        };
+        let (label_box, free) = labels::place(&points, lw, lh, &room, &placed, far_labels);
         if !free {
             misplaced += 1;
         }
