@@ -4,6 +4,11 @@
 //!
 //! - `render/builtin_svg_300`: the view's diagram and its SVG from the
 //!   built-in layout (target ≤ 1 s);
+//! - `render/builtin_svg_dense_view`: the same for the densest view of
+//!   `examples/city-platform` (27 elements, 37 relationships; target
+//!   ≤ 50 ms);
+//! - `render/builtin_svg_3000`: a 3 000-element view, to see that the
+//!   layout grows no faster than it should;
 //! - `render/graphviz_kozo_share_300`: everything kozo does around Graphviz
 //!   (the diagram, the DOT text, making `dot`'s SVG traceable), that is all
 //!   but `dot` itself (target ≤ 50 ms);
@@ -49,11 +54,66 @@ fn workspace() -> (Analysis, ViewId) {
     (analysis, id)
 }
 
+/// A synthetic workspace of `elements` elements and a view of them all.
+fn synthetic(elements: usize) -> (Analysis, ViewId) {
+    let mut analysis = Analysis::new(Config::default());
+    for (path, text) in synthetic_workspace(elements) {
+        analysis.set_file(&path, text);
+    }
+    let model = analysis.model();
+    let mut includes = vec!["*".to_string()];
+    for element in &model.elements {
+        if element.parent.is_none() && !element.children.is_empty() {
+            includes.push(format!("{}.**", element.path));
+        }
+    }
+    let view = format!(
+        "view bench_all \"All elements\" {{\n  include {}\n}}\n",
+        includes.join(", ")
+    );
+    analysis.set_file("bench_view.kozo", view);
+    let id = analysis
+        .model()
+        .view_by_name("bench_all")
+        .expect("the bench view");
+    (analysis, id)
+}
+
+/// The city-platform example, read from the repository.
+fn city_platform() -> Analysis {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/city-platform");
+    let mut analysis = Analysis::new(Config::default());
+    let mut files: Vec<_> = std::fs::read_dir(&root)
+        .expect("examples/city-platform")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "kozo"))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        analysis.set_file(&name, std::fs::read_to_string(&path).unwrap());
+    }
+    analysis
+}
+
 fn render_benches(c: &mut Criterion) {
     let (analysis, view) = workspace();
     let mut group = c.benchmark_group("render");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(8));
+
+    let city = city_platform();
+    let dense = city
+        .model()
+        .view_by_name("platform_view")
+        .expect("the platform view");
+    group.bench_function("builtin_svg_dense_view", |b| {
+        b.iter(|| {
+            let diagram = Diagram::of_view(&city, dense, None);
+            black_box(render::to_svg(&diagram, Engine::Builtin).unwrap())
+        })
+    });
 
     group.bench_function("builtin_svg_300", |b| {
         b.iter(|| {
@@ -67,6 +127,20 @@ fn render_benches(c: &mut Criterion) {
             black_box(render::to_dot(&diagram))
         })
     });
+
+    {
+        let (large, large_view) = synthetic(3000);
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(10));
+        group.bench_function("builtin_svg_3000", |b| {
+            b.iter(|| {
+                let diagram = Diagram::of_view(&large, large_view, Some("ja"));
+                black_box(render::to_svg(&diagram, Engine::Builtin).unwrap())
+            })
+        });
+        group.sample_size(20);
+        group.measurement_time(Duration::from_secs(8));
+    }
 
     if render::graphviz_available() {
         let diagram = Diagram::of_view(&analysis, view, Some("ja"));

@@ -24,7 +24,12 @@ fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
 }
 
-const EXAMPLES: &[&str] = &["smart-building", "drone-logistics", "data-space"];
+const EXAMPLES: &[&str] = &[
+    "smart-building",
+    "drone-logistics",
+    "data-space",
+    "city-platform",
+];
 
 #[test]
 fn examples_are_clean_under_deny_warnings() {

@@ -49,7 +49,12 @@ const MESSY_FORMATTED: &str = "system bms {\n  component hvac\n  hvac -> bms : f
 
 #[test]
 fn examples_are_formatted() {
-    for example in ["smart-building", "drone-logistics", "data-space"] {
+    for example in [
+        "smart-building",
+        "drone-logistics",
+        "data-space",
+        "city-platform",
+    ] {
         let out = kozo(&["fmt", "--check", &format!("examples/{example}")], &repo());
         assert_eq!(
             out.status.code(),

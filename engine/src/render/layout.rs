@@ -23,7 +23,9 @@
 
 use std::collections::BTreeMap;
 
-use super::diagram::Diagram;
+use super::diagram::{Diagram, Direction, Head};
+use super::labels;
+use super::route::{self, Obstacle, Request};
 use super::text;
 use crate::model::Shape;
 
@@ -47,7 +49,7 @@ const GAP_X: f64 = 28.0;
 const GAP_Y: f64 = 46.0;
 const INNER_GAP_X: f64 = 18.0;
 const INNER_GAP_Y: f64 = 36.0;
-const INNER_PAD: f64 = 12.0;
+const INNER_PAD: f64 = 18.0;
 const BAND_PAD: f64 = 28.0;
 const PER_CONTAINER_ROW: usize = 4;
 /// The room a long edge's passage takes in a row it crosses.
@@ -137,12 +139,34 @@ pub enum Segment {
     Line(Point),
 }
 
+/// Where an end mark goes: the point it touches and the unit direction the
+/// line arrives in (toward the box).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Mark {
+    pub tip: Point,
+    pub dir: (f64, f64),
+}
+
+/// How far back from its tip a mark reaches, so the line stops there and
+/// does not show through it.
+pub fn mark_length(head: Head) -> f64 {
+    match head {
+        Head::Arrow => 6.0,
+        Head::Triangle | Head::HollowTriangle => 10.0,
+        Head::Diamond | Head::HollowDiamond => 14.0,
+        Head::Circle => 8.0,
+        Head::Open | Head::None => 0.0,
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct EdgeGeom {
     pub from: Point,
     pub path: Vec<Segment>,
-    /// Tip, then the two base corners.
-    pub arrow: [Point; 3],
+    /// The mark at the target end (the relation kind's `head`).
+    pub head: Mark,
+    /// The mark at the source end (the relation kind's `tail`).
+    pub tail: Mark,
     pub label: Vec<String>,
     pub label_box: Rect,
 }
@@ -184,10 +208,61 @@ pub struct Layout {
     pub nodes: Vec<NodeGeom>,
     pub edges: Vec<EdgeGeom>,
     pub legend: Option<LegendGeom>,
+    /// The view's notes, in a row under the bands.
+    pub notes: Vec<NoteGeom>,
+    /// The view's groups: a titled frame around their members.
+    pub groups: Vec<GroupGeom>,
+}
+
+/// A note's folded-corner box and its wrapped text.
+#[derive(Clone, Debug, Default)]
+pub struct NoteGeom {
+    pub rect: Rect,
+    pub lines: Vec<String>,
+}
+
+/// A group's frame and its title.
+#[derive(Clone, Debug, Default)]
+pub struct GroupGeom {
+    pub rect: Rect,
+    pub label: Vec<String>,
+}
+
+pub const NOTE_SIZE: f64 = 11.5;
+pub const NOTE_LINE: f64 = 15.0;
+const NOTE_WRAP: f64 = 230.0;
+/// The fold of a note's corner.
+pub const NOTE_FOLD: f64 = 12.0;
+
+/// The room between boxes. Widened when a label finds no free spot.
+#[derive(Clone, Copy, Debug)]
+struct Spacing {
+    gap_x: f64,
+    gap_y: f64,
+    inner_gap_x: f64,
+    inner_gap_y: f64,
+    band_pad: f64,
+    passage_gap: f64,
+}
+
+impl Spacing {
+    fn scaled(f: f64) -> Spacing {
+        Spacing {
+            gap_x: GAP_X * f,
+            gap_y: GAP_Y * f,
+            inner_gap_x: INNER_GAP_X * f,
+            inner_gap_y: INNER_GAP_Y * f,
+            band_pad: BAND_PAD * f.sqrt(),
+            passage_gap: PASSAGE_GAP * f,
+        }
+    }
 }
 
 /// Sizes and the positions of children relative to their container.
 struct Sizing {
+    sp: Spacing,
+    /// The group each node is a member of.
+    group_of: Vec<Option<usize>>,
     size: Vec<(f64, f64)>,
     offset: Vec<(f64, f64)>,
     label: Vec<Vec<String>>,
@@ -227,6 +302,78 @@ fn layering(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     layer
 }
 
+/// The gap two side-by-side boxes need for a relationship label between
+/// them: the label and a little air on either side of it.
+fn label_room(label: &str) -> f64 {
+    let lines = text::wrap(label, EDGE_WRAP, EDGE_SIZE);
+    text::block_width(&lines, EDGE_SIZE) + 8.0 + 2.0 * 14.0
+}
+
+/// A group frame's padding around its members.
+const GROUP_PAD: f64 = 12.0;
+/// The room for a group's title above its members (inside the frame).
+const GROUP_TITLE: f64 = 16.0;
+pub const GROUP_SIZE: f64 = 11.0;
+/// How much higher a row with a group starts: the frame's top and title.
+const GROUP_TOP: f64 = GROUP_PAD + GROUP_TITLE;
+
+/// The extra gap between two neighbours in a row for group frames: a
+/// frame's padding on each side that belongs to a group the other is not in.
+fn group_pads(a: Option<usize>, b: Option<usize>) -> f64 {
+    if a == b {
+        0.0
+    } else {
+        GROUP_PAD * (a.is_some() as u8 + b.is_some() as u8) as f64
+    }
+}
+
+/// Puts the members of each group on one layer (the first of theirs), so
+/// that they share a row and one frame holds them.
+fn same_layer_for_groups(items: &[usize], layers: &mut [usize], group_of: &[Option<usize>]) {
+    let mut first: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, &item) in items.iter().enumerate() {
+        if let Some(g) = group_of.get(item).copied().flatten() {
+            let layer = first.entry(g).or_insert(layers[k]);
+            *layer = (*layer).min(layers[k]);
+        }
+    }
+    for (k, &item) in items.iter().enumerate() {
+        if let Some(g) = group_of.get(item).copied().flatten() {
+            layers[k] = first[&g];
+        }
+    }
+}
+
+/// The items in order, each group's members moved together where its first
+/// member stands.
+fn cluster(order: &[usize], group_of: &[Option<usize>]) -> Vec<usize> {
+    let group = |k: usize| group_of.get(k).copied().flatten();
+    if order.iter().all(|&k| group(k).is_none()) {
+        return order.to_vec();
+    }
+    let mut out = Vec::with_capacity(order.len());
+    let mut done: Vec<usize> = Vec::new();
+    for &item in order {
+        match group(item) {
+            None => out.push(item),
+            Some(g) if !done.contains(&g) => {
+                done.push(g);
+                out.extend(order.iter().copied().filter(|&k| group(k) == Some(g)));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// Whether layers are mostly one element each: a chain (a process whose
+/// steps trigger one another, data passed along) reads better left to
+/// right in one row than as a stack of rows.
+fn chain_like(layered: &[Vec<usize>]) -> bool {
+    let items: usize = layered.iter().map(Vec::len).sum();
+    layered.len() >= 2 && (items as f64) < 1.75 * layered.len() as f64
+}
+
 /// Groups items into rows by layer, keeping their order within a layer.
 fn rows_by_layer(items: &[usize], layers: &[usize]) -> Vec<Vec<usize>> {
     let depth = layers.iter().copied().max().map_or(0, |m| m + 1);
@@ -259,9 +406,46 @@ fn lifted_edges(diagram: &Diagram, items: &[usize], parent: Option<usize>) -> Ve
     out
 }
 
-fn size_nodes(diagram: &Diagram) -> Sizing {
+fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
     let n = diagram.nodes.len();
+    // `direction right`: children in layer order, left to right.
+    let right = diagram.direction == Direction::Right;
+    let mut group_of = vec![None; n];
+    for (g, group) in diagram.groups.iter().enumerate() {
+        for &m in &group.members {
+            if m < n && group_of[m].is_none() {
+                group_of[m] = Some(g);
+            }
+        }
+    }
+    // For each container, the room labels need between two of its
+    // children: a relationship counts in the one container that holds both
+    // its ends in different children (the lowest common one), found in one
+    // pass over the edges.
+    let mut inner_gaps: BTreeMap<usize, BTreeMap<(usize, usize), f64>> = BTreeMap::new();
+    for e in &diagram.edges {
+        let up = diagram.ancestors_and_self(e.source);
+        let down = diagram.ancestors_and_self(e.target);
+        let Some(common) = up.iter().position(|a| down.contains(a)) else {
+            continue;
+        };
+        let lca = up[common];
+        let below = |chain: &[usize]| {
+            let k = chain.iter().position(|&a| a == lca)?;
+            k.checked_sub(1).map(|j| chain[j])
+        };
+        if let (Some(a), Some(b)) = (below(&up), below(&down)) {
+            let gap = inner_gaps
+                .entry(lca)
+                .or_default()
+                .entry((a.min(b), a.max(b)))
+                .or_insert(0.0);
+            *gap = gap.max(label_room(&e.label));
+        }
+    }
     let mut s = Sizing {
+        sp,
+        group_of,
         size: vec![(0.0, 0.0); n],
         offset: vec![(0.0, 0.0); n],
         label: vec![Vec::new(); n],
@@ -290,34 +474,74 @@ fn size_nodes(diagram: &Diagram) -> Sizing {
         let header_w = text::block_width(&lines, LABEL_SIZE).max(kind_w) * 1.06 + 2.0 * INNER_PAD;
         let children = &node.children;
         let edges = lifted_edges(diagram, children, Some(i));
-        let layers = layering(children.len(), &edges);
+        let mut layers = layering(children.len(), &edges);
+        same_layer_for_groups(children, &mut layers, &s.group_of);
         let mut layered = rows_by_layer(children, &layers);
-        if layered.len() > MAX_CONTAINER_LAYERS {
+        if layered.len() > MAX_CONTAINER_LAYERS || chain_like(&layered) || right {
             layered = vec![layered.concat()];
         }
         let mut rows = Vec::new();
         for row in layered {
-            for chunk in row.chunks(PER_CONTAINER_ROW) {
-                rows.push(chunk.to_vec());
+            let row = cluster(&row, &s.group_of);
+            // At most a few to a row, a group's members counted as one and
+            // never split.
+            let mut current: Vec<usize> = Vec::new();
+            let mut units = 0;
+            for c in row {
+                let joins = current
+                    .last()
+                    .is_some_and(|&l| s.group_of[l].is_some() && s.group_of[l] == s.group_of[c]);
+                if !joins {
+                    if units == PER_CONTAINER_ROW {
+                        rows.push(std::mem::take(&mut current));
+                        units = 0;
+                    }
+                    units += 1;
+                }
+                current.push(c);
+            }
+            if !current.is_empty() {
+                rows.push(current);
             }
         }
+        // Two children joined by a labelled relationship keep room for
+        // the label between them.
+        let pair_gap = inner_gaps.get(&i).cloned().unwrap_or_default();
+        let group_of = &s.group_of;
+        let gap = |a: usize, b: usize| -> f64 {
+            let wide = pair_gap.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
+            sp.inner_gap_x.max(wide) + group_pads(group_of[a], group_of[b])
+        };
         let row_w = |row: &[usize]| -> f64 {
             row.iter().map(|&c| s.size[c].0).sum::<f64>()
-                + INNER_GAP_X * (row.len().saturating_sub(1)) as f64
+                + row.windows(2).map(|w| gap(w[0], w[1])).sum::<f64>()
         };
         let content_w = rows.iter().map(|r| row_w(r)).fold(0.0, f64::max);
-        let w = (content_w + 2.0 * INNER_PAD).max(header_w).max(120.0);
+        let grouped = children.iter().any(|&c| s.group_of[c].is_some());
+        let edge_pad = if grouped { GROUP_PAD } else { 0.0 };
+        let w = (content_w + 2.0 * (INNER_PAD + edge_pad))
+            .max(header_w)
+            .max(120.0);
         let mut y = header;
         for row in &rows {
+            if row.iter().any(|&c| s.group_of[c].is_some()) {
+                y += GROUP_TOP;
+            }
             let height = row.iter().map(|&c| s.size[c].1).fold(0.0, f64::max);
             let mut x = (w - row_w(row)) / 2.0;
-            for &c in row {
+            for (k, &c) in row.iter().enumerate() {
                 s.offset[c] = (x, y + (height - s.size[c].1) / 2.0);
-                x += s.size[c].0 + INNER_GAP_X;
+                x += s.size[c].0;
+                if let Some(&next) = row.get(k + 1) {
+                    x += gap(c, next);
+                }
             }
-            y += height + INNER_GAP_Y;
+            y += height + sp.inner_gap_y;
         }
-        let h = y - INNER_GAP_Y + INNER_PAD;
+        let last_grouped = rows
+            .last()
+            .is_some_and(|row| row.iter().any(|&c| s.group_of[c].is_some()));
+        let h = y - sp.inner_gap_y + INNER_PAD + if last_grouped { GROUP_PAD } else { 0.0 };
         s.size[i] = (w.ceil(), h.ceil());
         s.label[i] = lines;
         s.header[i] = header;
@@ -340,19 +564,30 @@ fn place(diagram: &Diagram, sizing: &Sizing, node: usize, x: f64, y: f64, out: &
     }
 }
 
-/// A band's rows of top-level elements.
+/// A band's rows of top-level elements, and for a row filled from a chain,
+/// each element's step in the chain (which the ordering keeps).
 struct BandRows {
     rows: Vec<Vec<usize>>,
+    steps: Vec<(usize, usize)>,
 }
 
 fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> BandRows {
     let roots = &diagram.bands[band].roots;
     let edges = lifted_edges(diagram, roots, None);
-    let layers = layering(roots.len(), &edges);
+    let mut layers = layering(roots.len(), &edges);
+    same_layer_for_groups(roots, &mut layers, &sizing.group_of);
     let mut layered = rows_by_layer(roots, &layers);
+    for row in layered.iter_mut() {
+        *row = cluster(row, &sizing.group_of);
+    }
     // A long chain would stack one element per row: past a few layers,
     // fill rows to the width in layer order instead.
-    if layered.len() > MAX_BAND_LAYERS {
+    let mut steps = Vec::new();
+    let right = diagram.direction == Direction::Right;
+    if layered.len() > MAX_BAND_LAYERS || chain_like(&layered) || right {
+        for (step, layer) in layered.iter().enumerate() {
+            steps.extend(layer.iter().map(|&root| (root, step + 1)));
+        }
         layered = vec![layered.concat()];
     }
     let mut rows = Vec::new();
@@ -361,12 +596,15 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
         let mut used = 0.0;
         for root in row {
             let w = sizing.size[root].0;
-            if !current.is_empty() && used + GAP_X + w > width {
+            let joins = current.last().is_some_and(|&l: &usize| {
+                sizing.group_of[l].is_some() && sizing.group_of[l] == sizing.group_of[root]
+            });
+            if !current.is_empty() && !joins && used + sizing.sp.gap_x + w > width {
                 rows.push(std::mem::take(&mut current));
                 used = 0.0;
             }
             if !current.is_empty() {
-                used += GAP_X;
+                used += sizing.sp.gap_x;
             }
             used += w;
             current.push(root);
@@ -375,7 +613,7 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
             rows.push(current);
         }
     }
-    BandRows { rows }
+    BandRows { rows, steps }
 }
 
 /// The items of the rows: top-level elements (`< n`), and passages (`n +
@@ -385,6 +623,9 @@ fn band_rows(diagram: &Diagram, sizing: &Sizing, band: usize, width: f64) -> Ban
 struct Items<'a> {
     n: usize,
     sizing: &'a Sizing,
+    /// Wider gaps between two top-level elements of one band joined by a
+    /// relationship, so that its label fits between them.
+    pair_gap: BTreeMap<(usize, usize), f64>,
 }
 
 impl Items<'_> {
@@ -398,30 +639,50 @@ impl Items<'_> {
 
     fn gap(&self, a: usize, b: usize) -> f64 {
         if a >= self.n || b >= self.n {
-            PASSAGE_GAP
+            self.sizing.sp.passage_gap
         } else {
-            GAP_X
+            self.sizing.sp.gap_x
         }
     }
 
+    /// Each item's left edge from the row's start, and the row's width.
+    /// Two elements joined by a labelled relationship keep room for the
+    /// label between them, even with passages in between.
+    fn offsets(&self, row: &[usize]) -> (Vec<f64>, f64) {
+        let mut out = Vec::with_capacity(row.len());
+        let mut x = 0.0;
+        let mut last_element: Option<(usize, f64)> = None;
+        for (i, &item) in row.iter().enumerate() {
+            if i > 0 {
+                x += self.gap(row[i - 1], item);
+                let group = |k: usize| self.sizing.group_of.get(k).copied().flatten();
+                x += group_pads(group(row[i - 1]), group(item));
+            }
+            if item < self.n {
+                if let Some((prev, right)) = last_element {
+                    if let Some(&wide) = self.pair_gap.get(&(prev.min(item), prev.max(item))) {
+                        x = x.max(right + wide);
+                    }
+                }
+            }
+            out.push(x);
+            x += self.width(item);
+            if item < self.n {
+                last_element = Some((item, x));
+            }
+        }
+        (out, x)
+    }
+
     fn row_width(&self, row: &[usize]) -> f64 {
-        let widths: f64 = row.iter().map(|&i| self.width(i)).sum();
-        let gaps: f64 = row.windows(2).map(|w| self.gap(w[0], w[1])).sum();
-        widths + gaps
+        self.offsets(row).1
     }
 
     /// The left edge of each item of a row centred in `width` from `left`.
     fn lefts(&self, row: &[usize], left: f64, width: f64) -> Vec<f64> {
-        let mut x = left + (width - self.row_width(row)) / 2.0;
-        let mut out = Vec::with_capacity(row.len());
-        for (i, &item) in row.iter().enumerate() {
-            out.push(x);
-            x += self.width(item);
-            if let Some(&next) = row.get(i + 1) {
-                x += self.gap(item, next);
-            }
-        }
-        out
+        let (offsets, total) = self.offsets(row);
+        let start = left + (width - total) / 2.0;
+        offsets.into_iter().map(|x| start + x).collect()
     }
 }
 
@@ -431,7 +692,22 @@ type Passages = Vec<Vec<(f64, f64, f64)>>;
 
 /// Lays a diagram out.
 pub fn layout(diagram: &Diagram) -> Layout {
-    let sizing = size_nodes(diagram);
+    // When some label finds no free spot, widen the gaps and lay out again.
+    let mut last = None;
+    for (attempt, f) in [1.0, 1.3, 1.6].into_iter().enumerate() {
+        let (l, misplaced) = layout_with(diagram, Spacing::scaled(f), attempt == 2);
+        if misplaced == 0 {
+            return l;
+        }
+        last = Some(l);
+    }
+    last.unwrap_or_default()
+}
+
+/// Lays a diagram out with the given gaps; also how many labels found no
+/// free spot.
+fn layout_with(diagram: &Diagram, sp: Spacing, far_labels: bool) -> (Layout, usize) {
+    let sizing = size_nodes(diagram, sp);
     let n = diagram.nodes.len();
 
     // The width rows wrap at: wide enough for the widest element, and
@@ -440,7 +716,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
         .bands
         .iter()
         .flat_map(|b| b.roots.iter())
-        .map(|&r| (sizing.size[r].0 + GAP_X) * (sizing.size[r].1 + GAP_Y))
+        .map(|&r| (sizing.size[r].0 + sp.gap_x) * (sizing.size[r].1 + sp.gap_y))
         .sum();
     let widest = (0..n).map(|i| sizing.size[i].0).fold(0.0, f64::max);
     let wrap_width = (area * 1.6).sqrt().max(900.0).max(widest);
@@ -457,13 +733,30 @@ pub fn layout(diagram: &Diagram) -> Layout {
         + 28.0;
 
     let mut rows: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut chain_step = vec![0usize; n];
     for band in 0..diagram.bands.len() {
-        for row in band_rows(diagram, &sizing, band, wrap_width).rows {
+        let band_rows = band_rows(diagram, &sizing, band, wrap_width);
+        for (root, step) in band_rows.steps {
+            chain_step[root] = step;
+        }
+        for row in band_rows.rows {
             rows.push((band, row));
         }
     }
     // Passages for the edges that skip rows, and the chains they make.
-    let items = Items { n, sizing: &sizing };
+    let mut pair_gap: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for e in &diagram.edges {
+        let (a, b) = (diagram.root_of(e.source), diagram.root_of(e.target));
+        if a != b && diagram.nodes[a].band == diagram.nodes[b].band {
+            let gap = pair_gap.entry((a.min(b), a.max(b))).or_insert(0.0);
+            *gap = gap.max(label_room(&e.label));
+        }
+    }
+    let items = Items {
+        n,
+        sizing: &sizing,
+        pair_gap,
+    };
     let mut row_of = vec![usize::MAX; n];
     for (i, (_, row)) in rows.iter().enumerate() {
         for &root in row {
@@ -510,11 +803,11 @@ pub fn layout(diagram: &Diagram) -> Layout {
         .fold(0.0, f64::max)
         .max(360.0);
 
-    order_rows(&items, &neighbours, &mut rows, content_w);
+    order_rows(&items, &neighbours, &chain_step, &mut rows, content_w);
 
     // Header.
     let content_left = MARGIN + gutter;
-    let mut width = content_left + content_w + 2.0 * BAND_PAD / 2.0 + MARGIN;
+    let mut width = content_left + content_w + 2.0 * sp.band_pad / 2.0 + MARGIN;
     let header_wrap = (width - 2.0 * MARGIN).max(560.0);
     let mut header = Vec::new();
     let mut y = MARGIN;
@@ -583,14 +876,17 @@ pub fn layout(diagram: &Diagram) -> Layout {
     let mut r = 0;
     for (band, label) in band_labels.into_iter().enumerate() {
         let top = y;
-        let mut cursor = top + BAND_PAD;
+        let mut cursor = top + sp.band_pad;
         let mut first = true;
         while r < rows.len() && rows[r].0 == band {
             let row = &rows[r].1;
             if !first {
-                cursor += GAP_Y;
+                cursor += sp.gap_y;
             }
             first = false;
+            if row.iter().any(|&x| x < n && sizing.group_of[x].is_some()) {
+                cursor += GROUP_TOP;
+            }
             let height = row
                 .iter()
                 .filter(|&&x| x < n)
@@ -613,10 +909,13 @@ pub fn layout(diagram: &Diagram) -> Layout {
                 }
             }
             cursor += height;
+            if row.iter().any(|&x| x < n && sizing.group_of[x].is_some()) {
+                cursor += GROUP_PAD;
+            }
             r += 1;
         }
         let label_h = label.len() as f64 * BAND_SIZE * 1.3 + 2.0 * 14.0;
-        let bottom = (cursor + BAND_PAD).max(top + label_h);
+        let bottom = (cursor + sp.band_pad).max(top + label_h);
         bands.push(BandGeom {
             rect: Rect {
                 x: MARGIN,
@@ -633,7 +932,79 @@ pub fn layout(diagram: &Diagram) -> Layout {
         .iter()
         .map(|list| list.iter().map(|&item| passage_at[item - n]).collect())
         .collect();
-    let edges = route_edges(diagram, &nodes, &passages);
+    let bounds = Rect {
+        x: content_left - 6.0,
+        y: bands.first().map_or(0.0, |b| b.rect.y + 4.0),
+        w: band_right - content_left + 2.0,
+        h: bands.last().map_or(0.0, |b| b.rect.bottom() - 4.0)
+            - bands.first().map_or(0.0, |b| b.rect.y + 4.0),
+    };
+    // Group frames around their members, titles on top.
+    let groups: Vec<GroupGeom> = diagram
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, group)| {
+            let members: Vec<Rect> = (0..n)
+                .filter(|&m| sizing.group_of[m] == Some(g))
+                .map(|m| nodes[m].rect)
+                .collect();
+            let first = members.first()?;
+            let (mut x0, mut y0, mut x1, mut y1) =
+                (first.x, first.y, first.right(), first.bottom());
+            for r in &members {
+                x0 = x0.min(r.x);
+                y0 = y0.min(r.y);
+                x1 = x1.max(r.right());
+                y1 = y1.max(r.bottom());
+            }
+            let rect = Rect {
+                x: x0 - GROUP_PAD,
+                y: y0 - GROUP_TOP,
+                w: x1 - x0 + 2.0 * GROUP_PAD,
+                h: y1 - y0 + GROUP_TOP + GROUP_PAD,
+            };
+            let label = text::wrap(&group.label, (rect.w - 12.0).max(60.0), GROUP_SIZE);
+            let label = vec![label.first().cloned().unwrap_or_default()];
+            Some(GroupGeom { rect, label })
+        })
+        .collect();
+    let titles: Vec<Rect> = groups
+        .iter()
+        .map(|g| Rect {
+            x: g.rect.x + 4.0,
+            y: g.rect.y + 1.0,
+            w: (text::text_width(&g.label[0], GROUP_SIZE) + 8.0).min(g.rect.w - 8.0),
+            h: GROUP_TITLE - 1.0,
+        })
+        .collect();
+    let (edges, misplaced) = route_orthogonal(diagram, &nodes, &titles, bounds, far_labels)
+        .unwrap_or_else(|| (route_edges(diagram, &nodes, &passages), 0));
+
+    // Notes: a row (wrapping) of folded-corner boxes under the bands.
+    let mut notes = Vec::with_capacity(diagram.notes.len());
+    if !diagram.notes.is_empty() {
+        y += 16.0;
+        let (mut x, mut row_h) = (MARGIN, 0.0f64);
+        for note in &diagram.notes {
+            let lines = text::wrap(&note.text, NOTE_WRAP, NOTE_SIZE);
+            let w = (text::block_width(&lines, NOTE_SIZE) + 2.0 * 10.0 + NOTE_FOLD).ceil();
+            let h = (lines.len() as f64 * NOTE_LINE + 2.0 * 9.0).ceil();
+            if x > MARGIN && x + w > width - MARGIN {
+                x = MARGIN;
+                y += row_h + 12.0;
+                row_h = 0.0;
+            }
+            notes.push(NoteGeom {
+                rect: Rect { x, y, w, h },
+                lines,
+            });
+            x += w + 14.0;
+            row_h = row_h.max(h);
+            width = width.max(x - 14.0 + MARGIN);
+        }
+        y += row_h;
+    }
 
     let legend = if n == 0 {
         None
@@ -643,7 +1014,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
         Some(legend)
     };
 
-    Layout {
+    let layout = Layout {
         width: width.ceil(),
         height: (y + MARGIN).ceil(),
         header,
@@ -652,7 +1023,10 @@ pub fn layout(diagram: &Diagram) -> Layout {
         nodes,
         edges,
         legend,
-    }
+        notes,
+        groups,
+    };
+    (layout, misplaced)
 }
 
 /// Reorders each row's items toward the mean position of their
@@ -661,6 +1035,7 @@ pub fn layout(diagram: &Diagram) -> Layout {
 fn order_rows(
     items: &Items<'_>,
     neighbours: &[Vec<usize>],
+    chain_step: &[usize],
     rows: &mut [(usize, Vec<usize>)],
     width: f64,
 ) {
@@ -710,7 +1085,20 @@ fn order_rows(
                 })
                 .collect();
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let ordered: Vec<usize> = keyed.into_iter().map(|(_, _, item)| item).collect();
+            let mut ordered: Vec<usize> = keyed.into_iter().map(|(_, _, item)| item).collect();
+            // The steps of a chain stay in order, left to right: the
+            // elements take the elements' places in step order, passages
+            // keep theirs.
+            let step = |item: usize| chain_step.get(item).copied().unwrap_or(0);
+            let slots: Vec<usize> = (0..ordered.len())
+                .filter(|&k| step(ordered[k]) > 0)
+                .collect();
+            let mut chained: Vec<usize> = slots.iter().map(|&k| ordered[k]).collect();
+            chained.sort_by_key(|&item| step(item));
+            for (&k, item) in slots.iter().zip(chained) {
+                ordered[k] = item;
+            }
+            let ordered = cluster(&ordered, &items.sizing.group_of);
             pack(&ordered, &mut center);
             rows[i].1 = ordered;
         }
@@ -787,6 +1175,132 @@ fn bezier(p0: Point, c1: Point, c2: Point, p3: Point, t: f64) -> Point {
 /// An edge meeting a side of a box: the other end's position along that
 /// side, the edge, and whether it leaves (true) or enters the box.
 type Port = (f64, usize, bool);
+
+/// What a label must not hide: leaves, and the headers of containers
+/// (where their text is).
+fn label_obstacles(diagram: &Diagram, nodes: &[NodeGeom]) -> Vec<Rect> {
+    diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let r = nodes[i].rect;
+            if node.is_container() {
+                Rect {
+                    h: nodes[i].header,
+                    ..r
+                }
+            } else {
+                r
+            }
+        })
+        .collect()
+}
+
+/// The unit vector from `a` to `b`, or `fallback` when they coincide.
+fn unit(a: Point, b: Point, fallback: (f64, f64)) -> ((f64, f64), f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-6 {
+        (fallback, 0.0)
+    } else {
+        ((dx / len, dy / len), len)
+    }
+}
+
+/// Edges as orthogonal lines around the boxes (see [`route`]), with their
+/// labels; `None` when the view is too large for the router's grid.
+fn route_orthogonal(
+    diagram: &Diagram,
+    nodes: &[NodeGeom],
+    titles: &[Rect],
+    bounds: Rect,
+    far_labels: bool,
+) -> Option<(Vec<EdgeGeom>, usize)> {
+    let mut obstacles: Vec<Obstacle> = diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| Obstacle {
+            rect: nodes[i].rect,
+            parent: node.parent,
+            depth: diagram.ancestors_and_self(i).len(),
+            header_bottom: node
+                .is_container()
+                .then(|| nodes[i].rect.y + nodes[i].header),
+        })
+        .collect();
+    // Lines keep off group titles too.
+    obstacles.extend(titles.iter().map(|&rect| Obstacle {
+        rect,
+        parent: None,
+        // Above everything, titles inside containers included.
+        depth: usize::MAX,
+        header_bottom: None,
+    }));
+    let requests: Vec<Request> = diagram
+        .edges
+        .iter()
+        .map(|e| Request {
+            source: e.source,
+            target: e.target,
+        })
+        .collect();
+    let routes = route::route(&obstacles, &requests, bounds)?;
+    let mut blocking = label_obstacles(diagram, nodes);
+    blocking.extend_from_slice(titles);
+    let frames: Vec<Rect> = (0..nodes.len())
+        .filter(|&i| diagram.nodes[i].is_container())
+        .map(|i| nodes[i].rect)
+        .collect();
+    let mut placed: Vec<Rect> = Vec::with_capacity(routes.len());
+    let mut misplaced = 0;
+    let mut out = Vec::with_capacity(routes.len());
+    for (i, points) in routes.into_iter().enumerate() {
+        let notation = diagram.edges[i].notation;
+        let start = points.first().copied().unwrap_or_default();
+        let tip = points.last().copied().unwrap_or_default();
+        let before = points.len().checked_sub(2).map_or(start, |k| points[k]);
+        let after = points.get(1).copied().unwrap_or(tip);
+        let (head_dir, last_len) = unit(before, tip, (0.0, 1.0));
+        let (tail_dir, first_len) = unit(after, start, (0.0, -1.0));
+        let head = Mark { tip, dir: head_dir };
+        let tail = Mark {
+            tip: start,
+            dir: tail_dir,
+        };
+        // The line stops short of the marks so it does not show through.
+        let back = mark_length(notation.head).min((last_len - 2.0).max(0.0));
+        let front = mark_length(notation.tail).min((first_len - 2.0).max(0.0));
+        let from = pt(start.x - tail_dir.0 * front, start.y - tail_dir.1 * front);
+        let mut path: Vec<Segment> = points.iter().skip(1).map(|&p| Segment::Line(p)).collect();
+        if let Some(Segment::Line(end)) = path.last_mut() {
+            *end = pt(tip.x - head_dir.0 * back, tip.y - head_dir.1 * back);
+        }
+        let label = text::wrap(&diagram.edges[i].label, EDGE_WRAP, EDGE_SIZE);
+        let lw = text::block_width(&label, EDGE_SIZE) + 8.0;
+        let lh = label.len() as f64 * EDGE_LINE + 4.0;
+        let room = labels::Room {
+            obstacles: &blocking,
+            frames: &frames,
+            bounds,
+        };
+        let (label_box, free) = labels::place(&points, lw, lh, &room, &placed, far_labels);
+        if !free {
+            misplaced += 1;
+        }
+        placed.push(label_box);
+        out.push(EdgeGeom {
+            from,
+            path,
+            head,
+            tail,
+            label,
+            label_box,
+        });
+    }
+    Some((out, misplaced))
+}
 
 fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Vec<EdgeGeom> {
     struct Plan {
@@ -956,14 +1470,18 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
             dx /= len;
             dy /= len;
         }
-        let base = pt(p3.x - dx * 9.0, p3.y - dy * 9.0);
-        let arrow = [
-            p3,
-            pt(base.x - dy * 4.0, base.y + dx * 4.0),
-            pt(base.x + dy * 4.0, base.y - dx * 4.0),
-        ];
+        let head = Mark {
+            tip: p3,
+            dir: (dx, dy),
+        };
+        let out_n = normal(plan.from_side);
+        let tail = Mark {
+            tip: p0,
+            dir: (-out_n.0, -out_n.1),
+        };
+        let back = mark_length(diagram.edges[i].notation.head);
         if let Some(Segment::Cubic(_, _, end)) = path.last_mut() {
-            *end = pt(p3.x - dx * 6.0, p3.y - dy * 6.0);
+            *end = pt(p3.x - dx * back, p3.y - dy * back);
         }
 
         // The label: along the curves, the middle one first; beside the
@@ -1028,7 +1546,8 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         out.push(EdgeGeom {
             from: p0,
             path,
-            arrow,
+            head,
+            tail,
             label,
             label_box,
         });

@@ -16,10 +16,14 @@ pub mod dot;
 mod graphviz;
 mod graphviz_bands;
 pub mod json;
+mod labels;
 mod layout;
 pub mod mermaid;
 mod palette;
 pub mod plantuml;
+#[cfg(test)]
+mod quality;
+mod route;
 mod svg;
 pub mod text;
 pub mod trace;

@@ -107,6 +107,11 @@ pub const MUTED: &str = "#59636E";
 pub const CONTAINER_FILL: &str = "#FFFFFF";
 /// A note's paper: a pale yellow, as sticky notes on a review board.
 pub const NOTE_FILL: &str = "#FFF8D6";
+/// A note's outline and fold.
+pub const NOTE_STROKE: &str = "#B8A65C";
+/// A group's frame and title: a neutral grey, dashed, so it reads as a
+/// grouping and not as an element.
+pub const GROUP_STROKE: &str = "#6E7781";
 
 /// The font families diagrams ask for: a face with Japanese glyphs first,
 /// then common system faces, then any sans-serif.

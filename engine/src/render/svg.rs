@@ -6,7 +6,10 @@
 use std::fmt::Write as _;
 
 use super::diagram::Diagram;
-use super::layout::{self, EdgeGeom, LegendGeom, NodeGeom, Rect, Segment};
+use super::diagram::{Head, LineStyle, Notation};
+use super::layout::{
+    self, EdgeGeom, GroupGeom, LegendGeom, Mark, NodeGeom, NoteGeom, Rect, Segment,
+};
 use super::palette;
 use super::text::{num, xml_escape};
 use super::trace;
@@ -246,11 +249,7 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
     let e = &diagram.edges[index];
     let color = palette::relation(e.color);
     group_open(out, &trace::edge_id(index), &trace::edge(diagram, index));
-    let dash = if e.implied {
-        " stroke-dasharray=\"6 4\""
-    } else {
-        ""
-    };
+    let dash = line_style(e.notation.line, e.implied);
     let mut d = format!("M{} {}", num(g.from.x), num(g.from.y));
     for segment in &g.path {
         match *segment {
@@ -275,17 +274,8 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
         out,
         "<path d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"{dash}/>"
     );
-    let [a, b, c] = g.arrow;
-    let _ = writeln!(
-        out,
-        "<polygon points=\"{},{} {},{} {},{}\" fill=\"{color}\"/>",
-        num(a.x),
-        num(a.y),
-        num(b.x),
-        num(b.y),
-        num(c.x),
-        num(c.y)
-    );
+    mark(out, e.notation.head, g.head, color);
+    mark(out, e.notation.tail, g.tail, color);
     let r = g.label_box;
     let _ = writeln!(
         out,
@@ -307,6 +297,80 @@ fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {
         );
     }
     out.push_str("</g>\n");
+}
+
+/// The stroke attributes of a line style. An implied edge of a solid kind
+/// is dashed (the legend says so); one of a dashed or dotted kind keeps
+/// its kind's pattern.
+fn line_style(line: LineStyle, implied: bool) -> &'static str {
+    match line {
+        LineStyle::Dashed => " stroke-dasharray=\"7 4\"",
+        LineStyle::Dotted => " stroke-dasharray=\"1.5 3\" stroke-linecap=\"round\"",
+        LineStyle::Solid if implied => " stroke-dasharray=\"6 4\"",
+        LineStyle::Solid => "",
+    }
+}
+
+/// Draws an end mark with its tip at `m.tip`, the line arriving along
+/// `m.dir`.
+fn mark(out: &mut String, head: Head, m: Mark, color: &str) {
+    let (dx, dy) = m.dir;
+    let tip = m.tip;
+    // A point `back` behind the tip and `side` to its left.
+    let at = |back: f64, side: f64| (tip.x - dx * back - dy * side, tip.y - dy * back + dx * side);
+    let polygon = |out: &mut String, points: &[(f64, f64)], fill: &str| {
+        let list: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<polygon points=\"{}\" fill=\"{fill}\" stroke=\"{color}\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>",
+            list.join(" ")
+        );
+    };
+    match head {
+        Head::None => {}
+        Head::Arrow => polygon(out, &[at(0.0, 0.0), at(9.0, 4.0), at(9.0, -4.0)], color),
+        Head::Triangle => polygon(out, &[at(0.0, 0.0), at(11.0, 5.5), at(11.0, -5.5)], color),
+        Head::HollowTriangle => polygon(
+            out,
+            &[at(0.0, 0.0), at(11.0, 6.0), at(11.0, -6.0)],
+            "#FFFFFF",
+        ),
+        Head::Diamond => polygon(
+            out,
+            &[at(0.0, 0.0), at(7.0, 4.5), at(14.0, 0.0), at(7.0, -4.5)],
+            color,
+        ),
+        Head::HollowDiamond => polygon(
+            out,
+            &[at(0.0, 0.0), at(7.0, 4.5), at(14.0, 0.0), at(7.0, -4.5)],
+            "#FFFFFF",
+        ),
+        Head::Circle => {
+            let (cx, cy) = at(4.0, 0.0);
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{color}\"/>",
+                num(cx),
+                num(cy)
+            );
+        }
+        Head::Open => {
+            let (a, b) = (at(10.0, 5.0), at(10.0, -5.0));
+            let _ = writeln!(
+                out,
+                "<polyline points=\"{},{} {},{} {},{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"/>",
+                num(a.0),
+                num(a.1),
+                num(tip.x),
+                num(tip.y),
+                num(b.0),
+                num(b.1)
+            );
+        }
+    }
 }
 
 fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
@@ -373,27 +437,39 @@ fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
         );
     }
     for item in &g.relations {
-        let (color, dash) = match item.index.and_then(|i| diagram.legend.relations.get(i)) {
-            Some(rel) => (palette::relation(rel.color), ""),
-            None => (palette::MUTED, " stroke-dasharray=\"6 4\""),
-        };
+        let (color, notation, implied) =
+            match item.index.and_then(|i| diagram.legend.relations.get(i)) {
+                Some(rel) => (palette::relation(rel.color), rel.notation, false),
+                None => (palette::MUTED, Notation::default(), true),
+            };
+        let dash = line_style(notation.line, implied);
         let (x, y) = (item.at.x, item.at.y);
+        let (start, end) = (x + 2.0, x + 36.0);
         let _ = writeln!(
             out,
             "<path d=\"M{} {} H{}\" stroke=\"{color}\" stroke-width=\"1.3\"{dash}/>",
-            num(x),
+            num(start + layout::mark_length(notation.tail)),
             num(y),
-            num(x + 28.0)
+            num(end - layout::mark_length(notation.head))
         );
-        let _ = writeln!(
+        let tip = |x: f64| layout::Point { x, y };
+        mark(
             out,
-            "<polygon points=\"{},{} {},{} {},{}\" fill=\"{color}\"/>",
-            num(x + 36.0),
-            num(y),
-            num(x + 27.0),
-            num(y - 4.0),
-            num(x + 27.0),
-            num(y + 4.0)
+            notation.head,
+            Mark {
+                tip: tip(end),
+                dir: (1.0, 0.0),
+            },
+            color,
+        );
+        mark(
+            out,
+            notation.tail,
+            Mark {
+                tip: tip(start),
+                dir: (-1.0, 0.0),
+            },
+            color,
         );
         text_line(
             out,
@@ -403,6 +479,101 @@ fn legend(out: &mut String, diagram: &Diagram, g: &LegendGeom) {
             "start",
             "",
             &item.text,
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// A view's `group`: a dashed frame with its title in the top-left corner.
+fn group_frame(out: &mut String, diagram: &Diagram, index: usize, g: &GroupGeom) {
+    let Some(group) = diagram.groups.get(index) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<g id=\"kozo-group-{index}\" class=\"kozo-group\" data-kozo-group=\"{}\"",
+        xml_escape(&group.name)
+    );
+    if let Some(source) = &group.source {
+        let _ = write!(
+            out,
+            " data-kozo-source=\"{}\"",
+            xml_escape(&source.to_string())
+        );
+    }
+    out.push_str(">\n");
+    let _ = writeln!(out, "<title>{}</title>", xml_escape(&group.label));
+    let r = g.rect;
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>",
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        palette::GROUP_STROKE
+    );
+    let style = format!(" font-weight=\"bold\" fill=\"{}\"", palette::GROUP_STROKE);
+    for line in &g.label {
+        text_line(
+            out,
+            r.x + 8.0,
+            r.y + 13.0,
+            layout::GROUP_SIZE,
+            "start",
+            &style,
+            line,
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// A `note`: a folded-corner box with its text.
+fn note_box(out: &mut String, diagram: &Diagram, index: usize, g: &NoteGeom) {
+    let _ = write!(out, "<g id=\"kozo-note-{index}\" class=\"kozo-note\"");
+    if let Some(source) = diagram.notes.get(index).and_then(|n| n.source.as_ref()) {
+        let _ = write!(
+            out,
+            " data-kozo-source=\"{}\"",
+            xml_escape(&source.to_string())
+        );
+    }
+    out.push_str(">\n");
+    let r = g.rect;
+    let fold = layout::NOTE_FOLD;
+    let _ = writeln!(
+        out,
+        "<path d=\"M{} {} H{} L{} {} V{} H{} Z\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>",
+        num(r.x),
+        num(r.y),
+        num(r.right() - fold),
+        num(r.right()),
+        num(r.y + fold),
+        num(r.bottom()),
+        num(r.x),
+        palette::NOTE_FILL,
+        palette::NOTE_STROKE
+    );
+    let _ = writeln!(
+        out,
+        "<path d=\"M{} {} V{} H{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\"/>",
+        num(r.right() - fold),
+        num(r.y),
+        num(r.y + fold),
+        num(r.right()),
+        palette::NOTE_STROKE
+    );
+    let mut y = r.y + 9.0;
+    for line in &g.lines {
+        y += layout::NOTE_LINE;
+        text_line(
+            out,
+            r.x + 10.0,
+            y - 3.5,
+            layout::NOTE_SIZE,
+            "start",
+            "",
+            line,
         );
     }
     out.push_str("</g>\n");
@@ -500,7 +671,8 @@ pub fn render(diagram: &Diagram) -> String {
         out.push_str("</g>\n");
     }
 
-    // Containers first (outermost first), then leaves, then edges on top.
+    // Containers first (outermost first), then group frames (over a
+    // container's fill), then leaves, then edges on top.
     let mut containers: Vec<usize> = (0..diagram.nodes.len())
         .filter(|&i| diagram.nodes[i].is_container())
         .collect();
@@ -508,11 +680,17 @@ pub fn render(diagram: &Diagram) -> String {
     for i in containers {
         element(&mut out, diagram, i, &l.nodes[i]);
     }
+    for (index, g) in l.groups.iter().enumerate() {
+        group_frame(&mut out, diagram, index, g);
+    }
     for i in (0..diagram.nodes.len()).filter(|&i| !diagram.nodes[i].is_container()) {
         element(&mut out, diagram, i, &l.nodes[i]);
     }
     for (i, g) in l.edges.iter().enumerate() {
         edge(&mut out, diagram, i, g);
+    }
+    for (index, note) in l.notes.iter().enumerate() {
+        note_box(&mut out, diagram, index, note);
     }
     if let Some(g) = &l.legend {
         legend(&mut out, diagram, g);

@@ -11,7 +11,12 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::model::ViewId;
 
-const EXAMPLES: &[&str] = &["smart-building", "drone-logistics", "data-space"];
+const EXAMPLES: &[&str] = &[
+    "smart-building",
+    "drone-logistics",
+    "data-space",
+    "city-platform",
+];
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
@@ -614,4 +619,38 @@ proptest::proptest! {
             proptest::prop_assert!(!text.contains(nul));
         }
     }
+}
+
+/// The most crossings the built-in engine may draw over all views of each
+/// example: what Graphviz 2.43 draws on the same views (counted the same
+/// way on its SVGs), so that a change that draws more than Graphviz fails.
+const CROSSINGS: &[(&str, usize)] = &[
+    ("smart-building", 27),
+    ("drone-logistics", 43),
+    ("data-space", 32),
+    ("city-platform", 260),
+];
+
+#[test]
+fn builtin_diagrams_keep_lines_off_boxes_and_labels_apart() {
+    let mut report = String::new();
+    let mut failed = false;
+    for &(name, most_crossings) in CROSSINGS {
+        let analysis = example(name);
+        let mut total = super::quality::Quality::default();
+        for (_, diagram) in diagrams(&analysis) {
+            let svg = to_svg(&diagram, Engine::Builtin).unwrap();
+            let q = super::quality::measure(&svg);
+            report.push_str(&format!("{name}/{}: {q:?}\n", diagram.view));
+            total += q;
+        }
+        report.push_str(&format!("{name} total: {total:?}\n"));
+        if total.through + total.label_label + total.label_box + total.box_box > 0
+            || total.crossings > most_crossings
+        {
+            failed = true;
+        }
+    }
+    println!("{report}");
+    assert!(!failed, "{report}");
 }
