@@ -93,8 +93,14 @@ pub fn read_config(root: &Path) -> Result<Config, LoadError> {
 /// folders, `target` and `node_modules` are skipped, and so are folders that
 /// hold a `kozo.toml` of their own: they are other workspaces.
 pub fn collect_files(root: &Path) -> Vec<PathBuf> {
+    collect_files_reporting(root).0
+}
+
+/// [`collect_files`], and the folders that could not be read, each with the
+/// reason: they are reported, never skipped silently.
+pub fn collect_files_reporting(root: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut out = Vec::new();
-    walk(root, &mut |path, is_dir| {
+    let unreadable = walk(root, &mut |path, is_dir| {
         if is_dir {
             return !path.join(CONFIG_FILE).is_file();
         }
@@ -104,7 +110,7 @@ pub fn collect_files(root: &Path) -> Vec<PathBuf> {
         true
     });
     out.sort();
-    out
+    (out, unreadable)
 }
 
 /// The workspaces nested below `dir` (folders holding a `kozo.toml`), in path order.
@@ -121,12 +127,17 @@ pub fn nested_roots(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Visits the files and folders below `dir`; `visit(path, is_dir)` returns
-/// whether to descend into a folder.
-fn walk(dir: &Path, visit: &mut dyn FnMut(&Path, bool) -> bool) {
+/// whether to descend into a folder. Returns the folders it could not read.
+fn walk(dir: &Path, visit: &mut dyn FnMut(&Path, bool) -> bool) -> Vec<(PathBuf, String)> {
+    let mut unreadable = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                unreadable.push((dir, describe_io(&e)));
+                continue;
+            }
         };
         for entry in entries.flatten() {
             let path = entry.path();
@@ -145,6 +156,8 @@ fn walk(dir: &Path, visit: &mut dyn FnMut(&Path, bool) -> bool) {
             }
         }
     }
+    unreadable.sort();
+    unreadable
 }
 
 /// The path of `file` relative to `root`, with `/` separators.
@@ -159,7 +172,13 @@ pub fn relative(root: &Path, file: &Path) -> String {
 /// Loads the workspace rooted at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let config = read_config(root)?;
-    let files = collect_files(root);
+    let (files, unreadable_folders) = collect_files_reporting(root);
+    if let (true, Some((dir, reason))) = (files.is_empty(), unreadable_folders.first()) {
+        return Err(LoadError(format!(
+            "cannot read `{}`: {reason}",
+            dir.display()
+        )));
+    }
     if files.is_empty() {
         return Err(LoadError(format!(
             "no `.kozo` file in `{}` (run `kozo init` to start a workspace)",
@@ -167,7 +186,10 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         )));
     }
     let mut analysis = Analysis::new(config);
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<(String, String)> = unreadable_folders
+        .iter()
+        .map(|(dir, reason)| (relative(root, dir), reason.clone()))
+        .collect();
     let mut not_utf8 = Vec::new();
     for path in &files {
         let rel = relative(root, path);
