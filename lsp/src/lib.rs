@@ -33,6 +33,10 @@ use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{Client, ExitedError, LspService, Server};
 
+/// The input filter the server reads through (frames in, well-formed
+/// JSON-RPC frames out), public so that it can be fuzzed on its own.
+#[doc(hidden)]
+pub use input::filter as filter_frames;
 pub use requests::preview::{RenderViewParams, RenderViewResult, ViewsParams, ViewsResult};
 
 /// The environment variable that turns on the debugging requests
