@@ -39,7 +39,17 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
                 d.rule,
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| {
+                let place = |d: &Diagnostic| {
+                    d.place
+                        .as_ref()
+                        .map(|p| (path(db, p.file).to_string(), p.span.start))
+                };
+                place(a).cmp(&place(b))
+            })
     });
     out.dedup();
     out

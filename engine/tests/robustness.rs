@@ -293,7 +293,8 @@ fn check_everything(analysis: &Analysis) {
 
 /// The findings as text, with their files: what two analyses must agree on.
 fn rendered(analysis: &Analysis) -> Vec<String> {
-    let render = |d: &Diagnostic| {
+    let mut messages = kozo_engine::MessageText::new(analysis);
+    let mut render = |d: &Diagnostic| {
         let related: Vec<String> = d
             .related
             .iter()
@@ -314,7 +315,7 @@ fn rendered(analysis: &Analysis) -> Vec<String> {
             d.span.end,
             d.rule,
             d.severity.as_str(),
-            d.message,
+            messages.message(d),
             d.suggestion,
             related
         )

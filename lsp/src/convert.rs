@@ -81,13 +81,16 @@ pub trait UriOf {
 /// made publishing quadratic (40k duplicates took 10 s).
 pub struct RelatedPlaces<'a> {
     files: &'a dyn UriOf,
+    /// The places messages name, written as the CLI writes them.
+    messages: kozo_engine::MessageText<'a>,
     known: std::collections::HashMap<kozo_engine::db::SourceFile, Option<(Uri, Lines<'a>)>>,
 }
 
 impl<'a> RelatedPlaces<'a> {
-    pub fn new(files: &'a dyn UriOf) -> RelatedPlaces<'a> {
+    pub fn new(files: &'a dyn UriOf, analysis: &'a kozo_engine::Analysis) -> RelatedPlaces<'a> {
         RelatedPlaces {
             files,
+            messages: kozo_engine::MessageText::new(analysis),
             known: std::collections::HashMap::new(),
         }
     }
@@ -137,7 +140,7 @@ pub fn diagnostic(
         code: Some(lsp::NumberOrString::String(d.rule.name().to_string())),
         code_description,
         source: Some("kozo".to_string()),
-        message: d.message.clone(),
+        message: places.messages.message(d).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         tags,
         data: None,

@@ -127,7 +127,7 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
         }
     }
     let mut out = Vec::new();
-    let mut places = convert::RelatedPlaces::new(&snapshot);
+    let mut places = convert::RelatedPlaces::new(&snapshot, &snapshot.analysis);
     for (file, list) in by_file {
         if file == analysis.builtin() {
             continue;

@@ -137,7 +137,7 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
             notes.push(format!("`kozo explain {}` says more", d.rule.name()));
             let diagnostic = Report_::new(severity)
                 .with_code(d.rule.name())
-                .with_message(escape(&d.message))
+                .with_message(escape(&finding.message))
                 .with_labels(labels)
                 .with_notes(notes);
             let result = if color {

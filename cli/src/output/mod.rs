@@ -38,6 +38,9 @@ pub struct Finding<'a> {
     pub display_path: String,
     pub start: Position,
     pub end: Position,
+    /// The message, with the place it names (if any) written as
+    /// `path:line:column` relative to the workspace root.
+    pub message: std::borrow::Cow<'a, str>,
 }
 
 /// Byte offsets to positions, with one line index per file shared by every
@@ -78,7 +81,17 @@ impl<'a> Finding<'a> {
         diagnostic: &'a Diagnostic,
     ) -> Finding<'a> {
         let path = positions.analysis.path(diagnostic.file).to_string();
+        let message = diagnostic.message_with(|file, span| {
+            let at = positions.position(file, span.start);
+            format!(
+                "{}:{}:{}",
+                positions.analysis.path(file),
+                at.line,
+                at.column
+            )
+        });
         Finding {
+            message,
             diagnostic,
             display_path: display_path(root, &path),
             start: positions.position(diagnostic.file, diagnostic.span.start),

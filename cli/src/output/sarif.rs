@@ -198,7 +198,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
                 rule_index: Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
                 level: level(d.severity),
                 message: Message {
-                    text: d.message.clone(),
+                    text: finding.message.to_string(),
                 },
                 locations: vec![Location {
                     physical_location: PhysicalLocation {

@@ -48,7 +48,6 @@ struct Builder<'a> {
     views: Vec<Pending<'a>>,
     decisions: Vec<Pending<'a>>,
     default_relation: Option<RelationKindId>,
-    line_indexes: HashMap<SourceFile, kozo_lang::LineIndex>,
     /// "Did you mean" under one budget for the whole model.
     suggester: Suggester,
 }
@@ -73,7 +72,6 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
         views: Vec::new(),
         decisions: Vec::new(),
         default_relation: None,
-        line_indexes: HashMap::default(),
         suggester: Suggester::default(),
     };
 
@@ -298,7 +296,6 @@ impl<'a> Builder<'a> {
         first: ast::Span,
         what: &str,
     ) {
-        let place = self.describe_loc(first_file, first);
         self.model.diagnostics.push(duplicate_definition::duplicate(
             pending.file,
             pending.decl.name.span,
@@ -306,23 +303,7 @@ impl<'a> Builder<'a> {
             &pending.decl.name.text,
             first_file,
             first,
-            &place,
         ));
-    }
-
-    /// `path:line:column` of a place, for messages.
-    fn describe_loc(&mut self, file: SourceFile, span: ast::Span) -> String {
-        let text = file.text(self.db);
-        let index = self
-            .line_indexes
-            .entry(file)
-            .or_insert_with(|| kozo_lang::LineIndex::new(text));
-        let (line, column) = index.position(
-            text,
-            span.start as usize,
-            kozo_lang::line_index::ColumnUnit::Char,
-        );
-        format!("{}:{}:{}", file.path(self.db), line + 1, column + 1)
     }
 
     fn declare_element(&mut self, pending: Pending<'a>, parent: Option<ElementId>) {
@@ -446,9 +427,8 @@ impl<'a> Builder<'a> {
                 Key::Property(name) => format!("the property `{name}`"),
                 Key::Clause(keyword) => format!("`{}`", keyword.as_str()),
             };
-            let place = self.describe_loc(file, first);
             self.model.diagnostics.push(duplicate_definition::repeated(
-                file, span, &what, file, first, &place,
+                file, span, &what, file, first,
             ));
         }
     }
@@ -858,7 +838,6 @@ impl<'a> Builder<'a> {
                         if pending.builtin {
                             builtin_default = Some(id);
                         } else if let Some((_, first, first_span)) = workspace_default {
-                            let place = self.describe_loc(first.file, first_span);
                             self.model
                                 .diagnostics
                                 .push(duplicate_definition::second_default(
@@ -867,7 +846,6 @@ impl<'a> Builder<'a> {
                                     &first.decl.name.text,
                                     first.file,
                                     first_span,
-                                    &place,
                                 ));
                         } else {
                             workspace_default = Some((id, *pending, clause.span));

@@ -125,7 +125,7 @@ pub async fn code_actions(
         let actions = ide::code_actions(&snapshot.analysis, at.file, range);
         let rules_url = snapshot.rules_url.as_deref();
         let lines = snapshot.lines(at.file);
-        let mut places = convert::RelatedPlaces::new(snapshot);
+        let mut places = convert::RelatedPlaces::new(snapshot, &snapshot.analysis);
         Some(
             actions
                 .into_iter()
