@@ -294,7 +294,7 @@ fn check_everything(analysis: &Analysis) {
 /// The findings as text, with their files: what two analyses must agree on.
 fn rendered(analysis: &Analysis) -> Vec<String> {
     let mut messages = kozo_engine::MessageText::new(analysis);
-    let mut render = |d: &Diagnostic| {
+    let render = |d: &Diagnostic| {
         let related: Vec<String> = d
             .related
             .iter()
