@@ -28,8 +28,15 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
                 Some(d)
             }
         })
-        .filter(|d| !suppress::is_allowed(db, d))
         .collect();
+    let mut indexes: std::collections::HashMap<SourceFile, suppress::AllowIndex> =
+        std::collections::HashMap::new();
+    out.retain(|d| {
+        !indexes
+            .entry(d.file)
+            .or_insert_with(|| suppress::AllowIndex::new(db, d.file))
+            .is_allowed(d)
+    });
     out.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (

@@ -188,17 +188,62 @@ fn barriers(text: &str, parse: &Parse) -> Vec<u32> {
     out
 }
 
-/// True when a `kozo-allow` comment silences this finding.
-pub(crate) fn is_allowed(db: &dyn salsa::Database, diagnostic: &Diagnostic) -> bool {
-    let name = diagnostic.rule.name();
-    allowances(db, diagnostic.file).iter().any(|a| {
-        a.covers.is_some_and(|covers| {
-            covers.start <= diagnostic.span.start && diagnostic.span.end <= covers.end
-        }) && a.rules.iter().any(|(r, _)| r == name)
-            // A comment inside the declaration it covers never silences a
-            // finding about itself (an unknown rule name in its own list).
-            && !(a.comment.start <= diagnostic.span.start && diagnostic.span.end <= a.comment.end)
-    })
+/// The `kozo-allow` comments of one file, arranged so that asking whether a
+/// finding is silenced costs a binary search and a walk up the enclosing
+/// declarations (asking every comment for every finding made 100k comments
+/// take seconds).
+pub(crate) struct AllowIndex<'a> {
+    /// Each covered span with its allowance and the nearest enclosing covered
+    /// span, sorted by start (outer first). Statements nest or are disjoint,
+    /// so the spans that contain a finding are one chain of enclosing ones.
+    covered: Vec<(Span, &'a Allowance, Option<usize>)>,
+}
+
+impl<'a> AllowIndex<'a> {
+    pub(crate) fn new(db: &'a dyn salsa::Database, file: SourceFile) -> AllowIndex<'a> {
+        let mut covered: Vec<(Span, &Allowance, Option<usize>)> = allowances(db, file)
+            .iter()
+            .filter_map(|a| Some((a.covers?, a, None)))
+            .collect();
+        covered.sort_by_key(|(span, _, _)| (span.start, std::cmp::Reverse(span.end)));
+        let mut open: Vec<usize> = Vec::new();
+        for i in 0..covered.len() {
+            let span = covered[i].0;
+            while let Some(&top) = open.last() {
+                if covered[top].0.end >= span.end {
+                    break;
+                }
+                open.pop();
+            }
+            covered[i].2 = open.last().copied();
+            open.push(i);
+        }
+        AllowIndex { covered }
+    }
+
+    /// True when a `kozo-allow` comment silences this finding.
+    pub(crate) fn is_allowed(&self, diagnostic: &Diagnostic) -> bool {
+        let name = diagnostic.rule.name();
+        let span = diagnostic.span;
+        let after = self
+            .covered
+            .partition_point(|(s, _, _)| s.start <= span.start);
+        let mut next = after.checked_sub(1);
+        while let Some(i) = next {
+            let (covers, a, parent) = self.covered[i];
+            let silences = covers.start <= span.start
+                && span.end <= covers.end
+                && a.rules.iter().any(|(r, _)| r == name)
+                // A comment inside the declaration it covers never silences a
+                // finding about itself (an unknown rule name in its own list).
+                && !(a.comment.start <= span.start && span.end <= a.comment.end);
+            if silences {
+                return true;
+            }
+            next = parent;
+        }
+        false
+    }
 }
 
 /// A rule name in `kozo-allow` that names no rule is an undefined reference.
