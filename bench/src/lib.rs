@@ -20,6 +20,8 @@
 //! Labels carry Japanese translations, declarations carry `///` doc comments,
 //! and the files have line and block comments.
 
+pub mod scale;
+
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use kozo_engine::{Severity, Summary};
 
-use crate::output::{self, Finding, Report};
+use crate::output::{self, Finding, Positions, Report};
 use crate::workspace::{self, LoadError};
 use crate::{Deny, EXIT_USAGE};
 
@@ -102,6 +102,7 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
             could_not_read = true;
         }
         let analysis = &workspace.analysis;
+        let mut positions = Positions::new(analysis);
         let wanted = |path: &str| request.whole || request.files.iter().any(|f| f == path);
         let diagnostics: Vec<&kozo_engine::Diagnostic> = match baselines.get(i) {
             Some(baseline) => kozo_engine::diff::findings::not_in_baseline(baseline, analysis),
@@ -110,7 +111,7 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
         let findings: Vec<Finding> = diagnostics
             .into_iter()
             .filter(|d| wanted(analysis.path(d.file)))
-            .map(|d| Finding::new(&workspace.root, analysis, d))
+            .map(|d| Finding::new(&workspace.root, &mut positions, d))
             .collect();
         let s = analysis.summary();
         summary.files += s.files;

@@ -109,8 +109,11 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Target>, LoadError> {
                 describe_io(&e)
             )),
             Ok(meta) if meta.is_dir() => {
-                let files = workspace::collect_files(path);
-                if files.is_empty() {
+                let (files, unreadable) = workspace::collect_files_reporting(path);
+                for (dir, reason) in unreadable {
+                    problems.push(format!("cannot read `{}`: {reason}", dir.display()));
+                }
+                if files.is_empty() && problems.is_empty() {
                     problems.push(format!("no `.kozo` file in `{}`", path.display()));
                 }
                 found.extend(files);
@@ -318,23 +321,37 @@ fn run_stdin(check: bool) -> Result<u8, LoadError> {
 /// Replaces the contents of `path`: writes a temporary file in the same
 /// folder, then renames it over the file, so that an interrupted run leaves
 /// either the old text or the new one, never a mix. The new file keeps the
-/// old one's permissions; a symbolic link stays a link to the new text.
+/// old one's permissions, owner and group; a symbolic link stays a link to
+/// the new text. A file with several hard links is refused: renaming would
+/// cut it from its other names, and writing in place is not atomic.
 fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
-    let permissions = fs::metadata(&target)?.permissions();
+    let metadata = fs::metadata(&target)?;
+    let permissions = metadata.permissions();
     if permissions.readonly() {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
             "the file is read-only",
         ));
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(io::Error::other(format!(
+                "it has {} hard links, which replacing it would break \
+                 (`kozo fmt --stdin` formats a copy)",
+                metadata.nlink()
+            )));
+        }
+    }
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy());
     let (temp, mut file) = create_temporary(dir, &name)?;
-    let written = file
-        .set_permissions(permissions)
+    let written = keep_owner(&file, &metadata)
+        .and_then(|()| file.set_permissions(permissions))
         .and_then(|()| file.write_all(contents.as_bytes()))
         .and_then(|()| file.sync_all());
     drop(file);
@@ -343,6 +360,29 @@ fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// Gives the new file the old one's owner and group. Changing the owner
+/// takes privileges; when they are missing and the owner or group would
+/// change, the file is not replaced.
+#[cfg(unix)]
+fn keep_owner(file: &fs::File, old: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())).map_err(|e| {
+        io::Error::other(format!(
+            "it could not keep its owner and group ({})",
+            crate::workspace::describe_io(&e)
+        ))
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &fs::File, _old: &fs::Metadata) -> io::Result<()> {
+    Ok(())
 }
 
 /// A new, hidden file beside the one being replaced (named so that no

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 pub use kozo_loader::{
-    collect_files, describe_io, find_root, load, nested_roots, read_config, relative, LoadError,
-    Loaded,
+    collect_files, collect_files_reporting, describe_io, find_root, load, nested_roots,
+    read_config, relative, LoadError, Loaded,
 };
 
 /// Writes an output file (a diagram, an export), creating its folder.

@@ -231,6 +231,44 @@ impl Analysis {
     }
 }
 
+/// Findings' messages as text: the place a message names (a
+/// [`crate::diagnostic::MessagePlace`]) written as `path:line:column`, 1-based
+/// with columns in characters, relative to the workspace root. One line index
+/// per file, however many messages name it.
+pub struct MessageText<'a> {
+    analysis: &'a Analysis,
+    indexes: std::collections::HashMap<SourceFile, kozo_lang::LineIndex>,
+}
+
+impl<'a> MessageText<'a> {
+    pub fn new(analysis: &'a Analysis) -> MessageText<'a> {
+        MessageText {
+            analysis,
+            indexes: std::collections::HashMap::new(),
+        }
+    }
+
+    /// `path:line:column` of the start of `span` in `file`.
+    pub fn place(&mut self, file: SourceFile, span: kozo_lang::Span) -> String {
+        let text = self.analysis.text(file);
+        let index = self
+            .indexes
+            .entry(file)
+            .or_insert_with(|| kozo_lang::LineIndex::new(text));
+        let (line, column) = index.position(
+            text,
+            span.start as usize,
+            kozo_lang::line_index::ColumnUnit::Char,
+        );
+        format!("{}:{}:{}", self.analysis.path(file), line + 1, column + 1)
+    }
+
+    /// The whole message of `d`.
+    pub fn message<'d>(&mut self, d: &'d Diagnostic) -> std::borrow::Cow<'d, str> {
+        d.message_with(|file, span| self.place(file, span))
+    }
+}
+
 /// A file's bytes as text: a UTF-8 byte-order mark dropped (editors do not
 /// count it as a column), and for a file that is not UTF-8 the valid prefix
 /// with the offset of the first invalid byte.

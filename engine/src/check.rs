@@ -28,8 +28,15 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
                 Some(d)
             }
         })
-        .filter(|d| !suppress::is_allowed(db, d))
         .collect();
+    let mut indexes: std::collections::HashMap<SourceFile, suppress::AllowIndex> =
+        std::collections::HashMap::new();
+    out.retain(|d| {
+        !indexes
+            .entry(d.file)
+            .or_insert_with(|| suppress::AllowIndex::new(db, d.file))
+            .is_allowed(d)
+    });
     out.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
@@ -39,7 +46,17 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
                 d.rule,
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| {
+                let place = |d: &Diagnostic| {
+                    d.place
+                        .as_ref()
+                        .map(|p| (path(db, p.file).to_string(), p.span.start))
+                };
+                place(a).cmp(&place(b))
+            })
     });
     out.dedup();
     out

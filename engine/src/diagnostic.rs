@@ -52,6 +52,18 @@ pub struct Related {
     pub message: String,
 }
 
+/// A place named inside a message ("already defined at FILE:LINE:COL"). The
+/// engine keeps it as a file and a span: positions become text only at the
+/// edges (see [`crate::analysis::MessageText`]), and a moved line changes no
+/// message.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MessagePlace {
+    pub file: SourceFile,
+    pub span: Span,
+    /// The byte offset in the message where the place is written.
+    pub at: usize,
+}
+
 /// One finding of one rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -64,6 +76,8 @@ pub struct Diagnostic {
     /// A replacement for the text at `span` that would fix the finding
     /// (the name suggested by "did you mean").
     pub suggestion: Option<String>,
+    /// A place to write into `message`, if it names one.
+    pub place: Option<MessagePlace>,
 }
 
 impl Diagnostic {
@@ -77,6 +91,33 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             suggestion: None,
+            place: None,
+        }
+    }
+
+    /// Names the place `file`/`span` at the end of the message as it stands.
+    pub fn with_place_at_end(mut self, file: SourceFile, span: Span) -> Self {
+        self.place = Some(MessagePlace {
+            file,
+            span,
+            at: self.message.len(),
+        });
+        self
+    }
+
+    /// The message, with its place (if any) written by `describe`, such as
+    /// `path:line:column`.
+    pub fn message_with(
+        &self,
+        describe: impl FnOnce(SourceFile, Span) -> String,
+    ) -> std::borrow::Cow<'_, str> {
+        match &self.place {
+            None => self.message.as_str().into(),
+            Some(place) => {
+                let at = place.at.min(self.message.len());
+                let (before, after) = self.message.split_at(at);
+                format!("{before}{}{after}", describe(place.file, place.span)).into()
+            }
         }
     }
 

@@ -24,7 +24,7 @@ pub mod suppress;
 #[cfg(test)]
 mod testing;
 
-pub use analysis::{Analysis, Summary};
+pub use analysis::{Analysis, MessageText, Summary};
 pub use config::{Config, ConfigError};
-pub use diagnostic::{Diagnostic, Level, Related, Severity};
+pub use diagnostic::{Diagnostic, Level, MessagePlace, Related, Severity};
 pub use rules::Rule;

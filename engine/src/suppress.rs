@@ -30,7 +30,9 @@ pub fn allowances(db: &dyn salsa::Database, file: SourceFile) -> Vec<Allowance> 
 
 pub(crate) fn find_allowances(text: &str, parse: &Parse) -> Vec<Allowance> {
     let mut out = Vec::new();
-    let mut index = None;
+    // Built on the first `kozo-allow` comment, once per file: each comment
+    // then costs a binary search or two, not a walk of every declaration.
+    let mut layout: Option<Layout> = None;
     for comment in &parse.comments {
         if comment.kind == CommentKind::Doc {
             continue;
@@ -58,108 +60,190 @@ pub(crate) fn find_allowances(text: &str, parse: &Parse) -> Vec<Allowance> {
             }
             offset += part.len() + 1;
         }
-        let index = index.get_or_insert_with(|| LineIndex::new(text));
-        let line = index.line_of(comment.span.start as usize);
-        let covers = covered_declaration(text, parse, index, line, comment.span);
+        let layout = layout.get_or_insert_with(|| Layout::new(text, parse));
         out.push(Allowance {
             comment: comment.span,
             rules,
-            covers,
+            covers: layout.covered_declaration(comment.span),
         });
     }
     out
 }
 
-/// The outermost statement the comment stands on or right before: one that
-/// starts on the comment's line, or the first one after it when only
-/// comments (such as `///` doc lines) and no blank line stand between.
-fn covered_declaration(
-    text: &str,
-    parse: &Parse,
-    index: &LineIndex,
-    line: usize,
-    comment: Span,
-) -> Option<Span> {
-    let covers = |span: Span| {
-        if index.line_of(span.start as usize) == line && span.start < comment.start {
-            return true;
-        }
-        if span.start < comment.end {
-            return false;
-        }
-        let gap = &text[comment.end as usize..span.start as usize];
-        gap_is_comments_only(gap, parse, comment.end)
-    };
-    fn visit(entries: &[Entry], covers: &dyn Fn(Span) -> bool) -> Option<Span> {
-        for entry in entries {
-            let span = entry.span();
-            if covers(span) {
-                return Some(span);
-            }
-            let nested = match entry {
-                Entry::Decl(d) => d.entries(),
-                Entry::Relationship(r) => r.entries(),
+/// Where a file's statements and the ends of a comment's reach are, found once
+/// per file.
+struct Layout {
+    index: LineIndex,
+    /// Every statement a comment can cover, outermost first, in source order
+    /// (so sorted by start: nested statements start inside their parent).
+    statements: Vec<Span>,
+    /// Offsets that end a comment's reach: a character outside comments that
+    /// is not white space, and the first line break of each blank line.
+    barriers: Vec<u32>,
+}
+
+impl Layout {
+    fn new(text: &str, parse: &Parse) -> Layout {
+        let mut statements = Vec::new();
+        // Nesting is capped by the parser, so this stack stays small.
+        let mut stack: Vec<std::slice::Iter<'_, Entry>> = Vec::new();
+        for item in &parse.tree.items {
+            statements.push(item.span());
+            let nested = match item {
+                Item::Decl(d) => d.entries(),
+                Item::Relationship(r) => r.entries(),
                 _ => &[],
             };
-            if let Some(found) = visit(nested, covers) {
-                return Some(found);
+            stack.push(nested.iter());
+            while let Some(top) = stack.last_mut() {
+                let Some(entry) = top.next() else {
+                    stack.pop();
+                    continue;
+                };
+                statements.push(entry.span());
+                let nested = match entry {
+                    Entry::Decl(d) => d.entries(),
+                    Entry::Relationship(r) => r.entries(),
+                    _ => &[],
+                };
+                stack.push(nested.iter());
             }
         }
-        None
-    }
-    for item in &parse.tree.items {
-        let span = item.span();
-        if covers(span) {
-            return Some(span);
-        }
-        let nested = match item {
-            Item::Decl(d) => d.entries(),
-            Item::Relationship(r) => r.entries(),
-            _ => &[],
-        };
-        if let Some(found) = visit(nested, &covers) {
-            return Some(found);
+        Layout {
+            index: LineIndex::new(text),
+            statements,
+            barriers: barriers(text, parse),
         }
     }
-    None
+
+    /// The outermost statement the comment stands on or right before: one
+    /// that starts on the comment's line, or the first one after it when
+    /// only comments (such as `///` doc lines) and no blank line stand
+    /// between.
+    fn covered_declaration(&self, comment: Span) -> Option<Span> {
+        let line = self.index.line_of(comment.start as usize);
+        let line_start = self
+            .index
+            .line_start(line)
+            .unwrap_or(comment.start as usize) as u32;
+        let on_line = self.statements.partition_point(|s| s.start < line_start);
+        if let Some(&span) = self.statements.get(on_line) {
+            if span.start < comment.start {
+                return Some(span);
+            }
+        }
+        let after = self.statements.partition_point(|s| s.start < comment.end);
+        let &span = self.statements.get(after)?;
+        // A barrier in [comment end, statement start) ends the reach.
+        let first_barrier = self.barriers.partition_point(|&b| b < comment.end);
+        match self.barriers.get(first_barrier) {
+            Some(&b) if b < span.start => None,
+            _ => Some(span),
+        }
+    }
 }
 
-/// True when `gap` (starting at byte `at`) holds only whitespace and whole
-/// comments, and no blank line.
-fn gap_is_comments_only(gap: &str, parse: &Parse, at: u32) -> bool {
-    let mut rest = String::with_capacity(gap.len());
-    let mut cursor = at;
-    let end = at + gap.len() as u32;
-    for c in &parse.comments {
-        if c.span.start < at || c.span.end > end {
-            continue;
+/// See [`Layout::barriers`]. One pass over the text, comments skipped
+/// through the parse's (sorted) comment list.
+fn barriers(text: &str, parse: &Parse) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut comments = parse.comments.iter().peekable();
+    // The offset of the line break that started the current line, while
+    // the line holds only white space so far.
+    let mut blank_since: Option<u32> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let i = i as u32;
+        while comments.peek().is_some_and(|k| k.span.end <= i) {
+            comments.next();
         }
-        rest.push_str(&gap[(cursor - at) as usize..(c.span.start - at) as usize]);
-        cursor = c.span.end;
+        if let Some(k) = comments.peek() {
+            if k.span.start <= i && i < k.span.end {
+                // Skip to the comment's end.
+                while chars.peek().is_some_and(|&(j, _)| (j as u32) < k.span.end) {
+                    chars.next();
+                }
+                blank_since = None;
+                continue;
+            }
+        }
+        match c {
+            '\n' | '\r' => {
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                }
+                if let Some(start) = blank_since {
+                    out.push(start);
+                }
+                blank_since = Some(i);
+            }
+            c if c.is_whitespace() => {}
+            _ => {
+                out.push(i);
+                blank_since = None;
+            }
+        }
     }
-    rest.push_str(&gap[(cursor - at) as usize..]);
-    if !rest.trim().is_empty() {
-        return false;
-    }
-    // A blank line between the comment and the statement ends its reach.
-    !gap.split('\n')
-        .skip(1)
-        .collect::<Vec<_>>()
-        .split_last()
-        .is_some_and(|(_, middle)| middle.iter().any(|l| l.trim().is_empty()))
+    out.sort_unstable();
+    out
 }
 
-/// True when a `kozo-allow` comment silences this finding.
-pub(crate) fn is_allowed(db: &dyn salsa::Database, diagnostic: &Diagnostic) -> bool {
-    let name = diagnostic.rule.name();
-    allowances(db, diagnostic.file).iter().any(|a| {
-        a.covers.is_some_and(|covers| {
-            covers.start <= diagnostic.span.start && diagnostic.span.end <= covers.end
-        }) && a.rules.iter().any(|(r, _)| r == name)
-            // A comment inside the declaration it covers never silences a
-            // finding about itself (an unknown rule name in its own list).
-            && !(a.comment.start <= diagnostic.span.start && diagnostic.span.end <= a.comment.end)
-    })
+/// The `kozo-allow` comments of one file, arranged so that asking whether a
+/// finding is silenced costs a binary search and a walk up the enclosing
+/// declarations (asking every comment for every finding made 100k comments
+/// take seconds).
+pub(crate) struct AllowIndex<'a> {
+    /// Each covered span with its allowance and the nearest enclosing covered
+    /// span, sorted by start (outer first). Statements nest or are disjoint,
+    /// so the spans that contain a finding are one chain of enclosing ones.
+    covered: Vec<(Span, &'a Allowance, Option<usize>)>,
+}
+
+impl<'a> AllowIndex<'a> {
+    pub(crate) fn new(db: &'a dyn salsa::Database, file: SourceFile) -> AllowIndex<'a> {
+        let mut covered: Vec<(Span, &Allowance, Option<usize>)> = allowances(db, file)
+            .iter()
+            .filter_map(|a| Some((a.covers?, a, None)))
+            .collect();
+        covered.sort_by_key(|(span, _, _)| (span.start, std::cmp::Reverse(span.end)));
+        let mut open: Vec<usize> = Vec::new();
+        for i in 0..covered.len() {
+            let span = covered[i].0;
+            while let Some(&top) = open.last() {
+                if covered[top].0.end >= span.end {
+                    break;
+                }
+                open.pop();
+            }
+            covered[i].2 = open.last().copied();
+            open.push(i);
+        }
+        AllowIndex { covered }
+    }
+
+    /// True when a `kozo-allow` comment silences this finding.
+    pub(crate) fn is_allowed(&self, diagnostic: &Diagnostic) -> bool {
+        let name = diagnostic.rule.name();
+        let span = diagnostic.span;
+        let after = self
+            .covered
+            .partition_point(|(s, _, _)| s.start <= span.start);
+        let mut next = after.checked_sub(1);
+        while let Some(i) = next {
+            let (covers, a, parent) = self.covered[i];
+            let silences = covers.start <= span.start
+                && span.end <= covers.end
+                && a.rules.iter().any(|(r, _)| r == name)
+                // A comment inside the declaration it covers never silences a
+                // finding about itself (an unknown rule name in its own list).
+                && !(a.comment.start <= span.start && span.end <= a.comment.end);
+            if silences {
+                return true;
+            }
+            next = parent;
+        }
+        false
+    }
 }
 
 /// A rule name in `kozo-allow` that names no rule is an undefined reference.
@@ -204,5 +288,23 @@ mod tests {
     fn covers_what_a_declaration_holds() {
         let src = format!("{BASE}// kozo-allow: orphan-element\nsystem c {{\n  component d\n}}\n");
         assert!(fires(&src, Rule::OrphanElement).is_empty());
+    }
+
+    #[test]
+    fn on_the_declaration_line_and_with_each_line_break() {
+        let src = format!("{BASE}system c // kozo-allow: orphan-element\n");
+        assert!(fires(&src, Rule::OrphanElement).is_empty());
+        for br in ["\n", "\r\n", "\r"] {
+            let reach = format!("{BASE}// kozo-allow: orphan-element{br}// other{br}system c{br}");
+            assert!(fires(&reach, Rule::OrphanElement).is_empty(), "{br:?}");
+            let blank = format!("{BASE}// kozo-allow: orphan-element{br}{br}system c{br}");
+            assert_eq!(fires(&blank, Rule::OrphanElement), ["c"], "{br:?}");
+        }
+    }
+
+    #[test]
+    fn text_between_ends_its_reach() {
+        let src = format!("{BASE}// kozo-allow: orphan-element\nsystem c system d\n");
+        assert_eq!(fires(&src, Rule::OrphanElement), ["d"]);
     }
 }

@@ -48,8 +48,9 @@ pub fn fires_in(files: &[(&str, &str)], rule: Rule) -> Vec<String> {
 /// The messages of the findings of `rule` in a one-file workspace.
 pub fn messages(src: &str, rule: Rule) -> Vec<String> {
     let analysis = run(&[("model.kozo", src)]);
+    let mut text = crate::MessageText::new(&analysis);
     of_rule(&analysis, rule)
         .into_iter()
-        .map(|d| d.message)
+        .map(|d| text.message(&d).into_owned())
         .collect()
 }

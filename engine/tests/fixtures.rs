@@ -231,6 +231,7 @@ fn position(analysis: &Analysis, d: &Diagnostic) -> Position {
 /// The findings as a person reads them.
 fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
+    let mut messages = kozo_engine::MessageText::new(analysis);
     for d in analysis.diagnostics() {
         let path = analysis.path(d.file);
         let text = analysis.text(d.file);
@@ -249,7 +250,7 @@ fn render(analysis: &Analysis) -> String {
             "{path}:{line}:{column} {} {}: {}",
             d.rule,
             d.severity.as_str(),
-            d.message
+            messages.message(d)
         )
         .unwrap();
         underline(&mut out, text, start, end);

@@ -310,6 +310,7 @@ fn check_everything(analysis: &Analysis) {
 
 /// The findings as text, with their files: what two analyses must agree on.
 fn rendered(analysis: &Analysis) -> Vec<String> {
+    let mut messages = kozo_engine::MessageText::new(analysis);
     let render = |d: &Diagnostic| {
         let related: Vec<String> = d
             .related
@@ -331,7 +332,7 @@ fn rendered(analysis: &Analysis) -> Vec<String> {
             d.span.end,
             d.rule,
             d.severity.as_str(),
-            d.message,
+            messages.message(d),
             d.suggestion,
             related
         )

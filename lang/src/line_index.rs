@@ -21,18 +21,26 @@ pub enum ColumnUnit {
 }
 
 impl LineIndex {
+    /// `\n`, `\r\n` and a lone `\r` each end a line, as they do for the
+    /// grammar and for LSP clients.
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                line_starts.push(i as u32 + 1);
+            }
+        }
         LineIndex {
             line_starts,
             len: text.len() as u32,
         }
+    }
+
+    /// The byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -49,15 +57,14 @@ impl LineIndex {
     pub fn line_range(&self, text: &str, line: usize) -> Option<std::ops::Range<usize>> {
         let start = *self.line_starts.get(line)? as usize;
         let Some(&next) = self.line_starts.get(line + 1) else {
-            // The last line has no line break: a `\r` ending it is content.
             return Some(start..text.len());
         };
-        let end = next as usize - 1;
-        let end = if text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r') && end > start {
-            end - 1
-        } else {
-            end
-        };
+        // `next` is just past the line break: `\n`, `\r\n` or `\r`.
+        let bytes = text.as_bytes();
+        let mut end = next as usize - 1;
+        if bytes.get(end) == Some(&b'\n') && end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
         Some(start..end)
     }
 
@@ -144,16 +151,34 @@ mod tests {
     }
 
     #[test]
-    fn a_carriage_return_ends_a_line_only_before_a_newline() {
-        // On the last line there is no line break: the `\r` is content.
-        let text = "a\r\nb\r";
+    fn each_of_the_three_line_breaks_ends_a_line() {
+        // `\n`, `\r\n` and a lone `\r` (as LSP clients count them).
+        let text = "a\nb\r\nc\rd\r";
         let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 5);
         assert_eq!(index.line_range(text, 0), Some(0..1));
-        assert_eq!(index.line_range(text, 1), Some(3..5));
-        assert_eq!(index.position(text, 5, ColumnUnit::Char), (1, 2));
-        assert_eq!(index.offset(text, 1, 2, ColumnUnit::Char), Some(5));
+        assert_eq!(index.line_range(text, 1), Some(2..3));
+        assert_eq!(index.line_range(text, 2), Some(5..6));
+        assert_eq!(index.line_range(text, 3), Some(7..8));
+        assert_eq!(index.line_range(text, 4), Some(9..9));
+        let d = text.find('d').unwrap();
+        assert_eq!(index.position(text, d, ColumnUnit::Char), (3, 0));
+        assert_eq!(index.position(text, d + 1, ColumnUnit::Char), (3, 1));
+        assert_eq!(index.offset(text, 2, 0, ColumnUnit::Utf16), Some(5));
+        assert_eq!(index.offset(text, 3, 9, ColumnUnit::Utf16), Some(8));
+        assert_eq!(index.line_start(4), Some(9));
         let text = "\r";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, 0, 1, ColumnUnit::Utf16), Some(1));
+        assert_eq!(index.offset(text, 0, 1, ColumnUnit::Utf16), Some(0));
+        assert_eq!(index.offset(text, 1, 0, ColumnUnit::Utf16), Some(1));
+    }
+
+    #[test]
+    fn japanese_text_with_lone_carriage_returns() {
+        let text = "建物\rビル";
+        let index = LineIndex::new(text);
+        let bill = text.find('ビ').unwrap();
+        assert_eq!(index.position(text, bill, ColumnUnit::Utf16), (1, 0));
+        assert_eq!(index.position(text, text.len(), ColumnUnit::Char), (1, 2));
     }
 }

@@ -504,7 +504,7 @@ impl<'t> Builder<'t> {
             // A leading line break right after `"""` is layout, not content.
             let inner = inner
                 .strip_prefix("\r\n")
-                .or_else(|| inner.strip_prefix('\n'))
+                .or_else(|| inner.strip_prefix(['\n', '\r']))
                 .unwrap_or(inner);
             return StrLit {
                 value: inner.to_string(),
@@ -595,7 +595,7 @@ impl<'t> Builder<'t> {
             if truncated && after >= self.parsed_len {
                 return;
             }
-            let (pos, found, at_end) = if self.text[start..after].contains('\n') {
+            let (pos, found, at_end) = if self.text[start..after].contains(LINE_BREAKS) {
                 (start + token.len(), "the end of the line".to_string(), true)
             } else if after == self.text.len() {
                 (start + token.len(), "the end of the file".to_string(), true)
@@ -612,7 +612,7 @@ impl<'t> Builder<'t> {
         // the file for each error would take quadratic time.
         let end = span.end as usize;
         let probe_end = self.text[end..self.parsed_len]
-            .find('\n')
+            .find(LINE_BREAKS)
             .map_or(self.parsed_len, |i| end + i);
         let (mut pos, positives) = match KozoParser::parse(probe, &self.text[start..probe_end]) {
             Ok(_) => (start, Vec::new()),
@@ -635,7 +635,7 @@ impl<'t> Builder<'t> {
         // next line; the modeller forgot it at the end of this one. At the
         // end of the file, point right after the last token too.
         let mut found = None;
-        if pos > start && (pos == probe_end || self.text[last_end..pos].contains('\n')) {
+        if pos > start && (pos == probe_end || self.text[last_end..pos].contains(LINE_BREAKS)) {
             found = Some(if self.skip_layout(last_end) == self.text.len() {
                 "the end of the file".to_string()
             } else {
@@ -822,7 +822,7 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
 /// them together: layout and whole-line `//` comments (such as a
 /// `kozo-allow` line), but no blank line.
 fn doc_gap(gap: &str) -> bool {
-    let lines: Vec<&str> = gap.split('\n').collect();
+    let lines: Vec<&str> = split_lines(gap).collect();
     let (first, last) = (lines[0], lines[lines.len() - 1]);
     if !first.trim().is_empty() || !last.trim().is_empty() {
         return false;
@@ -1204,12 +1204,49 @@ fn skip_string_or_comment(bytes: &[u8], i: usize) -> Option<usize> {
         return None;
     }
     if rest.starts_with(b"//") {
-        return Some(find(rest, b"\n").map_or(bytes.len(), |e| i + e));
+        return Some(line_end(rest).map_or(bytes.len(), |e| i + e));
     }
     if rest.starts_with(b"/*") {
         return Some(find(&rest[2..], b"*/").map_or(bytes.len(), |e| i + 2 + e + 2));
     }
     None
+}
+
+/// The characters that end a line: `\n`, `\r\n` and a lone `\r` all do
+/// (as for LSP clients), so searching for either finds the end of a line.
+pub(crate) const LINE_BREAKS: [char; 2] = ['\n', '\r'];
+
+/// The lines of `text`, each without its line break (`\n`, `\r\n` or `\r`).
+pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(LINE_BREAKS) {
+            Some(i) => {
+                let skip = if current[i..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[i + skip..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// How many line breaks `text` holds (`\r\n` counts once).
+pub(crate) fn count_line_breaks(text: &str) -> usize {
+    split_lines(text).count() - 1
+}
+
+/// Where the first line break (`\n` or `\r`) in `bytes` is.
+pub(crate) fn line_end(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -1236,12 +1273,6 @@ pub fn scan_comments(text: &str) -> Vec<Comment> {
                         None
                     };
                     if let Some(kind) = kind {
-                        // A line comment's span excludes a trailing `\r`.
-                        let end = if kind != CommentKind::Block && slice.ends_with(b"\r") {
-                            end - 1
-                        } else {
-                            end
-                        };
                         comments.push(Comment {
                             kind,
                             span: Span::new(i, end),
@@ -1487,5 +1518,45 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[relation.entries()[0].span().range()], "from a, b");
+    }
+
+    #[test]
+    fn each_line_break_ends_a_line_comment() {
+        // A lone `\r` ends a line for LSP clients: the comment must not hide
+        // what an editor shows on the next line.
+        for br in ["\n", "\r\n", "\r"] {
+            let text = format!("system c // note{br}system d{br}x!{br}system e /// doc{br}");
+            let parse = parse(&text);
+            let names: Vec<&str> = parse
+                .tree
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    crate::Item::Decl(d) => Some(d.name.text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(names, ["c", "d", "e"], "line break {br:?}");
+            assert_eq!(
+                parse.errors.len(),
+                1,
+                "line break {br:?}: {:?}",
+                parse.errors
+            );
+            let comments: Vec<&str> = parse
+                .comments
+                .iter()
+                .map(|c| &text[c.span.range()])
+                .collect();
+            assert_eq!(comments, ["// note", "/// doc"], "line break {br:?}");
+        }
+    }
+
+    #[test]
+    fn lines_split_on_each_line_break() {
+        let lines: Vec<&str> = super::split_lines("a\nb\r\nc\rd").collect();
+        assert_eq!(lines, ["a", "b", "c", "d"]);
+        assert_eq!(super::count_line_breaks("a\r\n\r\n\rb\n"), 4);
+        assert_eq!(super::count_line_breaks("ab"), 0);
     }
 }

@@ -204,3 +204,20 @@ fn regressions() {
         assert_lossless(text, &formatted, &options);
     }
 }
+
+#[test]
+fn each_line_break_ends_a_line() {
+    // `\n`, `\r\n` and a lone `\r` all end a line: a line comment stops at
+    // any of them, and blank lines and own-line comments are seen with each.
+    let expected = "system a // c\nsystem b {\n  component x\n\n  // own line\n  component y\n}\n";
+    for br in ["\n", "\r\n", "\r"] {
+        let text = format!(
+            "system a // c{br}system b {{{br}component x{br}{br}// own line{br}component y }}{br}"
+        );
+        let out = format(&text, &FormatOptions::default()).expect("formats");
+        // A file of lone `\r` line breaks is written with `\n` ones.
+        let out_br = if br == "\r\n" { "\r\n" } else { "\n" };
+        assert_eq!(out, expected.replace('\n', out_br), "line break {br:?}");
+        assert_lossless(&text, &out, &FormatOptions::default());
+    }
+}

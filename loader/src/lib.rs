@@ -176,6 +176,18 @@ pub fn collect_files(root: &Path) -> Vec<PathBuf> {
     walk(root, true).files
 }
 
+/// [`collect_files`], and the folders that could not be read, each with the
+/// reason (`kozo fmt` reports them: a folder is never skipped silently).
+pub fn collect_files_reporting(root: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let found = walk(root, true);
+    let unreadable = found
+        .problems
+        .into_iter()
+        .map(|problem| (problem.path, problem.message))
+        .collect();
+    (found.files, unreadable)
+}
+
 /// The workspaces nested below `dir` (folders holding a `kozo.toml`), in
 /// path order.
 pub fn nested_roots(dir: &Path) -> Vec<PathBuf> {

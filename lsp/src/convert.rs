@@ -76,20 +76,48 @@ pub trait UriOf {
     fn lines_of(&self, file: kozo_engine::db::SourceFile) -> Option<Lines<'_>>;
 }
 
+/// The places findings point to ("first defined here"), with one line index
+/// per file however many findings point into it: building one per finding
+/// made publishing quadratic (40k duplicates took 10 s).
+pub struct RelatedPlaces<'a> {
+    files: &'a dyn UriOf,
+    /// The places messages name, written as the CLI writes them.
+    messages: kozo_engine::MessageText<'a>,
+    known: std::collections::HashMap<kozo_engine::db::SourceFile, Option<(Uri, Lines<'a>)>>,
+}
+
+impl<'a> RelatedPlaces<'a> {
+    pub fn new(files: &'a dyn UriOf, analysis: &'a kozo_engine::Analysis) -> RelatedPlaces<'a> {
+        RelatedPlaces {
+            files,
+            messages: kozo_engine::MessageText::new(analysis),
+            known: std::collections::HashMap::new(),
+        }
+    }
+
+    fn location(&mut self, file: kozo_engine::db::SourceFile, span: Span) -> Option<lsp::Location> {
+        let files = self.files;
+        let (uri, lines) = self
+            .known
+            .entry(file)
+            .or_insert_with(|| Some((files.uri_of(file)?, files.lines_of(file)?)))
+            .as_ref()?;
+        Some(lsp::Location::new(uri.clone(), lines.range(span)))
+    }
+}
+
 pub fn diagnostic(
     d: &Diagnostic,
     lines: &Lines<'_>,
-    files: &dyn UriOf,
+    places: &mut RelatedPlaces<'_>,
     rules_url: Option<&str>,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
         .filter_map(|r| {
-            let uri = files.uri_of(r.file)?;
-            let lines = files.lines_of(r.file)?;
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location::new(uri, lines.range(r.span)),
+                location: places.location(r.file, r.span)?,
                 message: r.message.clone(),
             })
         })
@@ -112,7 +140,7 @@ pub fn diagnostic(
         code: Some(lsp::NumberOrString::String(d.rule.name().to_string())),
         code_description,
         source: Some("kozo".to_string()),
-        message: d.message.clone(),
+        message: places.messages.message(d).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         tags,
         data: None,

@@ -181,6 +181,7 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
         }
     }
     let mut out = Vec::new();
+    let mut places = convert::RelatedPlaces::new(&snapshot, &snapshot.analysis);
     for (file, list) in by_file {
         // Converting many findings takes a while: stop here when an edit
         // is waiting for this snapshot to go.
@@ -196,7 +197,7 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
         let rules_url = snapshot.rules_url.as_deref();
         let diagnostics = list
             .iter()
-            .map(|d| convert::diagnostic(d, &lines, &snapshot, rules_url))
+            .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
             .collect();
         out.push(FileDiagnostics {
             version: versions.get(&rel).copied(),

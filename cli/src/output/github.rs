@@ -36,7 +36,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
             finding.end.line,
             finding.end.column,
             escape_property(&format!("kozo {}", d.rule.name())),
-            escape_data(&d.message),
+            escape_data(&finding.message),
         )?;
     }
     Ok(())

@@ -1,5 +1,10 @@
 //! Human output: rustc-style reports with the source line and the span
 //! underlined (colour only on a terminal), then a summary line.
+//!
+//! Source text and messages reach a terminal, so control characters (an
+//! escape sequence can retitle the window or clear the screen) and bidi
+//! overrides are shown as text (`\u{1b}`), and a lone `\r` is shown as the
+//! line break it is for kozo.
 
 use std::io::{IsTerminal, Write};
 
@@ -12,6 +17,77 @@ use super::Report;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// True for characters a terminal must not receive raw: controls other than
+/// tab and line feed, and the bidi embeddings, overrides and isolates that
+/// make text read differently from what it is.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unsafe character written as `\u{..}`.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// A source file as shown: unsafe characters escaped, a lone `\r` shown as
+/// `\n` (the snippet's lines are then the lines kozo counts), and where the
+/// offsets moved.
+struct Shown {
+    text: String,
+    /// `(offset of an escaped character, bytes added up to and including
+    /// it)`, in order.
+    shifts: std::rc::Rc<Vec<(u32, u32)>>,
+}
+
+impl Shown {
+    fn new(text: &str) -> Shown {
+        let mut out = String::with_capacity(text.len());
+        let mut shifts = Vec::new();
+        let mut added = 0u32;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\r' {
+                // `\r\n` stays; a lone `\r` becomes a line feed of one byte.
+                let crlf = chars.peek().is_some_and(|&(_, n)| n == '\n');
+                out.push(if crlf { '\r' } else { '\n' });
+            } else if unsafe_char(c) {
+                let escaped = format!("\\u{{{:x}}}", c as u32);
+                added += (escaped.len() - c.len_utf8()) as u32;
+                shifts.push((i as u32, added));
+                out.push_str(&escaped);
+            } else {
+                out.push(c);
+            }
+        }
+        Shown {
+            text: out,
+            shifts: std::rc::Rc::new(shifts),
+        }
+    }
+}
+
+/// A span of the original text as a range of the shown one.
+fn shifted(shifts: &[(u32, u32)], span: kozo_lang::Span) -> std::ops::Range<usize> {
+    let map = |offset: u32| {
+        let before = shifts.partition_point(|&(at, _)| at < offset);
+        let added = before.checked_sub(1).map_or(0, |i| shifts[i].1);
+        (offset + added) as usize
+    };
+    map(span.start)..map(span.end)
 }
 
 pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
@@ -28,12 +104,15 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
         let mut ids = std::collections::HashMap::new();
         let mut file_id = |file: kozo_engine::db::SourceFile,
                            files: &mut SimpleFiles<String, String>| {
-            *ids.entry(file).or_insert_with(|| {
-                files.add(
-                    super::display_path(&report.root, analysis.path(file)),
-                    analysis.text(file).to_string(),
-                )
-            })
+            let (id, shown) = ids.entry(file).or_insert_with(|| {
+                let shown = Shown::new(analysis.text(file));
+                let id = files.add(
+                    escape(&super::display_path(&report.root, analysis.path(file))).into_owned(),
+                    shown.text.clone(),
+                );
+                (id, shown)
+            });
+            (*id, shown.shifts.clone())
         };
         for finding in &report.findings {
             let d = finding.diagnostic;
@@ -42,22 +121,23 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
                 Severity::Warning => CsSeverity::Warning,
                 Severity::Info => CsSeverity::Note,
             };
-            let id = file_id(d.file, &mut files);
-            let mut labels = vec![Label::primary(id, d.span.range())];
+            let (id, shifts) = file_id(d.file, &mut files);
+            let mut labels = vec![Label::primary(id, shifted(&shifts, d.span))];
             for related in &d.related {
-                let rid = file_id(related.file, &mut files);
+                let (rid, shifts) = file_id(related.file, &mut files);
                 labels.push(
-                    Label::secondary(rid, related.span.range()).with_message(&related.message),
+                    Label::secondary(rid, shifted(&shifts, related.span))
+                        .with_message(escape(&related.message)),
                 );
             }
             let mut notes = Vec::new();
             if let Some(s) = &d.suggestion {
-                notes.push(format!("help: replace with `{s}`"));
+                notes.push(format!("help: replace with `{}`", escape(s)));
             }
             notes.push(format!("`kozo explain {}` says more", d.rule.name()));
             let diagnostic = Report_::new(severity)
                 .with_code(d.rule.name())
-                .with_message(&d.message)
+                .with_message(escape(&finding.message))
                 .with_labels(labels)
                 .with_notes(notes);
             let result = if color {

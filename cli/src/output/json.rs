@@ -47,7 +47,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report], summary: &Summary) -> std:
             column: f.start.column,
             end_line: f.end.line,
             end_column: f.end.column,
-            message: &f.diagnostic.message,
+            message: &f.message,
         })
         .collect();
     serde_json::to_writer_pretty(

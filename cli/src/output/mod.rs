@@ -6,8 +6,10 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use kozo_engine::db::SourceFile;
 use kozo_engine::{Analysis, Diagnostic};
 use kozo_lang::line_index::ColumnUnit;
 use kozo_lang::LineIndex;
@@ -36,25 +38,64 @@ pub struct Finding<'a> {
     pub display_path: String,
     pub start: Position,
     pub end: Position,
+    /// The message, with the place it names (if any) written as
+    /// `path:line:column` relative to the workspace root.
+    pub message: std::borrow::Cow<'a, str>,
+}
+
+/// Byte offsets to positions, with one line index per file shared by every
+/// finding in it (building one per finding made reports quadratic).
+pub struct Positions<'a> {
+    analysis: &'a Analysis,
+    indexes: HashMap<SourceFile, LineIndex>,
+}
+
+impl<'a> Positions<'a> {
+    /// Positions in the files of one workspace's analysis.
+    pub fn new(analysis: &'a Analysis) -> Positions<'a> {
+        Positions {
+            analysis,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// The 1-based line and character column of `offset` in `file`.
+    pub fn position(&mut self, file: SourceFile, offset: u32) -> Position {
+        let text = self.analysis.text(file);
+        let index = self
+            .indexes
+            .entry(file)
+            .or_insert_with(|| LineIndex::new(text));
+        let (line, column) = index.position(text, offset as usize, ColumnUnit::Char);
+        Position {
+            line: line as usize + 1,
+            column: column as usize + 1,
+        }
+    }
 }
 
 impl<'a> Finding<'a> {
-    pub fn new(root: &Path, analysis: &'a Analysis, diagnostic: &'a Diagnostic) -> Finding<'a> {
-        let path = analysis.path(diagnostic.file).to_string();
-        let text = analysis.text(diagnostic.file);
-        let index = LineIndex::new(text);
-        let position = |offset: u32| {
-            let (line, column) = index.position(text, offset as usize, ColumnUnit::Char);
-            Position {
-                line: line as usize + 1,
-                column: column as usize + 1,
-            }
-        };
+    pub fn new(
+        root: &Path,
+        positions: &mut Positions<'a>,
+        diagnostic: &'a Diagnostic,
+    ) -> Finding<'a> {
+        let path = positions.analysis.path(diagnostic.file).to_string();
+        let message = diagnostic.message_with(|file, span| {
+            let at = positions.position(file, span.start);
+            format!(
+                "{}:{}:{}",
+                positions.analysis.path(file),
+                at.line,
+                at.column
+            )
+        });
         Finding {
+            message,
             diagnostic,
             display_path: display_path(root, &path),
-            start: position(diagnostic.span.start),
-            end: position(diagnostic.span.end),
+            start: positions.position(diagnostic.file, diagnostic.span.start),
+            end: positions.position(diagnostic.file, diagnostic.span.end),
             path,
         }
     }
@@ -62,12 +103,16 @@ impl<'a> Finding<'a> {
 
 /// `path` (relative to `root`) as seen from the current folder.
 pub fn display_path(root: &Path, path: &str) -> String {
+    // The current folder, found once per process rather than per finding.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     let absolute = root.join(path);
-    let Ok(cwd) = std::env::current_dir() else {
+    let Some(cwd) = CWD.get_or_init(|| {
+        let cwd = std::env::current_dir().ok()?;
+        Some(cwd.canonicalize().unwrap_or(cwd))
+    }) else {
         return path.to_string();
     };
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
-    match absolute.strip_prefix(&cwd) {
+    match absolute.strip_prefix(cwd) {
         Ok(rel) => crate::workspace::relative(Path::new(""), rel),
         Err(_) => path.to_string(),
     }

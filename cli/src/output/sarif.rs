@@ -131,16 +131,18 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn region(text: &str, span: kozo_lang::Span) -> Region {
-    use kozo_lang::line_index::ColumnUnit;
-    let index = kozo_lang::LineIndex::new(text);
-    let (sl, sc) = index.position(text, span.start as usize, ColumnUnit::Char);
-    let (el, ec) = index.position(text, span.end as usize, ColumnUnit::Char);
+fn region(
+    positions: &mut super::Positions,
+    file: kozo_engine::db::SourceFile,
+    span: kozo_lang::Span,
+) -> Region {
+    let start = positions.position(file, span.start);
+    let end = positions.position(file, span.end);
     Region {
-        start_line: sl as usize + 1,
-        start_column: sc as usize + 1,
-        end_line: el as usize + 1,
-        end_column: ec as usize + 1,
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
     }
 }
 
@@ -170,6 +172,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
         .collect();
     let mut results = Vec::new();
     for report in reports {
+        let mut positions = super::Positions::new(report.analysis);
         for finding in &report.findings {
             let d = finding.diagnostic;
             let related_locations = d
@@ -183,7 +186,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
                                 report.analysis.path(r.file),
                             )),
                         },
-                        region: region(report.analysis.text(r.file), r.span),
+                        region: region(&mut positions, r.file, r.span),
                     },
                     message: Some(Message {
                         text: r.message.clone(),
@@ -195,7 +198,7 @@ pub fn print(out: &mut dyn Write, reports: &[Report]) -> std::io::Result<()> {
                 rule_index: Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
                 level: level(d.severity),
                 message: Message {
-                    text: d.message.clone(),
+                    text: finding.message.to_string(),
                 },
                 locations: vec![Location {
                     physical_location: PhysicalLocation {

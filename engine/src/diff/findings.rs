@@ -36,6 +36,8 @@ pub fn key(analysis: &Analysis, diagnostic: &Diagnostic) -> FindingKey {
     FindingKey {
         rule: diagnostic.rule.name(),
         file: analysis.path(diagnostic.file).to_string(),
+        // The message without the other place it may name (a first
+        // definition's line moves with unrelated edits).
         message: diagnostic.message.clone(),
         line_text: text[start..end].trim().to_string(),
     }
@@ -97,7 +99,9 @@ impl FindingRef {
             file: analysis.path(diagnostic.file).to_string(),
             line,
             column,
-            message: diagnostic.message.clone(),
+            message: crate::MessageText::new(analysis)
+                .message(diagnostic)
+                .into_owned(),
         }
     }
 }

@@ -226,11 +226,9 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
 fn element(model: &Model, id: ElementId, out: &mut String) {
     let element = model.element(id);
     let keyword = element.kind_name.as_str();
-    let _ = writeln!(
+    code_block(
         out,
-        "```kozo\n{keyword} {}{}\n```",
-        element.path,
-        label_suffix(&element.info)
+        &format!("{keyword} {}{}", element.path, label_suffix(&element.info)),
     );
     match element.kind.map(|k| model.kind(k)) {
         Some(kind) => {
@@ -277,7 +275,7 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
                 code(&model.element(other).path)
             );
             if let Some(label) = &r.label {
-                let _ = write!(out, " \"{label}\"");
+                let _ = write!(out, " \"{}\"", escape_markdown(label));
             }
             out.push('\n');
         }
@@ -303,16 +301,49 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
 
 /// The declaration line as a code block, and where it comes from.
 fn header(out: &mut String, keyword: &str, info: &Info) {
-    let _ = writeln!(
+    code_block(
         out,
-        "```kozo\n{keyword} {}{}\n```",
-        info.name,
-        label_suffix(info)
+        &format!("{keyword} {}{}", info.name, label_suffix(info)),
     );
     if info.builtin {
         out.push_str("*Built in (`use society5`)*  \n");
     }
     translations(out, info);
+}
+
+/// `text` as a `kozo` code block, fenced by more backticks than any run of
+/// them in the text, so that a label holding a fence cannot close it and
+/// turn the rest into Markdown (remote images included).
+fn code_block(out: &mut String, text: &str) {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    // A line break in a label would end the block's line; show it as a space.
+    let text = text.replace(['\n', '\r'], " ");
+    let _ = writeln!(out, "{fence}kozo\n{text}\n{fence}");
+}
+
+/// Label text for Markdown outside code: the characters that can start
+/// Markdown syntax in the middle of a line (emphasis, code, links and
+/// images, HTML, entities, tables, strikethrough) are escaped, and line
+/// breaks become spaces, so a label shows as the text it is.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn label_suffix(info: &Info) -> String {
@@ -324,7 +355,7 @@ fn label_suffix(info: &Info) -> String {
 
 fn translations(out: &mut String, info: &Info) {
     for (lang, text) in &info.translations {
-        let _ = writeln!(out, "Label ({lang}): {text}  ");
+        let _ = writeln!(out, "Label ({lang}): {}  ", escape_markdown(text));
     }
 }
 
@@ -362,7 +393,7 @@ fn more(out: &mut String, len: usize) {
 /// `` `name` (Label) ``.
 fn named(info: &Info) -> String {
     match &info.label {
-        Some(label) => format!("{} ({label})", code(&info.name)),
+        Some(label) => format!("{} ({})", code(&info.name), escape_markdown(label)),
         None => code(&info.name),
     }
 }
@@ -486,5 +517,28 @@ Controls HVAC and lighting.
     fn no_hover_off_names() {
         let f = Fixture::new("use society5\n// a comment$0\nsystem a\n");
         assert_eq!(hover(&f.analysis, f.file, f.offset), None);
+    }
+
+    #[test]
+    fn labels_cannot_break_out_into_markdown() {
+        // A fence in a label once closed the hover's code block, and the
+        // rest rendered as Markdown, remote images included.
+        let fixture = "use society5\nsystem a$0 \"```\\n![x](https://example.com/i.png) *b* <b>\"\nsystem c \"[l](u) `x` & y\"\na -> c : flows \"**z**\"\n";
+        let text = check(fixture);
+        let block: Vec<&str> = text.lines().skip(1).take(3).collect();
+        assert_eq!(
+            block,
+            [
+                "````kozo",
+                // The label's line break shows as a space.
+                "system a \"``` ![x](https://example.com/i.png) *b* <b>\"",
+                "````"
+            ],
+            "{text}"
+        );
+        assert!(text.contains("- → `c` *flows* \"\\*\\*z\\*\\*\""), "{text}");
+        let fixture = "use society5\nsystem c$0\nview v \"[l](u) `x` & y\" { include c }\n";
+        let text = check(fixture);
+        assert!(text.contains("\\[l\\](u) \\`x\\` \\& y"), "{text}");
     }
 }

@@ -113,10 +113,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             }
             TokenKind::Str { closed }
         } else if rest.starts_with("//") {
-            i += rest.find('\n').unwrap_or(rest.len());
-            if text[start..i].ends_with('\r') {
-                i -= 1;
-            }
+            // `\n`, `\r\n` and a lone `\r` all end the comment.
+            i += rest.find(['\n', '\r']).unwrap_or(rest.len());
             if rest.starts_with("///") && !rest.starts_with("////") {
                 TokenKind::DocComment
             } else {

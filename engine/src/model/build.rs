@@ -12,6 +12,7 @@ use super::*;
 use crate::builtin;
 use crate::db::{self, Workspace};
 use crate::rules::{duplicate_definition, undefined_reference};
+use crate::suggest::Suggester;
 
 mod curation;
 
@@ -49,7 +50,8 @@ struct Builder<'a> {
     views: Vec<Pending<'a>>,
     decisions: Vec<Pending<'a>>,
     default_relation: Option<RelationKindId>,
-    line_indexes: HashMap<SourceFile, kozo_lang::LineIndex>,
+    /// "Did you mean" under one budget for the whole model.
+    suggester: Suggester,
 }
 
 pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Model {
@@ -72,7 +74,7 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
         views: Vec::new(),
         decisions: Vec::new(),
         default_relation: None,
-        line_indexes: HashMap::default(),
+        suggester: Suggester::default(),
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
@@ -169,12 +171,15 @@ impl<'a> Builder<'a> {
                 self.model.modules.push(name.clone());
             }
         } else {
+            let suggestion = self
+                .suggester
+                .closest(name, builtin::MODULES.iter().copied());
             self.model.diagnostics.push(undefined_reference::not_found(
                 file,
                 u.module.span,
                 "module",
                 name,
-                builtin::MODULES.iter().copied(),
+                suggestion,
             ));
         }
     }
@@ -296,7 +301,6 @@ impl<'a> Builder<'a> {
         first: ast::Span,
         what: &str,
     ) {
-        let place = self.describe_loc(first_file, first);
         self.model.diagnostics.push(duplicate_definition::duplicate(
             pending.file,
             pending.decl.name.span,
@@ -304,23 +308,7 @@ impl<'a> Builder<'a> {
             &pending.decl.name.text,
             first_file,
             first,
-            &place,
         ));
-    }
-
-    /// `path:line:column` of a place, for messages.
-    fn describe_loc(&mut self, file: SourceFile, span: ast::Span) -> String {
-        let text = file.text(self.db);
-        let index = self
-            .line_indexes
-            .entry(file)
-            .or_insert_with(|| kozo_lang::LineIndex::new(text));
-        let (line, column) = index.position(
-            text,
-            span.start as usize,
-            kozo_lang::line_index::ColumnUnit::Char,
-        );
-        format!("{}:{}:{}", file.path(self.db), line + 1, column + 1)
     }
 
     fn declare_element(&mut self, pending: Pending<'a>, parent: Option<ElementId>) {
@@ -414,14 +402,15 @@ impl<'a> Builder<'a> {
     /// `label` per language, ...) written twice in one body: the second is a
     /// duplicate definition. List clauses (`frames`, `include`, ...) add up.
     fn check_repeats(&mut self, file: SourceFile, entries: &[Entry]) {
-        #[derive(PartialEq)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         enum Key<'e> {
             Description,
             Label(&'e str),
             Property(&'e str),
             Clause(ClauseKeyword),
         }
-        let mut seen: Vec<(Key, ast::Span)> = Vec::new();
+        // One set per body: a body of 80k properties once took 15 s here.
+        let mut seen: HashMap<Key, ast::Span> = HashMap::default();
         for entry in entries {
             let (key, span) = match entry {
                 Entry::Description { span, .. } => (Key::Description, *span),
@@ -430,9 +419,12 @@ impl<'a> Builder<'a> {
                 Entry::Clause(c) if single_valued(c) => (Key::Clause(c.keyword), c.span),
                 _ => continue,
             };
-            let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) else {
-                seen.push((key, span));
-                continue;
+            let first = match seen.entry(key) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(span);
+                    continue;
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => *slot.get(),
             };
             let what = match key {
                 Key::Description => "`description`".to_string(),
@@ -440,9 +432,8 @@ impl<'a> Builder<'a> {
                 Key::Property(name) => format!("the property `{name}`"),
                 Key::Clause(keyword) => format!("`{}`", keyword.as_str()),
             };
-            let place = self.describe_loc(file, first);
             self.model.diagnostics.push(duplicate_definition::repeated(
-                file, span, &what, file, first, &place,
+                file, span, &what, file, first,
             ));
         }
     }
@@ -469,14 +460,21 @@ impl<'a> Builder<'a> {
                 Some(index)
             }
             None => {
-                let namespace = self.namespace(meta);
-                let names: Vec<SmolStr> = namespace.by_name.keys().cloned().collect();
+                let namespace = match meta {
+                    Meta::Layer => &self.layers,
+                    Meta::Kind => &self.kinds,
+                    Meta::RelationKind => &self.relation_kinds,
+                };
+                let suggestion = self
+                    .suggester
+                    .closest(&ident.text, namespace.by_name.keys().map(SmolStr::as_str))
+                    .map(str::to_string);
                 self.model.diagnostics.push(undefined_reference::not_found(
                     file,
                     ident.span,
                     meta.what(),
                     &ident.text,
-                    names.iter().map(|n| n.as_str()),
+                    suggestion.as_deref(),
                 ));
                 None
             }
@@ -486,11 +484,13 @@ impl<'a> Builder<'a> {
     /// `sytem a` or `viewpont vp`: an element of an unknown kind, which may
     /// be a misspelt element kind or a misspelt declaration keyword.
     fn unknown_element_kind(&mut self, file: SourceFile, kind: &ast::Ident) {
-        let kinds: Vec<SmolStr> = self.kinds.by_name.keys().cloned().collect();
-        let near_kind = crate::suggest::closest(&kind.text, kinds.iter().map(|k| k.as_str()));
+        let near_kind = self
+            .suggester
+            .closest(&kind.text, self.kinds.by_name.keys().map(SmolStr::as_str))
+            .map(str::to_string);
         let near_keyword =
             crate::suggest::closest(&kind.text, kozo_lang::DECLARATION_KEYWORDS.iter().copied());
-        let diagnostic = match (near_kind, near_keyword) {
+        let diagnostic = match (near_kind.as_deref(), near_keyword) {
             (None, Some(keyword)) => undefined_reference::plain(
                 file,
                 kind.span,
@@ -505,7 +505,7 @@ impl<'a> Builder<'a> {
                 kind.span,
                 Meta::Kind.what(),
                 &kind.text,
-                kinds.iter().map(|k| k.as_str()),
+                near_kind.as_deref(),
             ),
         };
         self.model.diagnostics.push(diagnostic);
@@ -559,19 +559,23 @@ impl<'a> Builder<'a> {
             ));
             return None;
         }
-        let candidates: Vec<SmolStr> = self
-            .model
-            .top_level
-            .iter()
-            .filter(|(_, t)| pick(**t).is_some())
-            .map(|(n, _)| n.clone())
-            .collect();
+        let suggestion = self
+            .suggester
+            .closest(
+                &first.text,
+                self.model
+                    .top_level
+                    .iter()
+                    .filter(|(_, t)| pick(**t).is_some())
+                    .map(|(n, _)| n.as_str()),
+            )
+            .map(str::to_string);
         self.model.diagnostics.push(undefined_reference::not_found(
             file,
             first.span,
             what,
             &first.text,
-            candidates.iter().map(|n| n.as_str()),
+            suggestion.as_deref(),
         ));
         None
     }
@@ -606,21 +610,28 @@ impl<'a> Builder<'a> {
                     return None;
                 }
                 None => {
-                    let mut candidates: Vec<SmolStr> =
-                        scope.map(|s| self.child_names(s)).unwrap_or_default();
-                    candidates.extend(
-                        self.model
-                            .top_level
-                            .iter()
-                            .filter(|(_, t)| matches!(t, Target::Element(_)))
-                            .map(|(n, _)| n.clone()),
-                    );
+                    let elements = &self.model.elements;
+                    let children = scope
+                        .map(|s| elements[s.index()].children.as_slice())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|c| elements[c.index()].info.name.as_str());
+                    let top_level = self
+                        .model
+                        .top_level
+                        .iter()
+                        .filter(|(_, t)| matches!(t, Target::Element(_)))
+                        .map(|(n, _)| n.as_str());
+                    let suggestion = self
+                        .suggester
+                        .closest(&first.text, children.chain(top_level))
+                        .map(str::to_string);
                     self.model.diagnostics.push(undefined_reference::not_found(
                         file,
                         first.span,
                         "element",
                         &first.text,
-                        candidates.iter().map(|n| n.as_str()),
+                        suggestion.as_deref(),
                     ));
                     return None;
                 }
@@ -634,14 +645,24 @@ impl<'a> Builder<'a> {
                     current = child;
                 }
                 None => {
-                    let candidates = self.child_names(current);
+                    let elements = &self.model.elements;
+                    let suggestion = self
+                        .suggester
+                        .closest(
+                            &segment.text,
+                            elements[current.index()]
+                                .children
+                                .iter()
+                                .map(|c| elements[c.index()].info.name.as_str()),
+                        )
+                        .map(str::to_string);
                     let parent_path = self.model.elements[current.index()].path.clone();
                     self.model.diagnostics.push(undefined_reference::no_child(
                         file,
                         segment.span,
                         &parent_path,
                         &segment.text,
-                        candidates.iter().map(|n| n.as_str()),
+                        suggestion.as_deref(),
                     ));
                     return None;
                 }
@@ -655,14 +676,6 @@ impl<'a> Builder<'a> {
             .child_by_name
             .get(&(parent, name.clone()))
             .copied()
-    }
-
-    fn child_names(&self, parent: ElementId) -> Vec<SmolStr> {
-        self.model.elements[parent.index()]
-            .children
-            .iter()
-            .map(|c| self.model.elements[c.index()].info.name.clone())
-            .collect()
     }
 
     /// Properties of a declaration; path values resolve like element paths
@@ -839,7 +852,6 @@ impl<'a> Builder<'a> {
                         if pending.builtin {
                             builtin_default = Some(id);
                         } else if let Some((_, first, first_span)) = workspace_default {
-                            let place = self.describe_loc(first.file, first_span);
                             self.model
                                 .diagnostics
                                 .push(duplicate_definition::second_default(
@@ -848,7 +860,6 @@ impl<'a> Builder<'a> {
                                     &first.decl.name.text,
                                     first.file,
                                     first_span,
-                                    &place,
                                 ));
                         } else {
                             workspace_default = Some((id, *pending, clause.span));

@@ -2,6 +2,7 @@
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
@@ -53,13 +54,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         if graph.edge_count() < 2 {
             continue;
         }
-        for component in petgraph::algo::tarjan_scc(&graph) {
-            if component.len() < 2 {
-                continue;
-            }
-            let Some(cycle) = find_cycle(&graph, &component) else {
-                continue;
-            };
+        for cycle in cycles(&graph) {
             let first = model.relationship(cycle[0]);
             let mut path: Vec<&str> = cycle
                 .iter()
@@ -80,24 +75,54 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A cycle through the strongly connected `component`, as relationships in
-/// order, starting from its earliest-declared relationship.
+/// One cycle per strongly connected component of more than one node, as
+/// relationships in order. Linear in the size of the graph and free of
+/// recursion: Kosaraju's algorithm in petgraph is iterative (its Tarjan is
+/// recursive and overflows the stack on long chains), and each component is
+/// searched through its own nodes' edges only.
+fn cycles(graph: &DiGraph<ElementId, RelationshipId>) -> Vec<Vec<RelationshipId>> {
+    let components = petgraph::algo::kosaraju_scc(graph);
+    // Node -> its component, so that "inside the component" is an index,
+    // not a set built per component.
+    let mut component_of = vec![usize::MAX; graph.node_count()];
+    for (c, nodes) in components.iter().enumerate() {
+        for node in nodes {
+            component_of[node.index()] = c;
+        }
+    }
+    let mut out = Vec::new();
+    for (c, component) in components.iter().enumerate() {
+        if component.len() < 2 {
+            continue;
+        }
+        if let Some(cycle) = find_cycle(graph, component, &component_of, c) {
+            out.push(cycle);
+        }
+    }
+    out
+}
+
+/// A cycle through the strongly connected `component` (number `c`), as
+/// relationships in order, starting from its earliest-declared relationship.
 fn find_cycle(
     graph: &DiGraph<ElementId, RelationshipId>,
     component: &[NodeIndex],
+    component_of: &[usize],
+    c: usize,
 ) -> Option<Vec<RelationshipId>> {
-    let inside: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
-    let start_edge = graph
-        .edge_references()
-        .filter(|e| inside.contains(&e.source()) && inside.contains(&e.target()))
+    let inside = |node: NodeIndex| component_of[node.index()] == c;
+    let start_edge = component
+        .iter()
+        .flat_map(|&node| graph.edges(node))
+        .filter(|e| inside(e.target()))
         .min_by_key(|e| *e.weight())?;
     let start = start_edge.source();
     // Breadth-first search from the edge's target back to its source, staying
     // inside the component: the shortest cycle through that edge.
-    let mut previous: std::collections::HashMap<NodeIndex, (NodeIndex, RelationshipId)> =
-        std::collections::HashMap::new();
+    let mut previous: HashMap<NodeIndex, (NodeIndex, RelationshipId)> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start_edge.target()]);
-    let mut seen = std::collections::HashSet::from([start_edge.target()]);
+    let mut seen = HashSet::default();
+    seen.insert(start_edge.target());
     while let Some(node) = queue.pop_front() {
         if node == start {
             break;
@@ -106,7 +131,7 @@ fn find_cycle(
         edges.sort_by_key(|e| *e.weight());
         for edge in edges {
             let next = edge.target();
-            if inside.contains(&next) && seen.insert(next) {
+            if inside(next) && seen.insert(next) {
                 previous.insert(next, (node, *edge.weight()));
                 queue.push_back(next);
             }
@@ -126,6 +151,10 @@ fn find_cycle(
 
 #[cfg(test)]
 mod tests {
+    use petgraph::graph::{DiGraph, NodeIndex};
+
+    use super::cycles;
+    use crate::model::{ElementId, RelationshipId};
     use crate::rules::Rule;
     use crate::testing::{fires, messages};
 
@@ -152,5 +181,59 @@ mod tests {
     fn one_finding_per_cycle() {
         let src = format!("{META}k a\nk b\nk c\nk d\na -> b : depends\nb -> a : depends\nc -> d : depends\nd -> c : depends\n");
         assert_eq!(fires(&src, Rule::Cycle).len(), 2);
+    }
+
+    /// A graph of `n` nodes with an edge `i -> i+1` for each `i`, and the
+    /// closing edge `n-1 -> 0` when `closed`.
+    fn chain(n: u32, closed: bool) -> DiGraph<ElementId, RelationshipId> {
+        let mut graph = DiGraph::with_capacity(n as usize, n as usize);
+        for i in 0..n {
+            graph.add_node(ElementId(i));
+        }
+        for i in 1..n {
+            graph.add_edge(
+                NodeIndex::new(i as usize - 1),
+                NodeIndex::new(i as usize),
+                RelationshipId(i - 1),
+            );
+        }
+        if closed {
+            graph.add_edge(
+                NodeIndex::new(n as usize - 1),
+                NodeIndex::new(0),
+                RelationshipId(n - 1),
+            );
+        }
+        graph
+    }
+
+    #[test]
+    fn a_million_long_chain_does_not_overflow_the_stack() {
+        assert!(cycles(&chain(1_000_000, false)).is_empty());
+    }
+
+    #[test]
+    fn a_million_node_cycle_is_found_whole() {
+        let found = cycles(&chain(1_000_000, true));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].len(), 1_000_000);
+        assert_eq!(found[0][0], RelationshipId(0));
+        assert_eq!(found[0][999_999], RelationshipId(999_999));
+    }
+
+    #[test]
+    fn many_small_cycles_each_reported_once() {
+        // 50k two-node cycles: one finding each (the cycle text once scanned
+        // every edge per cycle).
+        let mut graph: DiGraph<ElementId, RelationshipId> = DiGraph::new();
+        for i in 0..50_000u32 {
+            let a = graph.add_node(ElementId(2 * i));
+            let b = graph.add_node(ElementId(2 * i + 1));
+            graph.add_edge(a, b, RelationshipId(2 * i));
+            graph.add_edge(b, a, RelationshipId(2 * i + 1));
+        }
+        let found = cycles(&graph);
+        assert_eq!(found.len(), 50_000);
+        assert!(found.iter().all(|c| c.len() == 2 && c[0].0 % 2 == 0));
     }
 }

@@ -40,14 +40,14 @@ pub(crate) fn duplicate(
     name: &str,
     first_file: SourceFile,
     first: Span,
-    first_place: &str,
 ) -> Diagnostic {
     Diagnostic::new(
         Rule::DuplicateDefinition,
         file,
         span,
-        format!("the {what} `{name}` is already defined at {first_place}"),
+        format!("the {what} `{name}` is already defined at "),
     )
+    .with_place_at_end(first_file, first)
     .with_related(first_file, first, format!("`{name}` is first defined here"))
 }
 
@@ -57,15 +57,16 @@ pub(crate) fn repeated(
     what: &str,
     first_file: SourceFile,
     first: Span,
-    first_place: &str,
 ) -> Diagnostic {
-    Diagnostic::new(
+    let mut d = Diagnostic::new(
         Rule::DuplicateDefinition,
         file,
         span,
-        format!("{what} is already given at {first_place}; only one can hold"),
+        format!("{what} is already given at "),
     )
-    .with_related(first_file, first, "first given here")
+    .with_place_at_end(first_file, first);
+    d.message.push_str("; only one can hold");
+    d.with_related(first_file, first, "first given here")
 }
 
 pub(crate) fn second_default(
@@ -74,16 +75,14 @@ pub(crate) fn second_default(
     first_name: &str,
     first_file: SourceFile,
     first: Span,
-    first_place: &str,
 ) -> Diagnostic {
     Diagnostic::new(
         Rule::DuplicateDefinition,
         file,
         span,
-        format!(
-            "only one relation kind can be `default`; `{first_name}` already is, at {first_place}"
-        ),
+        format!("only one relation kind can be `default`; `{first_name}` already is, at "),
     )
+    .with_place_at_end(first_file, first)
     .with_related(first_file, first, "the first `default`")
 }
 

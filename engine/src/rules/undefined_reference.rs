@@ -34,14 +34,16 @@ declaration: write `bms.edge_gw` for a child of another element.
 };
 
 /// "no element named `x`; did you mean `y`?"
-pub(crate) fn not_found<'a>(
+/// `suggestion` comes from [`crate::suggest`], found by the caller (which
+/// keeps the model's suggestion budget).
+pub(crate) fn not_found(
     file: SourceFile,
     span: Span,
     what: &str,
     name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
+    suggestion: Option<&str>,
 ) -> Diagnostic {
-    let suggestion = closest(name, candidates).map(str::to_string);
+    let suggestion = suggestion.map(str::to_string);
     let message = match &suggestion {
         Some(s) => format!("no {what} named `{name}`; did you mean `{s}`?"),
         None => format!("no {what} named `{name}`"),
@@ -50,14 +52,14 @@ pub(crate) fn not_found<'a>(
 }
 
 /// "`bms` has no child named `x`; did you mean `y`?"
-pub(crate) fn no_child<'a>(
+pub(crate) fn no_child(
     file: SourceFile,
     span: Span,
     parent: &str,
     name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
+    suggestion: Option<&str>,
 ) -> Diagnostic {
-    let suggestion = closest(name, candidates).map(str::to_string);
+    let suggestion = suggestion.map(str::to_string);
     let message = match &suggestion {
         Some(s) => format!("`{parent}` has no child named `{name}`; did you mean `{s}`?"),
         None => format!("`{parent}` has no child named `{name}`"),
@@ -88,7 +90,8 @@ pub(crate) fn no_default_relation(
 }
 
 pub(crate) fn unknown_rule(file: SourceFile, span: Span, name: &str) -> Diagnostic {
-    not_found(file, span, "rule", name, Rule::ALL.iter().map(|r| r.name()))
+    let suggestion = closest(name, Rule::ALL.iter().map(|r| r.name()));
+    not_found(file, span, "rule", name, suggestion)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 
 use crate::ast::*;
 use crate::parser::Parse;
+use crate::parser::LINE_BREAKS;
 
 use super::printer::{display_width, Printer, Sep};
 use super::{FormatError, FormatOptions};
@@ -93,7 +94,7 @@ impl Layout<'_> {
             .partition_point(|c| (c.span.start as usize) < start);
         for comment in &self.comments[first..] {
             let at = comment.span.start as usize;
-            if self.text.get(start..at)?.contains('\n') {
+            if self.text.get(start..at)?.contains(LINE_BREAKS) {
                 return None;
             }
             let allows = comment.kind != CommentKind::Doc
@@ -171,7 +172,12 @@ impl Layout<'_> {
             if !self.p.has_comment_in(Span::new(open, close)) {
                 return self.p.word_at(close, "}", Sep::Glue);
             }
-            if !self.text.get(open..close).unwrap_or("\n").contains('\n') {
+            if !self
+                .text
+                .get(open..close)
+                .unwrap_or("\n")
+                .contains(LINE_BREAKS)
+            {
                 // `{ /* nothing yet */ }` stays on its line.
                 return self.p.word_at(close, "}", Sep::Space);
             }
@@ -292,7 +298,7 @@ impl Layout<'_> {
             Value::List(items, _) => self.flat_list_width(items),
             other => {
                 let written = self.text.get(other.span().range())?;
-                (!written.contains('\n')).then(|| display_width(written))
+                (!written.contains(LINE_BREAKS)).then(|| display_width(written))
             }
         }
     }

@@ -13,6 +13,7 @@
 //! indentation, are aligned into one column when the file is finished.
 
 use crate::ast::{Comment, CommentKind, Span};
+use crate::parser::{count_line_breaks, LINE_BREAKS};
 
 use super::FormatError;
 
@@ -305,7 +306,7 @@ impl<'t> Printer<'t> {
             && self
                 .text
                 .get(self.src_pos..pos)
-                .is_some_and(|gap| gap.bytes().filter(|&b| b == b'\n').count() >= 2)
+                .is_some_and(|gap| count_line_breaks(gap) >= 2)
     }
 
     fn comments_before(&mut self, pos: usize, indent: usize) {
@@ -342,14 +343,14 @@ impl<'t> Printer<'t> {
             CommentKind::Block => written,
         };
         let gap = self.text.get(self.src_pos..start).unwrap_or("");
-        let own_line = !self.started || gap.contains('\n');
+        let own_line = !self.started || gap.contains(LINE_BREAKS);
         let ends_line = comment.kind != CommentKind::Block || self.line_ends_at(end);
         let begins_line = own_line || self.at_line_start;
         if own_line {
             let blank = self.blank_in_source(start);
             self.start_line(indent, blank);
         } else if !self.at_line_start {
-            if !written.contains('\n') {
+            if !written.contains(LINE_BREAKS) {
                 self.trailing.push(Trailing {
                     line: self.line,
                     at: self.out.len(),
@@ -411,9 +412,9 @@ impl<'t> Printer<'t> {
             self.blank_written = false;
         }
         self.out.push_str(text);
-        match text.rfind('\n') {
+        match text.rfind(LINE_BREAKS) {
             Some(last) => {
-                self.line += text.bytes().filter(|&b| b == b'\n').count();
+                self.line += count_line_breaks(text);
                 self.col = display_width(&text[last + 1..]);
                 self.line_indent = None;
             }

@@ -53,7 +53,7 @@ fn lexemes(text: &str) -> Vec<&str> {
                 continue;
             }
             b'/' if rest.starts_with(b"//") => {
-                let end = find(rest, b"\n").unwrap_or(rest.len());
+                let end = crate::parser::line_end(rest).unwrap_or(rest.len());
                 let comment = text[i..i + end].trim_end();
                 out.push(comment);
                 i += end;

@@ -125,6 +125,7 @@ pub async fn code_actions(
         let actions = ide::code_actions(&snapshot.analysis, at.file, range);
         let rules_url = snapshot.rules_url.as_deref();
         let lines = snapshot.lines(at.file);
+        let mut places = convert::RelatedPlaces::new(snapshot, &snapshot.analysis);
         Some(
             actions
                 .into_iter()
@@ -132,7 +133,7 @@ pub async fn code_actions(
                     let diagnostics = action
                         .diagnostic
                         .as_ref()
-                        .map(|d| vec![convert::diagnostic(d, &lines, snapshot, rules_url)]);
+                        .map(|d| vec![convert::diagnostic(d, &lines, &mut places, rules_url)]);
                     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: action.title,
                         kind: Some(match action.kind {

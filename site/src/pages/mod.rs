@@ -18,11 +18,17 @@ pub fn finding_row(cx: &Context, root: &str, index: usize) -> Markup {
     let d = &cx.diagnostics[index];
     let (line, column) = cx.position(d.file, d.span.start as usize);
     let path = cx.analysis.path(d.file);
+    // A message that names another place (a first definition) gets it as
+    // `file:line:column`, like every other output.
+    let message = d.message_with(|file, span| {
+        let (line, column) = cx.position(file, span.start as usize);
+        format!("{}:{line}:{column}", cx.analysis.path(file))
+    });
     html! {
         tr.finding data-severity=(d.severity.as_str()) {
             td { span class={ "sev sev-" (d.severity.as_str()) } { (d.severity.as_str()) } }
             td { a href={ (root) "rules/" (d.rule.name()) ".html" } { code { (d.rule.name()) } } }
-            td.message { (d.message) }
+            td.message { (message) }
             td { code { (path) ":" (line) ":" (column) } }
             td {
                 @if let Some(e) = cx.element_of_finding[index] {

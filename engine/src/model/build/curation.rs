@@ -57,14 +57,12 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if let Some(first) = first_of_name.iter().find(|n| n.text == decl.name.text) {
-                let place = self.describe_loc(file, first.span);
                 self.model.diagnostics.push(duplicate_definition::repeated(
                     file,
                     decl.name.span,
                     &format!("the group `{}`", decl.name.text),
                     file,
                     first.span,
-                    &place,
                 ));
                 continue;
             }
