@@ -175,8 +175,9 @@ fn main() -> ExitCode {
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            !a.starts_with("--")
-                && !(*i > 0 && matches!(all[i - 1].as_str(), "--edits" | "--memory-edits"))
+            let value_of_option =
+                *i > 0 && matches!(all[i - 1].as_str(), "--edits" | "--memory-edits");
+            !a.starts_with("--") && !value_of_option
         })
         .map(|(_, a)| a.clone())
         .collect();
