@@ -517,3 +517,39 @@ fn legend(nodes: &[Node], edges: &[Edge]) -> Legend {
         implied: edges.iter().any(|e| e.implied),
     }
 }
+
+/// Sibling nodes in the order text outputs (Mermaid, PlantUML) write them:
+/// each group's members together where its first member stands, every
+/// other node on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Siblings {
+    One(usize),
+    /// A group (index into [`Diagram::groups`]) and its members among the siblings.
+    Group(usize, Vec<usize>),
+}
+
+/// [`Siblings`] runs of `nodes`, in order.
+pub fn sibling_runs(diagram: &Diagram, nodes: &[usize]) -> Vec<Siblings> {
+    let mut written: Vec<usize> = Vec::new();
+    let mut runs = Vec::new();
+    for &node in nodes {
+        match diagram
+            .groups
+            .iter()
+            .position(|g| g.members.contains(&node))
+        {
+            Some(g) if written.contains(&g) => {}
+            Some(g) => {
+                written.push(g);
+                let members = nodes
+                    .iter()
+                    .copied()
+                    .filter(|m| diagram.groups[g].members.contains(m))
+                    .collect();
+                runs.push(Siblings::Group(g, members));
+            }
+            None => runs.push(Siblings::One(node)),
+        }
+    }
+    runs
+}

@@ -1396,23 +1396,7 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         }
     }
 
-    // What a label must not hide: leaves, and the headers of containers.
-    let obstacles: Vec<Rect> = diagram
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let r = nodes[i].rect;
-            if node.is_container() {
-                Rect {
-                    h: nodes[i].header,
-                    ..r
-                }
-            } else {
-                r
-            }
-        })
-        .collect();
+    let obstacles = label_obstacles(diagram, nodes);
     let mut placed: Vec<Rect> = Vec::new();
     let mut out = Vec::with_capacity(plans.len());
     for (i, plan) in plans.iter().enumerate() {

@@ -104,30 +104,20 @@ fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
 /// Sibling nodes, each group's members in a dashed rectangle of their own.
 fn siblings(out: &mut String, diagram: &Diagram, nodes: &[usize], depth: usize) {
     let indent = "  ".repeat(depth);
-    let mut written: Vec<usize> = Vec::new();
-    for &node in nodes {
-        let group = diagram
-            .groups
-            .iter()
-            .position(|g| g.members.contains(&node));
-        match group {
-            Some(g) if written.contains(&g) => {}
-            Some(g) => {
-                written.push(g);
+    for run in super::diagram::sibling_runs(diagram, nodes) {
+        match run {
+            super::diagram::Siblings::Group(g, members) => {
                 let _ = writeln!(
                     out,
                     "{indent}rectangle \"{}\" as group{g} #line.dashed {{",
                     escape(&diagram.groups[g].label)
                 );
-                for &member in nodes
-                    .iter()
-                    .filter(|m| diagram.groups[g].members.contains(m))
-                {
+                for member in members {
                     element(out, diagram, member, depth + 1);
                 }
                 let _ = writeln!(out, "{indent}}}");
             }
-            None => element(out, diagram, node, depth),
+            super::diagram::Siblings::One(node) => element(out, diagram, node, depth),
         }
     }
 }
