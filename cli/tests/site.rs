@@ -225,3 +225,67 @@ fn serve_on_a_port_in_use_says_so() {
         "{err}"
     );
 }
+
+/// `--since REV` against a real git repository: a Changes page with an
+/// added, a removed, a changed and a renamed element, the stakeholders to
+/// ask, and the touched views drawn with their marks; an unknown revision
+/// is refused before anything is written.
+#[test]
+fn since_a_revision_adds_a_changes_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let people = "use society5\nconcern energy \"Energy cost\"\nstakeholder owner \"Building owner\" { concerns energy }\nviewpoint assets \"Assets\" { frames energy kinds system, device, dataset relations flows }\n";
+    git(ws, &["init", "-q"]);
+    write(ws, "kozo.toml", "");
+    write(
+        ws,
+        "m.kozo",
+        format!("{people}system bms \"BMS\"\ndataset occ \"Occupancy\"\nbms -> occ : flows\ndevice meter \"Power meter\"\ndevice sensor \"Door sensor\"\nview v of assets \"Assets\" {{ include bms, occ, meter, sensor }}\n"),
+    );
+    commit_all(ws, "first");
+    write(
+        ws,
+        "m.kozo",
+        format!("{people}system bms \"BMS\"\ndataset occupancy \"Occupancy\"\nbms -> occupancy : flows\ndevice meter \"<b>meter</b>\"\ndevice lamp \"Lamp\"\nview v of assets \"Assets\" {{ include bms, occupancy, meter, lamp }}\n"),
+    );
+
+    let (code, err) = run(
+        &[
+            "site", ".", "--out", "out", "--engine", "builtin", "--since", "nope",
+        ],
+        ws,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown revision `nope`"), "{err}");
+    assert!(!ws.join("out").exists(), "nothing is written");
+
+    let (code, err) = run(
+        &[
+            "site", ".", "--out", "out", "--engine", "builtin", "--since", "HEAD",
+        ],
+        ws,
+    );
+    assert_eq!(code, 0, "{err}");
+    let out = ws.join("out");
+    let page = std::fs::read_to_string(out.join("changes.html")).unwrap();
+    for expected in [
+        "change-added",
+        "change-removed",
+        "change-changed",
+        "change-renamed",
+        "Building owner",
+        "&lt;b&gt;meter&lt;/b&gt;",
+        "href=\"elements/lamp.html\"",
+        "href=\"views/v.html\"",
+    ] {
+        assert!(page.contains(expected), "{expected} in\n{page}");
+    }
+    assert!(!page.contains("<b>meter"), "the label stays text");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("href=\"changes.html\""));
+    let svg = std::fs::read_to_string(out.join("changes/1.svg")).unwrap();
+    for class in ["kozo-diff-added", "kozo-diff-removed", "kozo-diff-changed"] {
+        assert!(svg.contains(class), "{class}");
+    }
+    assert!(out.join("elements/lamp.html").is_file());
+}
