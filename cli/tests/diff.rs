@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 fn json(out: &Output) -> serde_json::Value {
