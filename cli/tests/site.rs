@@ -291,7 +291,7 @@ fn since_a_revision_adds_a_changes_page() {
     assert!(!page.contains("<b>meter"), "the label stays text");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("href=\"changes.html\""));
-    let svg = std::fs::read_to_string(out.join("changes/1.svg")).unwrap();
+    let svg = std::fs::read_to_string(out.join("changes/1.en.svg")).unwrap();
     for class in ["kozo-diff-added", "kozo-diff-removed", "kozo-diff-changed"] {
         assert!(svg.contains(class), "{class}");
     }

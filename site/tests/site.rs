@@ -495,7 +495,13 @@ view asset_view of assets "Assets" {{ include bms, meter, lamp }}
         .keys()
         .filter(|p| p.starts_with("changes/") && p.ends_with(".svg"))
         .collect();
-    assert_eq!(svgs.len(), 2, "both touched views are drawn: {svgs:?}");
+    assert_eq!(
+        svgs.len(),
+        4,
+        "both touched views are drawn in both languages: {svgs:?}"
+    );
+    let ja = String::from_utf8(site.files["changes/1.ja.svg"].clone()).unwrap();
+    assert!(ja.contains("ビル管理システム"), "the Japanese diagram");
     let all: String = svgs
         .iter()
         .map(|p| String::from_utf8(site.files[*p].clone()).unwrap())
@@ -505,8 +511,8 @@ view asset_view of assets "Assets" {{ include bms, meter, lamp }}
     }
     assert!(!all.contains("<script>alert"), "the SVG escapes the label");
     assert_eq!(
-        doc.select(&select("#diagrams img[src^='changes/']"))
+        doc.select(&select("#diagrams [data-l] img[src^='changes/']"))
             .count(),
-        2
+        4
     );
 }

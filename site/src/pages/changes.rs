@@ -4,9 +4,9 @@
 //! view drawn with its changes marked.
 //!
 //! The comparison is `kozo_engine::diff`; this module only presents it.
-//! The highlighted diagrams are files (`changes/N.svg`, numbered in the
-//! sorted order of the touched views, so names from the model never reach
-//! a path) shown through `<img>`, which keeps them inert under the CSP.
+//! The highlighted diagrams are files (`changes/N.LANG.svg`, numbered in
+//! the sorted order of the touched views, so view names never reach a
+//! path) shown through `<img>`, which keeps them inert under the CSP.
 
 use kozo_engine::diff::{self, highlight, Category, Change, ChangeKind, FindingRef, ModelDiff};
 use kozo_engine::render;
@@ -16,39 +16,48 @@ use crate::context::Context;
 use crate::frame::{self, Page};
 use crate::{Section, Since, Site};
 
-/// One touched view: its name, its diagram file, or why it has none.
+/// One touched view: its name, and per language its diagram file or why it
+/// has none.
 struct Drawn {
     view: String,
-    svg: Result<String, String>,
+    svgs: Vec<Result<String, String>>,
 }
 
 /// Compares `since.old` with the site's model and writes `changes.html`
-/// and the highlighted diagrams.
+/// and the highlighted diagrams, once per language of the model (the
+/// language switch shows the reader's).
 pub fn write(cx: &Context, site: &mut Site, since: &Since) {
     // A poisoned lock only means another build panicked; the analysis is
     // still whole (nothing mutates it).
     let guard = since.old.lock().unwrap_or_else(|p| p.into_inner());
     let old: &kozo_engine::Analysis = &guard;
     let diff = diff::diff(old, cx.analysis);
-    let lang = cx.render_lang(cx.default_language);
     let compared = format!("changes since {}", since.label);
     let mut drawn = Vec::new();
     for (i, view) in highlight::touched_views(&diff).into_iter().enumerate() {
-        let Some(marked) = highlight::highlight(old, cx.analysis, &diff, &view, lang) else {
-            continue;
-        };
-        let svg = match render::to_svg(&marked.diagram, cx.options.engine) {
-            Ok(svg) => {
-                let path = format!("changes/{}.svg", i + 1);
-                site.add(
-                    path.clone(),
-                    highlight::mark_svg(&svg, &marked, &compared).into_bytes(),
-                );
-                Ok(path)
-            }
-            Err(e) => Err(e.to_string()),
-        };
-        drawn.push(Drawn { view, svg });
+        let mut svgs = Vec::new();
+        for language in 0..cx.languages.len() {
+            let lang = cx.render_lang(language);
+            let Some(marked) = highlight::highlight(old, cx.analysis, &diff, &view, lang) else {
+                continue;
+            };
+            let svg = match render::to_svg(&marked.diagram, cx.options.engine) {
+                Ok(svg) => {
+                    let code = &cx.languages[language].code;
+                    let path = format!("changes/{}.{code}.svg", i + 1);
+                    site.add(
+                        path.clone(),
+                        highlight::mark_svg(&svg, &marked, &compared).into_bytes(),
+                    );
+                    Ok(path)
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            svgs.push(svg);
+        }
+        if !svgs.is_empty() {
+            drawn.push(Drawn { view, svgs });
+        }
     }
     site.add("changes.html".into(), page(cx, since, &diff, &drawn));
 }
@@ -248,9 +257,13 @@ fn page(cx: &Context, since: &Since, diff: &ModelDiff, drawn: &[Drawn]) -> Strin
             @for d in drawn {
                 figure.changed-view {
                     figcaption { (linked(cx, Category::View, &d.view, false)) }
-                    @match &d.svg {
-                        Ok(path) => { img src=(path) alt={ "The view " (d.view) " with its changes marked" }; }
-                        Err(reason) => { p.flag { "This view could not be drawn: " (reason) } }
+                    @for (i, svg) in d.svgs.iter().enumerate() {
+                        div.changed-diagram data-l=[(d.svgs.len() > 1).then_some(i)] {
+                            @match svg {
+                                Ok(path) => { img src=(path) alt={ "The view " (d.view) " with its changes marked" }; }
+                                Err(reason) => { p.flag { "This view could not be drawn: " (reason) } }
+                            }
+                        }
                     }
                 }
             }
