@@ -44,6 +44,7 @@ fn site_benches(c: &mut Criterion) {
         base_url: None,
         engine: Engine::Builtin,
         live_reload: false,
+        since: None,
     };
     let mut group = c.benchmark_group("site");
     group.sample_size(20);

@@ -12,7 +12,7 @@ use clap::Args;
 use kozo_engine::config::RenderEngine;
 use kozo_engine::render::{self, Engine, RenderError};
 use kozo_site::serve::ServeEvent;
-use kozo_site::{Site, SiteOptions};
+use kozo_site::{Since, Site, SiteOptions};
 
 use crate::render::{warn_about_model, EngineArg};
 use crate::workspace::{self, LoadError};
@@ -44,6 +44,12 @@ pub struct SiteArgs {
     /// The port `--serve` listens on (0: any free port).
     #[arg(long, default_value_t = 8040, requires = "serve")]
     port: u16,
+    /// Add a "Changes" page comparing the model with an earlier version: a
+    /// git revision (`origin/main`, `HEAD~1`, `A...B`) or a folder, as
+    /// `kozo diff` takes its OLD side. `--serve` compares with it on every
+    /// rebuild.
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
 }
 
 pub fn run(args: SiteArgs) -> Result<u8, LoadError> {
@@ -88,6 +94,12 @@ fn build(
     live_reload: bool,
     warn: bool,
 ) -> Result<(Site, Engine), LoadError> {
+    // The earlier version first: a revision that cannot be read stops the
+    // build before anything is written.
+    let since = match &args.since {
+        Some(spec) => Some(since(root, spec, &args.path)?),
+        None => None,
+    };
     let loaded = workspace::load(root)?;
     let analysis = &loaded.analysis;
     let config = analysis.config();
@@ -118,8 +130,25 @@ fn build(
         base_url: args.base_url.clone(),
         engine,
         live_reload,
+        since,
     };
     Ok((kozo_site::build(analysis, &options), engine))
+}
+
+/// Reads the version `--since` names. A version that cannot be read
+/// completely (syntax errors, binary or non-UTF-8 files) is refused, as
+/// `kozo diff` refuses it: a partial comparison would show wrong changes.
+fn since(root: &Path, spec: &str, path: &Path) -> Result<Since, LoadError> {
+    let side = crate::diff::earlier_side(root, spec, path)?;
+    if !side.problems.is_empty() {
+        let problems: Vec<String> = side.problems.iter().map(|p| format!("  {p}")).collect();
+        return Err(LoadError(format!(
+            "`--since {spec}`: {} cannot be compared completely:\n{}",
+            side.label,
+            problems.join("\n")
+        )));
+    }
+    Ok(Since::new(side.analysis, side.label))
 }
 
 fn serve(args: &SiteArgs, root: &Path) -> Result<u8, LoadError> {

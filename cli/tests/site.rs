@@ -161,12 +161,12 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn serve_rebuilds_when_a_file_changes() {
-    let ws = workspace();
+/// Starts `kozo site --serve` on a free port in `dir`; returns it and its port.
+fn start_server(dir: &Path, extra: &[&str]) -> (Server, u16) {
     let child = Command::new(env!("CARGO_BIN_EXE_kozo"))
         .args(["site", ".", "--serve", "--port", "0", "--engine", "builtin"])
-        .current_dir(ws.path())
+        .args(extra)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -182,6 +182,25 @@ fn serve_rebuilds_when_a_file_changes() {
         .and_then(|rest| rest.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (server, port)
+}
+
+/// Waits up to 20 s for `path` to be served with `text` in it.
+fn wait_for(port: u16, path: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(port, path).unwrap_or_default().contains(text) {
+        assert!(
+            Instant::now() < deadline,
+            "{path} did not show {text:?} within 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_when_a_file_changes() {
+    let ws = workspace();
+    let (_server, port) = start_server(ws.path(), &[]);
 
     let page = get(port, "/elements/bms.html").expect("the element page is served");
     assert!(page.contains("Building management"));
@@ -198,19 +217,8 @@ fn serve_rebuilds_when_a_file_changes() {
         MODEL.replace("Building management", "Tower control"),
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let page = get(port, "/elements/bms.html").unwrap_or_default();
-        if page.contains("Tower control") {
-            assert_ne!(get(port, "/kozo-build.txt").as_deref(), Some("1"));
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the edit was not served within 20 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for(port, "/elements/bms.html", "Tower control");
+    assert_ne!(get(port, "/kozo-build.txt").as_deref(), Some("1"));
 }
 
 #[test]
@@ -223,5 +231,95 @@ fn serve_on_a_port_in_use_says_so() {
     assert!(
         err.contains(&format!("port {port} on 127.0.0.1 is in use")),
         "{err}"
+    );
+}
+
+/// `--since REV` against a real git repository: a Changes page with an
+/// added, a removed, a changed and a renamed element, the stakeholders to
+/// ask, and the touched views drawn with their marks; an unknown revision
+/// is refused before anything is written.
+#[test]
+fn since_a_revision_adds_a_changes_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let people = "use society5\nconcern energy \"Energy cost\"\nstakeholder owner \"Building owner\" { concerns energy }\nviewpoint assets \"Assets\" { frames energy kinds system, device, dataset relations flows }\n";
+    git(ws, &["init", "-q"]);
+    write(ws, "kozo.toml", "");
+    write(
+        ws,
+        "m.kozo",
+        format!("{people}system bms \"BMS\"\ndataset occ \"Occupancy\"\nbms -> occ : flows\ndevice meter \"Power meter\"\ndevice sensor \"Door sensor\"\nview v of assets \"Assets\" {{ include bms, occ, meter, sensor }}\n"),
+    );
+    commit_all(ws, "first");
+    write(
+        ws,
+        "m.kozo",
+        format!("{people}system bms \"BMS\"\ndataset occupancy \"Occupancy\"\nbms -> occupancy : flows\ndevice meter \"<b>meter</b>\"\ndevice lamp \"Lamp\"\nview v of assets \"Assets\" {{ include bms, occupancy, meter, lamp }}\n"),
+    );
+
+    let (code, err) = run(
+        &[
+            "site", ".", "--out", "out", "--engine", "builtin", "--since", "nope",
+        ],
+        ws,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown revision `nope`"), "{err}");
+    assert!(!ws.join("out").exists(), "nothing is written");
+
+    let (code, err) = run(
+        &[
+            "site", ".", "--out", "out", "--engine", "builtin", "--since", "HEAD",
+        ],
+        ws,
+    );
+    assert_eq!(code, 0, "{err}");
+    let out = ws.join("out");
+    let page = std::fs::read_to_string(out.join("changes.html")).unwrap();
+    for expected in [
+        "change-added",
+        "change-removed",
+        "change-changed",
+        "change-renamed",
+        "Building owner",
+        "&lt;b&gt;meter&lt;/b&gt;",
+        "href=\"elements/lamp.html\"",
+        "href=\"views/v.html\"",
+    ] {
+        assert!(page.contains(expected), "{expected} in\n{page}");
+    }
+    assert!(!page.contains("<b>meter"), "the label stays text");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("href=\"changes.html\""));
+    let svg = std::fs::read_to_string(out.join("changes/1.en.svg")).unwrap();
+    for class in ["kozo-diff-added", "kozo-diff-removed", "kozo-diff-changed"] {
+        assert!(svg.contains(class), "{class}");
+    }
+    assert!(out.join("elements/lamp.html").is_file());
+}
+
+/// `--serve --since REV` compares every rebuild with REV.
+#[test]
+fn serve_since_compares_each_rebuild_with_the_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    git(ws, &["init", "-q"]);
+    write(ws, "kozo.toml", "");
+    write(ws, "m.kozo", MODEL);
+    commit_all(ws, "first");
+    let (_server, port) = start_server(ws, &["--since", "HEAD"]);
+    let page = get(port, "/changes.html").expect("the Changes page is served");
+    assert!(page.contains("No change to the model."), "{page}");
+    write(
+        ws,
+        "m.kozo",
+        MODEL.replace("Building management", "Tower control"),
+    );
+    wait_for(port, "/changes.html", "Tower control");
+    let page = get(port, "/changes.html").unwrap();
+    assert!(page.contains("change-changed"), "{page}");
+    assert!(
+        page.contains("Building management"),
+        "the old label: {page}"
     );
 }

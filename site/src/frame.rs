@@ -32,7 +32,7 @@ pub fn root_of(path: &str) -> String {
 pub fn render(cx: &Context, page: Page) -> String {
     let root = root_of(page.path);
     let langs: Vec<&str> = cx.languages.iter().map(|l| l.code.as_str()).collect();
-    let nav = [
+    let mut nav = vec![
         (Section::Home, "index.html", "Home"),
         (Section::Views, "index.html#views", "Views"),
         (Section::Elements, "index.html#layers", "Elements"),
@@ -44,6 +44,9 @@ pub fn render(cx: &Context, page: Page) -> String {
         (Section::Decisions, "decisions.html", "Decisions"),
         (Section::Findings, "findings.html", "Findings"),
     ];
+    if cx.options.since.is_some() {
+        nav.push((Section::Changes, "changes.html", "Changes"));
+    }
     let markup = html! {
         (DOCTYPE)
         html lang=(cx.languages[cx.default_language].html_lang())

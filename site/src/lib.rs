@@ -10,7 +10,8 @@
 //!
 //! The pages (one module each under `pages/`): the home page, one page per
 //! view and per element, stakeholders and concerns, decisions, findings and
-//! one page per rule. A further page is one more module, one more
+//! one page per rule, and with [`SiteOptions::since`] the changes since an
+//! earlier version. A further page is one more module, one more
 //! [`Section`] (its entry in the navigation) and one more call in
 //! [`build`].
 //!
@@ -28,6 +29,7 @@ mod search;
 pub mod serve;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use kozo_engine::render::Engine;
 use kozo_engine::Analysis;
@@ -48,6 +50,39 @@ pub struct SiteOptions {
     pub engine: Engine,
     /// Pages poll the server for a new build and reload (`kozo site --serve`).
     pub live_reload: bool,
+    /// An earlier version of the workspace: the site then gets a "Changes"
+    /// page comparing it with this one (`kozo site --since REV`).
+    pub since: Option<Since>,
+}
+
+/// The earlier version a "Changes" page compares the model with.
+///
+/// The analysis sits behind a mutex only because an [`Analysis`] is not
+/// `Sync` while [`SiteOptions`] is shared by the threads that draw the
+/// views; the page itself is made on one thread.
+#[derive(Clone)]
+pub struct Since {
+    old: Arc<Mutex<Analysis>>,
+    /// How the earlier version is named on the page (`origin/main (1a2b3c4d5e)`).
+    pub label: String,
+}
+
+impl Since {
+    /// `old`: the earlier workspace; `label`: how the page names it.
+    pub fn new(old: Analysis, label: String) -> Since {
+        Since {
+            old: Arc::new(Mutex::new(old)),
+            label,
+        }
+    }
+}
+
+impl std::fmt::Debug for Since {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Since")
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The built site: file contents by relative path (`/` separators).
@@ -73,6 +108,7 @@ pub enum Section {
     Concerns,
     Decisions,
     Findings,
+    Changes,
 }
 
 /// A view that could not be drawn: its position, its name and why.
@@ -140,6 +176,9 @@ pub fn build(analysis: &Analysis, options: &SiteOptions) -> Site {
     site.add("concerns.html".into(), pages::concerns::page(&cx));
     site.add("decisions.html".into(), pages::decisions::page(&cx));
     site.add("findings.html".into(), pages::findings::page(&cx));
+    if let Some(since) = &options.since {
+        pages::changes::write(&cx, &mut site, since);
+    }
     pages::rules::write_all(&cx, &mut site);
     site.add("search-index.js".into(), search::index_js(&cx));
     assets::write_all(&cx, &mut site);

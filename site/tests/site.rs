@@ -18,6 +18,7 @@ fn options() -> SiteOptions {
         base_url: None,
         engine: Engine::Builtin,
         live_reload: false,
+        since: None,
     }
 }
 
@@ -374,4 +375,144 @@ fn a_base_url_gives_canonical_links_and_every_link_stays_relative() {
         .and_then(|s| s.split('>').next())
         .unwrap();
     assert!(view_svg.contains(r#"role="group""#) && !view_svg.contains(r#"role="img""#));
+}
+
+/// The "Changes" page of `--since`: an old and a new version of a model in
+/// memory, with an added, a removed, a changed (to a hostile label) and a
+/// renamed element.
+#[test]
+fn the_changes_page_lists_every_change_its_reviewers_and_marked_diagrams() {
+    let common = r#"use society5
+concern privacy "Tenant data stays private" { label ja "入居者の個人データ保護" }
+concern energy "Energy cost falls"
+stakeholder owner "Building owner" { concerns energy }
+stakeholder fm "Facility manager" { concerns privacy, energy }
+viewpoint data_flow "Data flow" { frames privacy kinds system, component, dataset relations flows }
+viewpoint assets "Assets" { frames energy kinds system, device }
+system bms "Building management system" { label ja "ビル管理システム" component hvac "HVAC controller" }
+"#;
+    let old = format!(
+        r#"{common}
+dataset occupancy "Occupancy counts"
+bms.hvac -> occupancy : flows "5-minute counts"
+device meter "Power meter"
+device sensor "Door sensor"
+view data_view of data_flow "Building data" {{ include bms, bms.*, occupancy }}
+view asset_view of assets "Assets" {{ include bms, meter, sensor }}
+"#
+    );
+    let new = format!(
+        r#"{common}
+dataset occupancy_counts "Occupancy counts"
+bms.hvac -> occupancy_counts : flows "5-minute counts"
+device meter "{h}"
+device lamp "Corridor lamp"
+view data_view of data_flow "Building data" {{ include bms, bms.*, occupancy_counts }}
+view asset_view of assets "Assets" {{ include bms, meter, lamp }}
+"#,
+        h = HOSTILE.replace('"', "\\\"")
+    );
+    let old = workspace(&[("m.kozo", &old)]);
+    let new = workspace(&[("m.kozo", &new)]);
+    let mut options = options();
+    options.since = Some(kozo_site::Since::new(old, "main (0123456789)".to_string()));
+    let site = build(&new, &options);
+    check_pages_and_links(&site);
+    assert_eq!(site, build(&new, &options), "the same bytes twice");
+
+    let index = Html::parse_document(&String::from_utf8(site.files["index.html"].clone()).unwrap());
+    assert!(
+        index
+            .select(&select("header nav a[href='changes.html']"))
+            .count()
+            == 1,
+        "the navigation links the Changes page"
+    );
+    assert!(
+        index.select(&select("main a[href='changes.html']")).count() == 1,
+        "the home page links the Changes page"
+    );
+    let without = build(&new, &self::options());
+    assert!(!without.files.contains_key("changes.html"));
+
+    let page = String::from_utf8(site.files["changes.html"].clone()).unwrap();
+    let doc = Html::parse_document(&page);
+    let items = |class: &str| -> Vec<String> {
+        doc.select(&select(&format!("li.change-{class}")))
+            .map(|li| li.text().collect::<String>())
+            .collect()
+    };
+    assert!(
+        items("added").iter().any(|t| t.contains("lamp")),
+        "added: {:?}",
+        items("added")
+    );
+    assert!(
+        items("removed").iter().any(|t| t.contains("sensor")),
+        "removed: {:?}",
+        items("removed")
+    );
+    assert!(
+        items("changed")
+            .iter()
+            .any(|t| t.contains("meter") && t.contains("<script>alert(1)</script>")),
+        "changed: {:?}",
+        items("changed")
+    );
+    assert!(
+        items("renamed")
+            .iter()
+            .any(|t| t.contains("occupancy") && t.contains("occupancy_counts")),
+        "renamed: {:?}",
+        items("renamed")
+    );
+    // The added element links to its page; the removed one has none to link to.
+    let added_links: Vec<&str> = doc
+        .select(&select("li.change-added a[href^='elements/']"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(!added_links.is_empty(), "the added element is linked");
+    assert_eq!(
+        doc.select(&select("li.change-removed > a")).count(),
+        0,
+        "a removed element has no page"
+    );
+    let review: String = doc
+        .select(&select("#review"))
+        .flat_map(|s| s.text())
+        .collect();
+    assert!(
+        review.contains("Building owner") && review.contains("Facility manager"),
+        "{review}"
+    );
+    assert!(review.contains("Energy cost falls"), "{review}");
+    // The hostile label is text: no element, no handler from it.
+    assert_eq!(doc.select(&select("img[src=x]")).count(), 0);
+    assert!(!page.contains("<script>alert"));
+
+    let svgs: Vec<&String> = site
+        .files
+        .keys()
+        .filter(|p| p.starts_with("changes/") && p.ends_with(".svg"))
+        .collect();
+    assert_eq!(
+        svgs.len(),
+        4,
+        "both touched views are drawn in both languages: {svgs:?}"
+    );
+    let ja = String::from_utf8(site.files["changes/1.ja.svg"].clone()).unwrap();
+    assert!(ja.contains("ビル管理システム"), "the Japanese diagram");
+    let all: String = svgs
+        .iter()
+        .map(|p| String::from_utf8(site.files[*p].clone()).unwrap())
+        .collect();
+    for class in ["kozo-diff-added", "kozo-diff-removed", "kozo-diff-changed"] {
+        assert!(all.contains(class), "the diagrams carry {class}");
+    }
+    assert!(!all.contains("<script>alert"), "the SVG escapes the label");
+    assert_eq!(
+        doc.select(&select("#diagrams [data-l] img[src^='changes/']"))
+            .count(),
+        4
+    );
 }

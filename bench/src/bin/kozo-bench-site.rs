@@ -116,6 +116,7 @@ fn main() -> ExitCode {
         base_url: None,
         engine: Engine::Builtin,
         live_reload: false,
+        since: None,
     };
     let t = Instant::now();
     let c = cpu_ms();

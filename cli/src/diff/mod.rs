@@ -99,10 +99,27 @@ pub fn revision_side(root: &Path, revision: &str) -> Result<Side, LoadError> {
         root: root.to_path_buf(),
         repo: None,
     };
-    let mut side = load_revision(&mut revisions, revision)?;
+    let side = load_revision(&mut revisions, revision)?;
+    Ok(parsed(side))
+}
+
+/// Reads the earlier version of the workspace at `root`, parsed: `spec` is
+/// a folder (the workspace is then `path` inside it) or a revision (`A...B`
+/// included), as `kozo diff` takes its OLD side. `kozo site --since` uses it.
+pub fn earlier_side(root: &Path, spec: &str, path: &Path) -> Result<Side, LoadError> {
+    let mut revisions = Revisions {
+        root: root.to_path_buf(),
+        repo: None,
+    };
+    let side = load_side(&mut revisions, Some(spec), path, false)?;
+    Ok(parsed(side))
+}
+
+/// Parses a loaded side and lists its syntax errors.
+fn parsed(mut side: Side) -> Side {
     side.analysis.parse_all_in_parallel();
     add_syntax_problems(&mut side);
-    Ok(side)
+    side
 }
 
 /// Parses and checks both sides, the old one on another thread: the two

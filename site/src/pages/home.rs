@@ -52,6 +52,12 @@ pub fn page(cx: &Context) -> String {
                 @for (what, n) in counts { li { strong { (n) } " " (what) } }
             }
         }
+        @if let Some(since) = &cx.options.since {
+            section #changes aria-labelledby="changes-h" {
+                h2 #changes-h { "Changes" }
+                p { a href="changes.html" { "What changed since " (since.label) } ", and who has to review it." }
+            }
+        }
         section #findings aria-labelledby="findings-h" {
             h2 #findings-h { "Findings" }
             ul.counts {

@@ -1,5 +1,6 @@
 //! One module per kind of page.
 
+pub mod changes;
 pub mod concerns;
 pub mod decisions;
 pub mod elements;

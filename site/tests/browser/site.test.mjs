@@ -2,8 +2,9 @@
 // a click on a diagram shape (or Enter on a focused one) lands on the
 // element's page, the language switch shows the Japanese labels and is
 // remembered across pages, search finds as you type and its result is
-// followed, and no page logs a console error or a CSP violation — also
-// for a workspace whose labels are hostile markup.
+// followed, no page logs a console error or a CSP violation — also
+// for a workspace whose labels are hostile markup — and the Changes page
+// of `--since` shows its highlighted views.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -141,6 +142,35 @@ describe('kozo site in Chromium, from file://', () => {
       await page.waitForFunction(() => Array.isArray(window.KOZO_SEARCH));
       assert.deepEqual(problems, [], path.relative(site, file));
     }
+    await context.close();
+  });
+
+  test('the Changes page of --since loads its highlighted views with no console error', async () => {
+    const old = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-old-'));
+    const now = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-new-'));
+    made.push(old, now);
+    const head = 'use society5\nconcern c "Energy"\nstakeholder s "Owner" { concerns c }\nviewpoint vp "Assets" { frames c }\n';
+    for (const [dir, body] of [
+      [old, 'system a "A"\nsystem b "B"\nview v of vp "V" { include a, b }\n'],
+      [now, 'system a "A2"\nsystem d "D"\nview v of vp "V" { include a, d }\n'],
+    ]) {
+      fs.writeFileSync(path.join(dir, 'kozo.toml'), '');
+      fs.writeFileSync(path.join(dir, 'm.kozo'), head + body);
+    }
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kozo-site-'));
+    made.push(out);
+    fs.rmSync(out, { recursive: true });
+    const run = spawnSync(kozo, ['site', '.', '--out', out, '--engine', 'builtin', '--since', old], { cwd: now, encoding: 'utf8' });
+    assert.equal(run.status, 0, `kozo site --since failed: ${run.stderr}`);
+    const { page, problems, context } = await watchedPage();
+    await page.goto(url(out, 'index.html'));
+    await page.locator('header nav a[href="changes.html"]').click();
+    await page.waitForURL(/changes\.html$/);
+    const img = page.locator('#diagrams img').first();
+    await img.waitFor();
+    assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the highlighted view loads');
+    assert.match(await page.locator('#review').innerText(), /Owner/);
+    assert.deepEqual(problems, []);
     await context.close();
   });
 
