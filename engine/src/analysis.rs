@@ -8,7 +8,7 @@ use salsa::Setter;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::db::{self, Database, SourceFile, Workspace};
+use crate::db::{self, Database, SharedParses, SourceFile, Workspace};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
@@ -39,7 +39,34 @@ impl Default for Analysis {
 
 impl Analysis {
     pub fn new(config: Config) -> Analysis {
-        let db = Database::default();
+        Analysis::on(Database::default(), config)
+    }
+
+    /// An analysis that shares syntax trees with every other analysis made
+    /// with the same `parses`: a text one of them has parsed is not parsed
+    /// again. For two versions of one workspace, as `kozo diff` compares.
+    pub fn with_shared_parses(config: Config, parses: SharedParses) -> Analysis {
+        Analysis::on(Database::with_shared_parses(parses), config)
+    }
+
+    /// The same files and configuration in a new analysis that shares
+    /// syntax trees through `parses` (see [`Analysis::with_shared_parses`]).
+    pub fn sharing_parses(&self, parses: SharedParses) -> Analysis {
+        let mut shared = Analysis::with_shared_parses(self.config().clone(), parses);
+        for (path, &file) in &self.files {
+            let copy = SourceFile::new(
+                &shared.db,
+                path.clone(),
+                file.text(&self.db).clone(),
+                *file.invalid_utf8(&self.db),
+            );
+            shared.files.insert(path.clone(), copy);
+        }
+        shared.sync_file_list();
+        shared
+    }
+
+    fn on(db: Database, config: Config) -> Analysis {
         let builtin = SourceFile::new(
             &db,
             crate::builtin::SOCIETY5_PATH.to_string(),
@@ -177,7 +204,7 @@ impl Analysis {
     }
 
     pub fn parse(&self, file: SourceFile) -> &kozo_lang::Parse {
-        db::parse(&self.db, file)
+        db::parse(&self.db, file).as_ref()
     }
 
     /// Parses every file, on every core, so that later queries find the trees
@@ -290,6 +317,8 @@ fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -332,5 +361,75 @@ mod tests {
         assert_eq!(batch.files().count(), 4);
         // `a2`, `b` and `c`: the file that is not UTF-8 declares nothing whole.
         assert_eq!(batch.summary().elements, 3);
+    }
+
+    /// The texts of `analysis`'s files, and a digest of what was made of them.
+    fn outcome(analysis: &Analysis) -> (Vec<(String, String)>, Summary, Vec<String>) {
+        let texts = analysis
+            .files()
+            .map(|f| (analysis.path(f).to_string(), analysis.text(f).to_string()))
+            .collect();
+        let mut text = MessageText::new(analysis);
+        let messages = analysis
+            .diagnostics()
+            .iter()
+            .map(|d| format!("{:?}: {}", d.rule, text.message(d)))
+            .collect();
+        (texts, analysis.summary(), messages)
+    }
+
+    #[test]
+    fn analyses_sharing_parses_parse_a_text_once_and_agree_with_a_fresh_one() {
+        let same = "use society5\n\ndevice station \"Station\" {\n  label ja \"中央駅\"\n}\ndevice gate\ngate -> station\n";
+        let old_text = "device ticket_gate \"改札（旧）\"\n";
+        let new_text = "device ticket_gate \"改札（新）\"\ndevice broken {\n";
+        let parses = SharedParses::default();
+        let mut old = Analysis::with_shared_parses(Config::default(), parses.clone());
+        old.set_file("same.kozo", same.to_string());
+        old.set_file("edited.kozo", old_text.to_string());
+        old.set_file("gone.kozo", "system gone\n".to_string());
+        old.parse_all_in_parallel();
+        old.diagnostics();
+        // The three files and the built-in metamodel `use society5` brings.
+        assert_eq!(parses.len(), 4);
+
+        let mut new = old.sharing_parses(parses.clone());
+        new.set_file("edited.kozo", new_text.to_string());
+        assert!(new.remove_file("gone.kozo"));
+        new.set_file_bytes("bad.kozo", b"system \xff\n".to_vec());
+        let mut fresh = Analysis::default();
+        fresh.set_file("same.kozo", same.to_string());
+        fresh.set_file("edited.kozo", new_text.to_string());
+        fresh.set_file_bytes("bad.kozo", b"system \xff\n".to_vec());
+
+        // The unchanged file's tree is the old side's, not a second parse;
+        // the edited one is parsed anew; a file that is not UTF-8 is not
+        // parsed at all.
+        let tree = |a: &Analysis, path: &str| Arc::clone(db::parse(a.db(), a.file(path).unwrap()));
+        assert!(Arc::ptr_eq(
+            &tree(&old, "same.kozo"),
+            &tree(&new, "same.kozo")
+        ));
+        assert!(!Arc::ptr_eq(
+            &tree(&old, "edited.kozo"),
+            &tree(&new, "edited.kozo")
+        ));
+        assert_eq!(parses.len(), 5);
+        // Both sides still answer as analyses of their own files would.
+        assert_eq!(outcome(&new), outcome(&fresh));
+        assert!(!new
+            .parse(new.file("edited.kozo").unwrap())
+            .errors
+            .is_empty());
+        assert!(old
+            .parse(old.file("edited.kozo").unwrap())
+            .errors
+            .is_empty());
+        let mut old_fresh = Analysis::default();
+        old_fresh.set_file("same.kozo", same.to_string());
+        old_fresh.set_file("edited.kozo", old_text.to_string());
+        old_fresh.set_file("gone.kozo", "system gone\n".to_string());
+        assert_eq!(outcome(&old), outcome(&old_fresh));
+        assert_eq!(old.summary().elements, 4);
     }
 }

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::rules::{self, syntax_error};
 use crate::suppress;
 
-pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Diagnostic> {
+pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagnostic> {
     let files = workspace.files(db);
     let mut found = Vec::new();
     for &file in files {
@@ -62,6 +62,6 @@ pub(crate) fn collect(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Dia
     out
 }
 
-fn path(db: &dyn salsa::Database, file: SourceFile) -> &str {
+fn path(db: &dyn crate::db::Db, file: SourceFile) -> &str {
     file.path(db)
 }

@@ -5,6 +5,9 @@
 //! command line and the language server drive the same queries; an edit is an
 //! input change, and only what depends on the changed file is recomputed.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use kozo_lang::Parse;
 
 use crate::config::Config;
@@ -35,22 +38,90 @@ pub struct Workspace {
     pub config: Config,
 }
 
+/// The database every query runs on.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The parses this database shares with others, if any.
+    fn shared_parses(&self) -> Option<&SharedParses>;
+}
+
 #[salsa::db]
 #[derive(Clone, Default)]
 pub struct Database {
     storage: salsa::Storage<Self>,
+    parses: Option<SharedParses>,
+}
+
+impl Database {
+    /// A database that takes the syntax tree of a text another database
+    /// sharing `parses` has already parsed, instead of parsing it again.
+    pub fn with_shared_parses(parses: SharedParses) -> Database {
+        Database {
+            storage: salsa::Storage::default(),
+            parses: Some(parses),
+        }
+    }
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
+#[salsa::db]
+impl Db for Database {
+    fn shared_parses(&self) -> Option<&SharedParses> {
+        self.parses.as_ref()
+    }
+}
+
+/// Syntax trees shared by several databases, by the text they were parsed
+/// from. Two versions of a workspace (the sides of `kozo diff`) live in two
+/// databases, since a salsa database holds one revision at a time; most of
+/// their files are the same, and this lets each distinct text be parsed
+/// once. A tree depends on nothing but its text, so sharing it cannot change
+/// a result.
+#[derive(Clone, Default)]
+pub struct SharedParses(Arc<Mutex<HashMap<Box<str>, Arc<Parse>>>>);
+
+impl SharedParses {
+    /// The tree of `text`: the one already made, or a new one. The lock is
+    /// not held while parsing, so threads parse different texts at once; two
+    /// threads that parse the same text at once both get the first tree kept.
+    fn get_or_parse(&self, text: &str) -> Arc<Parse> {
+        if let Some(parse) = self.lock().get(text) {
+            return Arc::clone(parse);
+        }
+        let parse = Arc::new(kozo_lang::parse(text));
+        Arc::clone(self.lock().entry(text.into()).or_insert(parse))
+    }
+
+    /// How many distinct texts have been parsed.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<Box<str>, Arc<Parse>>> {
+        // A thread that panicked while holding the lock left the map whole:
+        // entries are inserted in one step.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// The syntax tree of a file. A file that is not UTF-8 has an empty tree.
 #[salsa::tracked(returns(ref))]
-pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Parse {
+pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
     if file.invalid_utf8(db).is_some() {
-        return Parse::default();
+        return Arc::default();
     }
-    kozo_lang::parse(file.text(db))
+    match db.shared_parses() {
+        Some(parses) => parses.get_or_parse(file.text(db)),
+        None => Arc::new(kozo_lang::parse(file.text(db))),
+    }
 }
 
 /// The resolved model of the whole workspace.
@@ -59,13 +130,13 @@ pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Parse {
 /// the new model with the old one (to spare what depends on it) would cost
 /// a deep walk of the whole model and rarely spare anything.
 #[salsa::tracked(returns(ref), no_eq)]
-pub fn model(db: &dyn salsa::Database, workspace: Workspace) -> Model {
+pub fn model(db: &dyn Db, workspace: Workspace) -> Model {
     crate::model::build_model(db, workspace)
 }
 
 /// Every finding of the workspace, configured, filtered by `kozo-allow` and
 /// sorted by file and position.
 #[salsa::tracked(returns(ref))]
-pub fn diagnostics(db: &dyn salsa::Database, workspace: Workspace) -> Vec<Diagnostic> {
+pub fn diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
     crate::check::collect(db, workspace)
 }

@@ -22,7 +22,7 @@ const MARKER: &str = "kozo-allow:";
 
 /// The `kozo-allow` comments of a file.
 #[salsa::tracked(returns(ref))]
-pub fn allowances(db: &dyn salsa::Database, file: SourceFile) -> Vec<Allowance> {
+pub fn allowances(db: &dyn crate::db::Db, file: SourceFile) -> Vec<Allowance> {
     let text = file.text(db);
     let parse = db::parse(db, file);
     find_allowances(text, parse)
@@ -200,7 +200,7 @@ pub(crate) struct AllowIndex<'a> {
 }
 
 impl<'a> AllowIndex<'a> {
-    pub(crate) fn new(db: &'a dyn salsa::Database, file: SourceFile) -> AllowIndex<'a> {
+    pub(crate) fn new(db: &'a dyn crate::db::Db, file: SourceFile) -> AllowIndex<'a> {
         let mut covered: Vec<(Span, &Allowance, Option<usize>)> = allowances(db, file)
             .iter()
             .filter_map(|a| Some((a.covers?, a, None)))
@@ -248,7 +248,7 @@ impl<'a> AllowIndex<'a> {
 
 /// A rule name in `kozo-allow` that names no rule is an undefined reference.
 pub(crate) fn check_rule_names(
-    db: &dyn salsa::Database,
+    db: &dyn crate::db::Db,
     file: SourceFile,
     out: &mut Vec<Diagnostic>,
 ) {

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use kozo_engine::config::CONFIG_FILE;
+use kozo_engine::db::SharedParses;
 use kozo_engine::{Analysis, Config};
 
 use crate::render::EngineArg;
@@ -99,7 +100,7 @@ pub fn revision_side(root: &Path, revision: &str) -> Result<Side, LoadError> {
         root: root.to_path_buf(),
         repo: None,
     };
-    let side = load_revision(&mut revisions, revision)?;
+    let side = load_revision(&mut revisions, revision, &SharedParses::default())?;
     Ok(parsed(side))
 }
 
@@ -111,7 +112,13 @@ pub fn earlier_side(root: &Path, spec: &str, path: &Path) -> Result<Side, LoadEr
         root: root.to_path_buf(),
         repo: None,
     };
-    let side = load_side(&mut revisions, Some(spec), path, false)?;
+    let side = load_side(
+        &mut revisions,
+        Some(spec),
+        path,
+        false,
+        &SharedParses::default(),
+    )?;
     Ok(parsed(side))
 }
 
@@ -123,7 +130,9 @@ fn parsed(mut side: Side) -> Side {
 }
 
 /// Parses and checks both sides, the old one on another thread: the two
-/// analyses share nothing, so they can be built at the same time.
+/// analyses share only syntax trees (the old side parses first, and the new
+/// side takes the trees of the texts it has too), so their models and
+/// findings can be built at the same time.
 fn analyse(old: &mut Side, new: &mut Side) {
     old.analysis.parse_all_in_parallel();
     new.analysis.parse_all_in_parallel();
@@ -138,7 +147,11 @@ fn analyse(old: &mut Side, new: &mut Side) {
     add_syntax_problems(new);
 }
 
-fn load_revision(revisions: &mut Revisions, revision: &str) -> Result<Side, LoadError> {
+fn load_revision(
+    revisions: &mut Revisions,
+    revision: &str,
+    parses: &SharedParses,
+) -> Result<Side, LoadError> {
     let (repo, prefix) = revisions.repo()?;
     let commit = repo.resolve(revision)?;
     let files = repo.read_workspace(&commit, prefix)?;
@@ -162,7 +175,7 @@ fn load_revision(revisions: &mut Revisions, revision: &str) -> Result<Side, Load
         }
         None => Config::default(),
     };
-    let mut analysis = Analysis::new(config);
+    let mut analysis = Analysis::with_shared_parses(config, parses.clone());
     let mut problems = Vec::new();
     for (rel, bytes) in files.files {
         if bytes.contains(&0) {
@@ -195,7 +208,7 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-fn load_folder(root: &Path, label: String) -> Result<Side, LoadError> {
+fn load_folder(root: &Path, label: String, parses: &SharedParses) -> Result<Side, LoadError> {
     let loaded = workspace::load(root)?;
     let mut problems: Vec<String> = loaded
         .problems
@@ -211,7 +224,7 @@ fn load_folder(root: &Path, label: String) -> Result<Side, LoadError> {
     Ok(Side {
         label,
         commit: None,
-        analysis: loaded.analysis,
+        analysis: loaded.analysis.sharing_parses(parses.clone()),
         problems,
     })
 }
@@ -251,19 +264,20 @@ fn load_side(
     spec: Option<&str>,
     path: &Path,
     default_new: bool,
+    parses: &SharedParses,
 ) -> Result<Side, LoadError> {
     match spec {
         None if default_new => {
             let root = revisions.root.clone();
-            load_folder(&root, "working tree".to_string())
+            load_folder(&root, "working tree".to_string(), parses)
         }
-        None => load_revision(revisions, "HEAD"),
+        None => load_revision(revisions, "HEAD", parses),
         Some(spec) if Path::new(spec).is_dir() => {
             let folder = Path::new(spec).join(path);
             let root = workspace::find_root(&folder)?;
-            load_folder(&root, folder.display().to_string())
+            load_folder(&root, folder.display().to_string(), parses)
         }
-        Some(spec) => load_revision(revisions, spec),
+        Some(spec) => load_revision(revisions, spec, parses),
     }
 }
 
@@ -284,8 +298,23 @@ pub fn run(args: DiffArgs) -> Result<u8, LoadError> {
         )));
     };
     let mut revisions = Revisions { root, repo: None };
-    let mut old = load_side(&mut revisions, args.old.as_deref(), &args.path, false)?;
-    let mut new = load_side(&mut revisions, args.new.as_deref(), &args.path, true)?;
+    // One parse of each distinct file text for both sides: most files are
+    // the same in the two versions.
+    let parses = SharedParses::default();
+    let mut old = load_side(
+        &mut revisions,
+        args.old.as_deref(),
+        &args.path,
+        false,
+        &parses,
+    )?;
+    let mut new = load_side(
+        &mut revisions,
+        args.new.as_deref(),
+        &args.path,
+        true,
+        &parses,
+    )?;
     analyse(&mut old, &mut new);
     let diff = kozo_engine::diff::diff(&old.analysis, &new.analysis);
 

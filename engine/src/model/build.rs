@@ -37,7 +37,7 @@ struct Namespace<'a> {
 }
 
 struct Builder<'a> {
-    db: &'a dyn salsa::Database,
+    db: &'a dyn db::Db,
     model: Model,
     layers: Namespace<'a>,
     kinds: Namespace<'a>,
@@ -54,11 +54,11 @@ struct Builder<'a> {
     suggester: Suggester,
 }
 
-pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Model {
+pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
     let files: Vec<(SourceFile, &Parse)> = workspace
         .files(db)
         .iter()
-        .map(|&f| (f, db::parse(db, f)))
+        .map(|&f| (f, &**db::parse(db, f)))
         .collect();
     let mut b = Builder {
         db,
@@ -88,7 +88,7 @@ pub(crate) fn build_model(db: &dyn salsa::Database, workspace: Workspace) -> Mod
     }
     if b.model.modules.iter().any(|m| m == builtin::SOCIETY5) {
         let file = *workspace.builtin(db);
-        sources.push((file, db::parse(db, file), true));
+        sources.push((file, &**db::parse(db, file), true));
     }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);

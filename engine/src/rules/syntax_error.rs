@@ -30,7 +30,7 @@ target element's path after `->`"). Save files as UTF-8.
 "#,
 };
 
-pub(crate) fn check_file(db: &dyn salsa::Database, file: SourceFile, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_file(db: &dyn crate::db::Db, file: SourceFile, out: &mut Vec<Diagnostic>) {
     if let Some(offset) = *file.invalid_utf8(db) {
         let offset = offset as usize;
         out.push(Diagnostic::new(
