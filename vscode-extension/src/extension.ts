@@ -124,9 +124,16 @@ async function startClientNow(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     initializationOptions: INITIALIZATION_OPTIONS,
     errorHandler: {
-      error: (_error, _message, count) => ({
-        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
-      }),
+      // A write to a server that just died fails before the connection is
+      // seen closed: logged here, not shown, so that the user gets the one
+      // notice `closed` gives rather than a toast per failed write.
+      error: (error, _message, count) => {
+        output.appendLine(`kozo: connection to the language server: ${error.message}`);
+        return {
+          action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+          handled: true,
+        };
+      },
       closed: async () => {
         const decision = restarts.crashed(Date.now());
         if (decision.message) {

@@ -24,6 +24,9 @@ export interface ShownView {
  * server may encode characters differently), so they compare with a
  * document's URI.
  */
+/** Where the view last drawn is kept, to restore the preview after a reload. */
+const LAST_SHOWN_KEY = 'kozo.preview.lastShown';
+
 export async function listViews(client: LanguageClient): Promise<ViewItem[]> {
   const { views } = await client.sendRequest<ViewsResult>('kozo/views', {});
   return views.map((v) => ({ ...v, uri: vscode.Uri.parse(v.uri).toString() }));
@@ -142,7 +145,11 @@ export class PreviewManager implements vscode.Disposable {
    * so that no empty or stuck panel is left.
    */
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const saved = parseSavedPreview(state);
+    // The page's own state is the first choice; VS Code may lose it when the
+    // window reloads before its storage was written (seen under load), so
+    // the view last drawn, kept in the workspace state, is the second.
+    const saved =
+      parseSavedPreview(state) ?? parseSavedPreview(this.context.workspaceState.get(LAST_SHOWN_KEY));
     if (this.panel && this.panel !== panel) {
       // Only one preview at a time: a second restored panel is closed.
       panel.dispose();
@@ -259,6 +266,7 @@ export class PreviewManager implements vscode.Disposable {
       }
       this.panel.title = `Preview ${result.viewId}`;
       this.post({ type: 'svg', viewId: result.viewId, uri: shown.uri, svg: result.svg });
+      void this.context.workspaceState.update(LAST_SHOWN_KEY, { viewId: result.viewId, uri: shown.uri });
     } catch (e) {
       if (ticket !== this.sequence) {
         return;
