@@ -211,12 +211,18 @@ impl Repo {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(spawn_error)?;
-        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(LoadError(
+                "`git cat-file --batch` started without its pipes".to_string(),
+            ));
+        };
         let request: String = oids.iter().map(|o| format!("{o}\n")).collect();
         // Written from another thread: git answers while it reads, and a
         // full pipe on either side would otherwise stop both.
         let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-        let mut out = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let mut out = BufReader::new(stdout);
         let result = read_batch(&mut out, oids.len());
         drop(out);
         let _ = writer.join();

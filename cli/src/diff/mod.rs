@@ -85,12 +85,15 @@ struct Revisions {
 
 impl Revisions {
     fn repo(&mut self) -> Result<&(git::Repo, String), LoadError> {
-        if self.repo.is_none() {
-            let repo = git::Repo::open(&self.root)?;
-            let prefix = repo.prefix(&self.root)?;
-            self.repo = Some((repo, prefix));
-        }
-        Ok(self.repo.as_ref().expect("set just above"))
+        let opened = match self.repo.take() {
+            Some(opened) => opened,
+            None => {
+                let repo = git::Repo::open(&self.root)?;
+                let prefix = repo.prefix(&self.root)?;
+                (repo, prefix)
+            }
+        };
+        Ok(self.repo.insert(opened))
     }
 }
 
