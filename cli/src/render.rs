@@ -15,7 +15,7 @@ use clap::{Args, ValueEnum};
 use kozo_engine::config::RenderEngine;
 use kozo_engine::model::ViewId;
 use kozo_engine::render::{self, Engine, RenderError};
-use kozo_engine::Severity;
+use kozo_engine::{Config, Severity};
 
 use crate::workspace::{self, LoadError};
 
@@ -69,6 +69,26 @@ pub enum EngineArg {
     Builtin,
 }
 
+/// The engine that draws SVG: the one asked for on the command line, else
+/// the workspace's `[render] engine`. Asking for Graphviz by name when `dot`
+/// is not installed is an error (`auto` falls back to the built-in engine).
+pub fn svg_engine(arg: Option<EngineArg>, config: &Config) -> Result<Engine, LoadError> {
+    let requested = match arg {
+        Some(EngineArg::Auto) => RenderEngine::Auto,
+        Some(EngineArg::Graphviz) => RenderEngine::Graphviz,
+        Some(EngineArg::Builtin) => RenderEngine::Builtin,
+        None => config.render.engine,
+    };
+    let engine = render::choose_engine(requested);
+    if engine == Engine::Graphviz
+        && requested == RenderEngine::Graphviz
+        && !render::graphviz_available()
+    {
+        return Err(LoadError(RenderError::GraphvizMissing.to_string()));
+    }
+    Ok(engine)
+}
+
 /// The default output folder, relative to the workspace root.
 pub const DEFAULT_OUT: &str = "diagrams";
 
@@ -116,24 +136,9 @@ pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
         Some(name) => vec![find_view(model, name)?],
         None => model.view_ids().collect(),
     };
-    let requested = match args.engine {
-        Some(EngineArg::Auto) => RenderEngine::Auto,
-        Some(EngineArg::Graphviz) => RenderEngine::Graphviz,
-        Some(EngineArg::Builtin) => RenderEngine::Builtin,
-        None => config.render.engine,
-    };
     let engine = match args.format {
         Format::Dot => None,
-        Format::Svg => {
-            let engine = render::choose_engine(requested);
-            if engine == Engine::Graphviz
-                && requested == RenderEngine::Graphviz
-                && !render::graphviz_available()
-            {
-                return Err(LoadError(RenderError::GraphvizMissing.to_string()));
-            }
-            Some(engine)
-        }
+        Format::Svg => Some(svg_engine(args.engine, config)?),
     };
     let lang = args.lang.clone().or_else(|| config.render.lang.clone());
 

@@ -9,8 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use kozo_engine::config::RenderEngine;
-use kozo_engine::render::{self, Engine, RenderError};
+use kozo_engine::render::Engine;
 use kozo_site::serve::ServeEvent;
 use kozo_site::{Since, Site, SiteOptions};
 
@@ -103,19 +102,7 @@ fn build(
     let loaded = workspace::load(root)?;
     let analysis = &loaded.analysis;
     let config = analysis.config();
-    let requested = match args.engine {
-        Some(EngineArg::Auto) => RenderEngine::Auto,
-        Some(EngineArg::Graphviz) => RenderEngine::Graphviz,
-        Some(EngineArg::Builtin) => RenderEngine::Builtin,
-        None => config.render.engine,
-    };
-    let engine = render::choose_engine(requested);
-    if engine == Engine::Graphviz
-        && requested == RenderEngine::Graphviz
-        && !render::graphviz_available()
-    {
-        return Err(LoadError(RenderError::GraphvizMissing.to_string()));
-    }
+    let engine = crate::render::svg_engine(args.engine, config)?;
     if warn {
         warn_about_model(&loaded, "building the site of");
     }

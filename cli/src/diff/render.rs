@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use kozo_engine::config::RenderEngine;
 use kozo_engine::diff::{highlight, ModelDiff};
-use kozo_engine::render::{self, Engine, RenderError};
+use kozo_engine::render;
 
 use super::Side;
 use crate::render::EngineArg;
@@ -25,19 +24,7 @@ pub fn write(
     options: &Options,
 ) -> Result<usize, LoadError> {
     let config = new.analysis.config();
-    let requested = match options.engine {
-        Some(EngineArg::Auto) => RenderEngine::Auto,
-        Some(EngineArg::Graphviz) => RenderEngine::Graphviz,
-        Some(EngineArg::Builtin) => RenderEngine::Builtin,
-        None => config.render.engine,
-    };
-    let engine = render::choose_engine(requested);
-    if engine == Engine::Graphviz
-        && requested == RenderEngine::Graphviz
-        && !render::graphviz_available()
-    {
-        return Err(LoadError(RenderError::GraphvizMissing.to_string()));
-    }
+    let engine = crate::render::svg_engine(options.engine, config)?;
     let lang = options.lang.clone().or_else(|| config.render.lang.clone());
     let compared = format!("changes from {} to {}", old.label, new.label);
     let mut written = 0;
