@@ -34,18 +34,28 @@ event), or merge the elements that cannot live apart.
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (index, kind) in model.relation_kinds.iter().enumerate() {
-        if !kind.acyclic {
+    // The relationships of each acyclic kind, in one pass over them all
+    // (not one pass per kind), in id order.
+    let mut of_kind: Vec<Vec<RelationshipId>> = vec![Vec::new(); model.relation_kinds.len()];
+    for id in model.relationship_ids() {
+        let rel = model.relationship(id);
+        let acyclic = model
+            .relation_kinds
+            .get(rel.kind.index())
+            .is_some_and(|k| k.acyclic);
+        if acyclic && rel.source != rel.target {
+            of_kind[rel.kind.index()].push(id);
+        }
+    }
+    for (kind, ids) in model.relation_kinds.iter().zip(&of_kind) {
+        if ids.len() < 2 {
             continue;
         }
         let mut graph: DiGraph<ElementId, RelationshipId> = DiGraph::new();
         // Element index -> node, dense: cheaper than hashing every end.
         let mut nodes: Vec<Option<NodeIndex>> = vec![None; model.elements.len()];
-        for id in model.relationship_ids() {
+        for &id in ids {
             let rel = model.relationship(id);
-            if rel.kind.index() != index || rel.source == rel.target {
-                continue;
-            }
             let mut node =
                 |e: ElementId| *nodes[e.index()].get_or_insert_with(|| graph.add_node(e));
             let (s, t) = (node(rel.source), node(rel.target));
