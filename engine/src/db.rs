@@ -138,6 +138,9 @@ pub fn model(db: &dyn Db, workspace: Workspace) -> &Model {
 /// a deep walk of the whole model and rarely spare anything.
 #[salsa::tracked(returns(ref), no_eq)]
 fn model_memo(db: &dyn Db, workspace: Workspace) -> Detached<Model> {
+    // The model before the one this replaces must be gone first: two
+    // models at most, never three.
+    crate::detached::wait_for_drops();
     Detached::new(crate::model::build_model(db, workspace))
 }
 

@@ -5,10 +5,34 @@
 //! workspace that is tens of milliseconds of `free` on the thread applying
 //! the next edit, before any analysis of it can begin. Wrapped in
 //! [`Detached`], the value is handed to one background thread instead, and
-//! the edit goes on at once.
+//! the edit goes on at once. Whoever is about to build a value as large
+//! calls [`wait_for_drops`] first, so that the freeing overlaps the quiet
+//! time after an edit and the parse, yet at most two models are ever held
+//! (the current one and the one being built), as without this.
 
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+
+/// How many values were handed over and not yet dropped.
+static PENDING: Mutex<usize> = Mutex::new(0);
+static DROPPED: Condvar = Condvar::new();
+
+fn pending() -> MutexGuard<'static, usize> {
+    // The count is a plain number: a panic elsewhere cannot leave it torn.
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Waits until every value handed to the background thread is dropped.
+pub fn wait_for_drops() {
+    let mut count = pending();
+    while *count > 0 {
+        count = DROPPED
+            .wait(count)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+}
 
 /// A value whose drop happens on the background thread. It reads as the
 /// value itself.
@@ -53,6 +77,8 @@ fn send(value: Garbage) -> Result<(), Garbage> {
             .spawn(move || {
                 for garbage in receiver {
                     drop(garbage);
+                    *pending() -= 1;
+                    DROPPED.notify_all();
                 }
             })
             .ok()
@@ -65,7 +91,12 @@ fn send(value: Garbage) -> Result<(), Garbage> {
     let sender = sender
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    sender.send(value).map_err(|refused| refused.0)
+    // Counted before it is sent, so the thread never counts below zero.
+    *pending() += 1;
+    sender.send(value).map_err(|refused| {
+        *pending() -= 1;
+        refused.0
+    })
 }
 
 #[cfg(test)]
@@ -101,6 +132,17 @@ mod tests {
         while !flag.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(1));
         }
+        assert!(flag.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn waiting_returns_once_everything_handed_over_is_dropped() {
+        let flag = Arc::new(AtomicBool::new(false));
+        drop(Detached::new(Probe(Some((
+            flag.clone(),
+            std::thread::current().id(),
+        )))));
+        wait_for_drops();
         assert!(flag.load(Ordering::SeqCst));
     }
 }
