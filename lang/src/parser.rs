@@ -132,8 +132,17 @@ impl<'t> Builder<'t> {
 
     fn file(&mut self, file: Pair<'_, Rule>) -> SourceFile {
         let mut items = Vec::new();
+        let mut library = None;
         for pair in file.into_inner() {
             let item = match pair.as_rule() {
+                Rule::library_decl => {
+                    library = pair
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::kw_library)
+                        .map(|p| span_of(&p));
+                    continue;
+                }
+                Rule::extend_decl => Item::Decl(self.extend_decl(pair)),
                 Rule::use_decl => Item::Use(self.use_decl(pair)),
                 Rule::relationship => Item::Relationship(self.relationship(pair)),
                 Rule::top_error => {
@@ -146,7 +155,35 @@ impl<'t> Builder<'t> {
             };
             items.push(item);
         }
-        SourceFile { items }
+        SourceFile { library, items }
+    }
+
+    /// `extend relation flows { ... }`: the declaration, marked as an extension.
+    fn extend_decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
+        let span = self.trim(span_of(&pair));
+        let mut keyword = Span::empty(span.start as usize);
+        let mut decl = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::kw_extend => keyword = span_of(&part),
+                _ => decl = Some(self.decl(part)),
+            }
+        }
+        let mut decl = decl.unwrap_or_else(|| Decl {
+            extend: None,
+            kind: DeclKind::Kind,
+            keyword_span: keyword,
+            name: missing_ident(span),
+            viewpoint: None,
+            label: None,
+            body: None,
+            doc: None,
+            span,
+        });
+        decl.extend = Some(keyword);
+        decl.span = decl.span.cover(span);
+        decl.doc = self.doc_before(span.start as usize);
+        decl
     }
 
     fn use_decl(&mut self, pair: Pair<'_, Rule>) -> UseDecl {
@@ -226,6 +263,7 @@ impl<'t> Builder<'t> {
             span.end = span.end.max(body.span.end);
         }
         Decl {
+            extend: None,
             kind,
             keyword_span,
             name,
@@ -397,12 +435,22 @@ impl<'t> Builder<'t> {
             Rule::line_clause => ClauseKeyword::Line,
             Rule::head_clause => ClauseKeyword::Head,
             Rule::tail_clause => ClauseKeyword::Tail,
+            Rule::allow_clause => ClauseKeyword::Allow,
+            Rule::upward_clause => ClauseKeyword::Upward,
+            Rule::same_kind_clause => ClauseKeyword::SameKind,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);
         let mut args = ClauseArgs::None;
+        let mut allow = AllowPairs {
+            sources: Vec::new(),
+            arrow: Span::empty(span.end as usize),
+            targets: Vec::new(),
+            semicolon: None,
+        };
         for part in pair.into_inner() {
-            match part.as_rule() {
+            let part_rule = part.as_rule();
+            match part_rule {
                 Rule::order_value => {
                     let s = span_of(&part);
                     args = ClauseArgs::Number(SmolStr::new(part.as_str()), s);
@@ -436,8 +484,25 @@ impl<'t> Builder<'t> {
                     args = ClauseArgs::Selectors(part.into_inner().map(selector).collect());
                 }
                 Rule::string => args = ClauseArgs::Text(self.string(part)),
+                Rule::allow_sources | Rule::allow_targets => {
+                    let idents = part
+                        .into_inner()
+                        .filter_map(|item| item.into_inner().next())
+                        .map(ident)
+                        .collect();
+                    if part_rule == Rule::allow_sources {
+                        allow.sources = idents;
+                    } else {
+                        allow.targets = idents;
+                    }
+                }
+                Rule::arrow => allow.arrow = span_of(&part),
+                Rule::semicolon => allow.semicolon = Some(span_of(&part)),
                 _ => keyword_span = span_of(&part),
             }
+        }
+        if keyword == ClauseKeyword::Allow {
+            args = ClauseArgs::Allow(allow);
         }
         Clause {
             keyword,
@@ -780,6 +845,8 @@ fn names_something(rule: Rule) -> bool {
             | Rule::kind_ref
             | Rule::kind_list
             | Rule::kind_pattern_list
+            | Rule::allow_sources
+            | Rule::allow_targets
             | Rule::concern_ref
             | Rule::concern_list
             | Rule::element_ref
@@ -796,7 +863,9 @@ fn names_something(rule: Rule) -> bool {
 fn is_clause_word(word: &str, probe: Rule) -> bool {
     match probe {
         Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word),
-        Rule::probe_relation => RELATION_NOTATION_WORDS.contains(&word),
+        Rule::probe_relation => {
+            RELATION_NOTATION_WORDS.contains(&word) || RELATION_RULE_WORDS.contains(&word)
+        }
         _ => false,
     }
 }
@@ -806,6 +875,8 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
     Some(match previous {
         "label" => "a language code (such as `ja`)",
         "use" => "a module name (such as `society5`)",
+        "allow" if probe == Rule::probe_relation => "a source element kind",
+        "->" if probe == Rule::probe_relation => "a target element kind",
         "->" => "the target element's path",
         "of" => "a viewpoint",
         "concerns" | "frames" | "addresses" => "a concern",
@@ -1006,7 +1077,7 @@ fn statement_words(probe: Rule) -> &'static str {
         Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label` or `description`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
-        Rule::probe_relation => "`from`, `to`, `acyclic`, `downward`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
+        Rule::probe_relation => "`from`, `to`, `allow`, `acyclic`, `downward`, `upward`, `same_kind`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
         Rule::probe_stakeholder => "`concerns`, `label`, `description` or a property",
         Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `label`, `description` or a property",
         Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `label`, `description` or a property",
@@ -1038,6 +1109,9 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::layer_ref => "a layer",
         Rule::kind_ref | Rule::kind_list => "an element kind",
         Rule::kind_pattern_list => "an element kind or `*`",
+        Rule::allow_sources => "a source element kind",
+        Rule::allow_targets => "a target element kind",
+        Rule::semicolon => "`;`",
         Rule::shape_name => {
             "a shape (box, rounded, cylinder, person, component, folder or hexagon)"
         }
