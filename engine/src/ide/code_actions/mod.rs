@@ -46,8 +46,15 @@ pub fn code_actions(analysis: &Analysis, file: SourceFile, range: Span) -> Vec<C
         .collect();
     for d in &overlapping {
         if let Some(suggestion) = &d.suggestion {
+            // An empty span inserts the text (`use society5` at the top of
+            // a file) rather than replacing a name.
+            let title = if d.span.is_empty() {
+                format!("Insert `{}`", suggestion.trim_end())
+            } else {
+                format!("Replace with `{suggestion}`")
+            };
             out.push(CodeAction {
-                title: format!("Replace with `{suggestion}`"),
+                title,
                 kind: CodeActionKind::QuickFix,
                 diagnostic: Some((*d).clone()),
                 change: SourceChange::single(
