@@ -104,10 +104,8 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
     if b.model.modules.iter().any(|m| m == builtin::SOCIETY5) {
         sources.push((builtin_file, &**db::parse(db, builtin_file), true));
     } else {
-        b.missing_module = MissingModule::new(
-            db::parse(db, builtin_file),
-            files.first().map(|(f, _)| *f),
-        );
+        b.missing_module =
+            MissingModule::new(db::parse(db, builtin_file), files.first().map(|(f, _)| *f));
     }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
@@ -1209,6 +1207,7 @@ impl<'a> Builder<'a> {
     fn finish(mut self) -> Model {
         if let Some(finding) = self.missing_module.finding() {
             self.model.diagnostics.push(finding);
+            self.model.builtin_missing = true;
         }
         // Resolution records a reference once per resolved name; a path
         // resolved twice (a property value tried as two sorts of name)

@@ -651,6 +651,10 @@ pub struct Model {
     pub extensions: Vec<Extension>,
     /// Findings made while resolving names (undefined and duplicate names).
     pub diagnostics: Vec<Diagnostic>,
+    /// The workspace writes names of the built-in metamodel without `use
+    /// society5` (reported once): relationships of its relation kinds are
+    /// missing from the model, so rules that count them stay quiet.
+    pub builtin_missing: bool,
     pub(crate) element_by_path: HashMap<SmolStr, ElementId>,
     /// A parent's child by name: how paths resolve, segment by segment.
     pub(crate) child_by_name: HashMap<(ElementId, SmolStr), ElementId>,

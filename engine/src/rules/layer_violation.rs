@@ -6,7 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "a `downward` relation points from a lower layer to a higher one (or an `upward` one down)",
+    summary:
+        "a `downward` relation points from a lower layer to a higher one (or an `upward` one down)",
     explanation: r#"## layer-violation
 
 **What.** A relationship of a relation kind marked `downward` (in `society5`:

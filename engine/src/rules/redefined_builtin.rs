@@ -8,7 +8,8 @@ use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "a layer, kind or relation kind of the workspace replaces a built-in one of the same name",
+    summary:
+        "a layer, kind or relation kind of the workspace replaces a built-in one of the same name",
     explanation: r#"## redefined-builtin
 
 **What.** A workspace declares a layer, element kind or relation kind whose

@@ -168,7 +168,10 @@ fn unresolved_lists(kind: &RelationKind) -> bool {
 /// relationship's relation kind would allow it the other way round.
 fn reverse_if_allowed(model: &Model, rel: &Relationship) -> Option<(String, Span)> {
     let kind = model.relation_kind(rel.kind);
-    let (source_kind, target_kind) = (model.element(rel.source).kind?, model.element(rel.target).kind?);
+    let (source_kind, target_kind) = (
+        model.element(rel.source).kind?,
+        model.element(rel.target).kind?,
+    );
     if !kind.allows(target_kind, source_kind) {
         return None;
     }

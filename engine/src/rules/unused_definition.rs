@@ -39,11 +39,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let mut relations = vec![false; model.relation_kinds.len()];
     for reference in &model.references {
         // `extend kind x` names `x` without using it.
-        if model
-            .extensions
-            .iter()
-            .any(|e| e.name_loc == reference.loc)
-        {
+        if model.extensions.iter().any(|e| e.name_loc == reference.loc) {
             continue;
         }
         match reference.target {

@@ -72,7 +72,12 @@ impl<'a> Builder<'a> {
     }
 
     /// A workspace declaration that replaces a built-in one of the same name.
-    pub(super) fn redefined_builtin(&mut self, meta: Meta, pending: Pending<'a>, builtin: Pending<'a>) {
+    pub(super) fn redefined_builtin(
+        &mut self,
+        meta: Meta,
+        pending: Pending<'a>,
+        builtin: Pending<'a>,
+    ) {
         self.model.diagnostics.push(redefined_builtin::finding(
             pending.file,
             pending.decl.name.span,
@@ -161,7 +166,9 @@ impl<'a> Builder<'a> {
             let file = extension.file;
             if let Some(label) = &extension.decl.label {
                 match label_at {
-                    Some((first_file, first)) => self.repeated(file, label.span, "the label", first_file, first),
+                    Some((first_file, first)) => {
+                        self.repeated(file, label.span, "the label", first_file, first)
+                    }
                     None => {
                         info.label = Some(label.value.clone());
                         label_at = Some((file, label.span));
@@ -170,7 +177,11 @@ impl<'a> Builder<'a> {
             }
             for entry in extension.decl.entries() {
                 match entry {
-                    ast::Entry::Label { language, text, span } => {
+                    ast::Entry::Label {
+                        language,
+                        text,
+                        span,
+                    } => {
                         let first = translation_at
                             .iter()
                             .find(|(l, _, _)| *l == language.text)
@@ -184,7 +195,8 @@ impl<'a> Builder<'a> {
                                 first,
                             ),
                             None => {
-                                info.translations.push((language.text.clone(), text.value.clone()));
+                                info.translations
+                                    .push((language.text.clone(), text.value.clone()));
                                 translation_at.push((language.text.clone(), file, *span));
                             }
                         }
@@ -205,14 +217,26 @@ impl<'a> Builder<'a> {
         info
     }
 
-    fn repeated(&mut self, file: SourceFile, span: Span, what: &str, first_file: SourceFile, first: Span) {
-        self.model
-            .diagnostics
-            .push(duplicate_definition::repeated(file, span, what, first_file, first));
+    fn repeated(
+        &mut self,
+        file: SourceFile,
+        span: Span,
+        what: &str,
+        first_file: SourceFile,
+        first: Span,
+    ) {
+        self.model.diagnostics.push(duplicate_definition::repeated(
+            file, span, what, first_file, first,
+        ));
     }
 
     /// The declaration's properties, then its extensions'.
-    pub(super) fn meta_properties(&mut self, meta: Meta, index: usize, pending: Pending<'a>) -> Vec<Property> {
+    pub(super) fn meta_properties(
+        &mut self,
+        meta: Meta,
+        index: usize,
+        pending: Pending<'a>,
+    ) -> Vec<Property> {
         let mut properties = self.properties(pending.file, pending.decl.entries(), None);
         for extension in self.extensions_of(meta, index) {
             let more = self.properties(extension.file, extension.decl.entries(), None);
@@ -232,7 +256,11 @@ impl<'a> Builder<'a> {
 
     /// The kinds of an `allow a, b -> c, d` clause (names that do not
     /// resolve are reported and left out).
-    pub(super) fn allowed_pairs(&mut self, file: SourceFile, pairs: &ast::AllowPairs) -> AllowedPairs {
+    pub(super) fn allowed_pairs(
+        &mut self,
+        file: SourceFile,
+        pairs: &ast::AllowPairs,
+    ) -> AllowedPairs {
         let resolve = |builder: &mut Self, names: &[ast::Ident]| -> Vec<KindId> {
             names
                 .iter()
@@ -364,7 +392,12 @@ impl MissingModule {
             return None;
         }
         const SHOWN: usize = 4;
-        let mut list: Vec<String> = self.wanted.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+        let mut list: Vec<String> = self
+            .wanted
+            .iter()
+            .take(SHOWN)
+            .map(|n| format!("`{n}`"))
+            .collect();
         if self.wanted.len() > SHOWN {
             list.push(format!("{} more", self.wanted.len() - SHOWN));
         }
@@ -397,5 +430,61 @@ impl Meta {
             Meta::Kind => "kind",
             Meta::RelationKind => "relation",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::run;
+
+    /// A model written for `society5` that forgot `use society5`: kinds,
+    /// relation kinds, a default relation, nesting, a viewpoint's lists
+    /// and a decision all wait for it.
+    const FORGOT_USE: &str = r#"
+system bms "Building management" {
+  component hvac_ctl
+  component edge_gw
+  hvac_ctl -> edge_gw : flows
+}
+device sensor
+device meter
+dataset occupancy
+organization owner
+service comfort_service
+sensor -> bms.edge_gw : flows
+meter -> bms.edge_gw : flows
+bms -> occupancy
+owner -> bms : owns
+bms -> comfort_service : realizes
+bms -> sensor : depends
+concern comfort
+stakeholder tenant { concerns comfort }
+viewpoint devices { frames comfort kinds system, device, dataset relations flows, uses }
+view all of devices { include *, bms.* }
+"#;
+
+    #[test]
+    fn a_missing_use_society5_is_at_most_three_findings() {
+        let analysis = run(&[("a.kozo", FORGOT_USE), ("b.kozo", "device gateway\n")]);
+        let findings = analysis.diagnostics();
+        assert!(
+            (1..=3).contains(&findings.len()),
+            "{:#?}",
+            findings.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+        let first = &findings[0];
+        assert_eq!(analysis.path(first.file), "a.kozo");
+        assert!(first.span.is_empty() && first.span.start == 0);
+        assert!(first.message.contains("add `use society5`"));
+    }
+
+    #[test]
+    fn with_the_use_the_same_model_is_checked_as_usual() {
+        let text = format!("use society5\n{FORGOT_USE}");
+        let analysis = run(&[("a.kozo", &text)]);
+        assert!(analysis
+            .diagnostics()
+            .iter()
+            .all(|d| !d.message.contains("use society5")));
     }
 }
