@@ -232,7 +232,7 @@ impl<'t> Builder<'t> {
                 }
                 Rule::decl_name => {
                     if let Some(id) = part.into_inner().next() {
-                        name = ident(id);
+                        name = self.decl_name(id);
                     }
                 }
                 Rule::view_of => {
@@ -273,6 +273,34 @@ impl<'t> Builder<'t> {
             doc: self.doc_before(span.start as usize),
             span,
         }
+    }
+
+    /// A declared name; one with `-`, `.` or spaces is reported with the
+    /// name to write instead. It is kept as written (an identifier's text is
+    /// always what its span covers), so the declaration and its body stay
+    /// in the tree and nothing after it is reported again.
+    fn decl_name(&mut self, pair: Pair<'_, Rule>) -> Ident {
+        let rule = pair.as_rule();
+        let written = ident(pair);
+        let what = match rule {
+            Rule::bad_name if written.text.contains('.') && !written.text.contains('-') => {
+                "`.` (a dot separates the segments of a path; nest the declaration instead)"
+            }
+            Rule::bad_name => "`-`",
+            Rule::spaced_name => "spaces",
+            _ => return written,
+        };
+        let fixed: String = written
+            .text
+            .split(|c: char| !(c == '_' || pest::unicode::XID_CONTINUE(c)))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        self.errors.push(SyntaxError {
+            span: written.span,
+            message: format!("a name cannot contain {what}: write `{fixed}`"),
+        });
+        written
     }
 
     fn relationship(&mut self, pair: Pair<'_, Rule>) -> Relationship {
@@ -342,7 +370,11 @@ impl<'t> Builder<'t> {
                 }
                 Rule::body_error => {
                     let span = self.trim(span_of(&part));
-                    self.explain(span, probe);
+                    if !self.missing_comma(span, entries.last())
+                        && !self.misspelt_clause(span, probe)
+                    {
+                        self.explain(span, probe);
+                    }
                     Entry::Error(span)
                 }
                 Rule::label_stmt => {
@@ -645,6 +677,68 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// `frames privacy energy`: a name right after a list clause, on its
+    /// line, is a list item that lost its comma. Says so, with the fix.
+    fn missing_comma(&mut self, span: Span, previous: Option<&Entry>) -> bool {
+        let Some(Entry::Clause(clause)) = previous else {
+            return false;
+        };
+        let last = match &clause.args {
+            ClauseArgs::Paths(paths) => paths.last().map(|p| p.span),
+            ClauseArgs::Selectors(selectors) => selectors.last().map(Selector::span),
+            ClauseArgs::Allow(pairs) if pairs.semicolon.is_none() => {
+                pairs.targets.last().map(|t| t.span)
+            }
+            _ => None,
+        };
+        let Some(last) = last else {
+            return false;
+        };
+        let start = span.start as usize;
+        let between = &self.text[last.end as usize..start];
+        let word_end = self.text[start..]
+            .find(|c: char| !is_ident_char(c))
+            .map_or(self.text.len(), |i| start + i);
+        if word_end == start
+            || between.contains(LINE_BREAKS)
+            || !between.trim().is_empty()
+            || is_keyword(&self.text[start..word_end])
+        {
+            return false;
+        }
+        let (item, word) = (&self.text[last.range()], &self.text[start..word_end]);
+        self.errors.push(SyntaxError {
+            span: Span::new(start, word_end),
+            message: format!("list items are separated by commas: write `{item}, {word}`"),
+        });
+        true
+    }
+
+    /// `inculde a` in a view: a word close to one of the body's clause
+    /// keywords, where no property (`key = value`) was meant.
+    fn misspelt_clause(&mut self, span: Span, probe: Rule) -> bool {
+        let start = span.start as usize;
+        let rest = &self.text[start..span.end as usize];
+        let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        let after = rest[word_len..].trim_start();
+        let clauses = clause_words(probe);
+        // A keyword is no misspelling (`exclude` in a group is explained
+        // as a clause the body does not take).
+        if word.is_empty() || after.starts_with('=') || clauses.contains(&word) || is_keyword(word)
+        {
+            return false;
+        }
+        let Some(keyword) = closest_word(word, clauses) else {
+            return false;
+        };
+        self.errors.push(SyntaxError {
+            span: Span::new(start, start + word_len),
+            message: format!("unknown clause `{word}`; did you mean `{keyword}`?"),
+        });
+        true
+    }
+
     /// Words a syntax error for the text at `span`, which no statement rule
     /// could start, by running `probe` alone from there.
     fn explain(&mut self, span: Span, probe: Rule) {
@@ -726,6 +820,13 @@ impl<'t> Builder<'t> {
                 if !words.contains(&word) {
                     words.push(word);
                 }
+            }
+            // A name first: pest lists the rules a declaration's name may
+            // take (`ident`, and the malformed names read to be reported)
+            // after the punctuation that could follow the previous word.
+            if let Some(at) = words.iter().position(|w| *w == "a name") {
+                let name = words.remove(at);
+                words.insert(0, name);
             }
             let previous = previous_token(self.text, last_end);
             // After a contextual keyword, `=` (of a property by that name) is
@@ -831,6 +932,8 @@ fn names_something(rule: Rule) -> bool {
         rule,
         Rule::ident
             | Rule::decl_name
+            | Rule::bad_name
+            | Rule::spaced_name
             | Rule::path
             | Rule::module_name
             | Rule::element_kind
@@ -868,6 +971,91 @@ fn is_clause_word(word: &str, probe: Rule) -> bool {
         }
         _ => false,
     }
+}
+
+/// The clause keywords of the bodies `probe` reads (bodies that hold
+/// elements have none: a misspelt word there is an element kind).
+fn clause_words(probe: Rule) -> &'static [&'static str] {
+    match probe {
+        Rule::probe_layer => &["order", "label", "description"],
+        Rule::probe_kind => &["layer", "parents", "shape", "label", "description"],
+        Rule::probe_relation => &[
+            "from",
+            "to",
+            "allow",
+            "acyclic",
+            "downward",
+            "upward",
+            "same_kind",
+            "default",
+            "line",
+            "head",
+            "tail",
+            "label",
+            "description",
+        ],
+        Rule::probe_stakeholder => &["concerns", "label", "description"],
+        Rule::probe_viewpoint => &["frames", "kinds", "relations", "label", "description"],
+        Rule::probe_view => &[
+            "include",
+            "exclude",
+            "implied",
+            "direction",
+            "group",
+            "note",
+            "label",
+            "description",
+        ],
+        Rule::probe_group => &["include", "label", "description"],
+        Rule::probe_decision => &[
+            "status",
+            "addresses",
+            "affects",
+            "rationale",
+            "label",
+            "description",
+        ],
+        _ => &[],
+    }
+}
+
+/// The candidate within a small edit distance of `word` (a transposition
+/// counts as one edit: `inculde` is one from `include`), if one is.
+fn closest_word(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    let word: Vec<char> = word.chars().take(40).collect();
+    let limit = (word.len() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (osa_distance(&word, &c.chars().collect::<Vec<_>>()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions
+/// and transpositions of neighbours. Both words are short (a keyword, and a
+/// word capped at 40 characters).
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// What "a name" stands for after a given keyword or token.
@@ -1090,7 +1278,7 @@ fn statement_words(probe: Rule) -> &'static str {
 /// A grammar rule, in a modeller's words.
 fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::ident | Rule::decl_name => "a name",
+        Rule::ident | Rule::decl_name | Rule::bad_name | Rule::spaced_name => "a name",
         Rule::path => "a path",
         Rule::string | Rule::plain_string | Rule::triple_string => "a string in quotes",
         Rule::decl_label => "a label in quotes",
