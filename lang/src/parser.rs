@@ -26,9 +26,121 @@ pub struct Parse {
     pub errors: Vec<SyntaxError>,
 }
 
+/// How many unclosed `{` one parse closes where the indentation says their
+/// bodies end (each costs one more parse of the file).
+const MAX_REPAIRS: usize = 4;
+
 /// Parses a whole file. Never fails: errors are values in [`Parse::errors`].
+///
+/// A `{` left open would take the rest of the file into its body, and every
+/// declaration after it would be misplaced (named from another scope, so
+/// references from other files would fail). When the indentation shows
+/// where such a body probably ends, the file is parsed again as if a `}`
+/// stood there (in place of the line break before that line, so no offset
+/// moves), and the one error at the `{` says where to add it.
 pub fn parse(text: &str) -> Parse {
     let comments = scan_comments(text);
+    let mut repaired: Option<String> = None;
+    let mut repairs: Vec<SyntaxError> = Vec::new();
+    // Where a `}` stands in for a line break.
+    let mut patches: Vec<usize> = Vec::new();
+    loop {
+        let working = repaired.as_deref().unwrap_or(text);
+        let (tree, mut errors, unclosed) = parse_once(working, &comments, &patches);
+        // The first body that is never closed, or that holds text it could
+        // not read after the line where the indentation says it ends (its
+        // `}` then closed it too late, after what follows it).
+        let end = unclosed.iter().find_map(|&(open, last_error)| {
+            let (at, line) = probable_end(working, &comments, open)?;
+            last_error
+                .is_none_or(|e| at < e)
+                .then_some((open, (at, line)))
+        });
+        match end {
+            Some((open, (at, line))) if repairs.len() < MAX_REPAIRS => {
+                repairs.push(SyntaxError {
+                    span: Span::new(open, open + 1),
+                    message: format!(
+                        "this `{{` is never closed; judging by the indentation its body ends before `{line}`: add `}}` there"
+                    ),
+                });
+                let mut patched = working.to_string();
+                patched.replace_range(at..at + 1, "}");
+                patches.push(at);
+                repaired = Some(patched);
+            }
+            _ => {
+                errors.append(&mut repairs);
+                errors.sort_by_key(|e| e.span);
+                return Parse {
+                    tree,
+                    comments,
+                    errors,
+                };
+            }
+        }
+    }
+}
+
+/// Where the body opened at `open` probably ends: the line break before the
+/// first later line indented no deeper than the line of the `{` (blank
+/// lines, comments and lines starting with `}` aside), as long as that line
+/// break ends no comment. Returns its offset and the start of that line.
+fn probable_end<'t>(text: &'t str, comments: &[Comment], open: usize) -> Option<(usize, &'t str)> {
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let line_start = text[..open].rfind(LINE_BREAKS).map_or(0, |i| i + 1);
+    let own_indent = indent(&text[line_start..]);
+    let in_comment = |at: usize| {
+        comments
+            .iter()
+            .any(|c| (c.span.start as usize) < at && at <= c.span.end as usize)
+    };
+    let mut start = text[open..].find(LINE_BREAKS)? + open;
+    loop {
+        start += 1;
+        let rest = text.get(start..)?;
+        let end = rest.find(LINE_BREAKS).map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let skip = trimmed.trim().is_empty()
+            || trimmed.starts_with("//")
+            || trimmed.starts_with("/*")
+            || trimmed.starts_with('}')
+            || in_comment(start);
+        if !skip && indent(line) <= own_indent {
+            // The line break right before this line, unless it closes a
+            // line comment: then an earlier one in a blank run.
+            let mut at = start;
+            while at > open + 1 {
+                at -= 1;
+                match text.as_bytes()[at] {
+                    b'\n' | b'\r' if !in_comment(at) => {
+                        let shown: String = trimmed.trim_end().chars().take(40).collect();
+                        let from = start + (line.len() - trimmed.len());
+                        return Some((at, &text[from..from + shown.len()]));
+                    }
+                    b' ' | b'\t' | b'\n' | b'\r' => {}
+                    _ => return None,
+                }
+            }
+            return None;
+        }
+        if end == text.len() {
+            return None;
+        }
+        start = end;
+    }
+}
+
+/// One parse of `text`: the tree, the errors, and where each `{` that is
+/// never closed opens.
+type Unclosed = Vec<(usize, Option<usize>)>;
+
+fn parse_once(
+    text: &str,
+    comments: &[Comment],
+    patches: &[usize],
+) -> (SourceFile, Vec<SyntaxError>, Unclosed) {
     let mut errors = Vec::new();
     let parsed_len = match too_deep(text) {
         Some(offset) => {
@@ -47,7 +159,7 @@ pub fn parse(text: &str) -> Parse {
         .filter(|c| c.kind == CommentKind::Doc)
         .map(|c| c.span)
         .collect();
-    for comment in &comments {
+    for comment in comments {
         let written = &text[comment.span.range()];
         if comment.kind == CommentKind::Block && (written.len() < 4 || !written.ends_with("*/")) {
             errors.push(SyntaxError {
@@ -61,8 +173,10 @@ pub fn parse(text: &str) -> Parse {
         text,
         parsed_len,
         docs: &docs,
-        comments: &comments,
+        comments,
         errors,
+        unclosed: Vec::new(),
+        patches,
     };
     let tree = match KozoParser::parse(Rule::file, &text[..parsed_len]) {
         Ok(mut pairs) => match pairs.next() {
@@ -80,13 +194,9 @@ pub fn parse(text: &str) -> Parse {
             SourceFile::default()
         }
     };
-    let mut errors = builder.errors;
-    errors.sort_by_key(|e| e.span);
-    Parse {
-        tree,
-        comments,
-        errors,
-    }
+    let mut unclosed = builder.unclosed;
+    unclosed.sort_unstable();
+    (tree, builder.errors, unclosed)
 }
 
 struct Builder<'t> {
@@ -96,6 +206,12 @@ struct Builder<'t> {
     docs: &'t [Span],
     comments: &'t [Comment],
     errors: Vec<SyntaxError>,
+    /// Where each `{` that is never closed opens (with `None`), and each
+    /// closed one whose body holds text it could not read (with where the
+    /// last such text starts): where a missing `}` may be.
+    unclosed: Vec<(usize, Option<usize>)>,
+    /// Where the text was repaired with a `}` that is not in the source.
+    patches: &'t [usize],
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
@@ -259,8 +375,13 @@ impl<'t> Builder<'t> {
             }
         }
         if let Some(body) = &body {
-            // A body left open runs to the end of the file, layout included.
-            span.end = span.end.max(body.span.end);
+            // A body left open runs to the end of the file, layout included;
+            // one closed by the repair (see [`parse`]) ends where it says.
+            span.end = if body.closed {
+                span.end.max(body.span.end)
+            } else {
+                body.span.end.max(span.start)
+            };
         }
         Decl {
             extend: None,
@@ -287,7 +408,6 @@ impl<'t> Builder<'t> {
                 "`.` (a dot separates the segments of a path; nest the declaration instead)"
             }
             Rule::bad_name => "`-`",
-            Rule::spaced_name => "spaces",
             _ => return written,
         };
         let fixed: String = written
@@ -342,7 +462,7 @@ impl<'t> Builder<'t> {
     }
 
     fn body(&mut self, pair: Pair<'_, Rule>, probe: Rule) -> Body {
-        let span = span_of(&pair);
+        let mut span = span_of(&pair);
         let mut entries = Vec::new();
         let mut closed = true;
         let mut open = Span::empty(span.start as usize);
@@ -352,7 +472,16 @@ impl<'t> Builder<'t> {
                     open = span_of(&part);
                     continue;
                 }
-                Rule::rbrace => continue,
+                Rule::rbrace => {
+                    // A `}` put in by the repair is not in the source: the
+                    // body stays open, ending before the line break it took.
+                    let at = part.as_span().start();
+                    if self.patches.contains(&at) {
+                        closed = false;
+                        span.end = at as u32;
+                    }
+                    continue;
+                }
                 Rule::missing_rbrace => {
                     closed = false;
                     if self.parsed_len < self.text.len() {
@@ -366,6 +495,7 @@ impl<'t> Builder<'t> {
                             "this `{` is never closed: expected `}` before the end of the file"
                                 .to_string(),
                     });
+                    self.unclosed.push((open.start as usize, None));
                     continue;
                 }
                 Rule::body_error => {
@@ -430,6 +560,14 @@ impl<'t> Builder<'t> {
                 _ => Entry::Clause(self.clause(part)),
             };
             entries.push(entry);
+        }
+        if closed {
+            if let Some(Entry::Error(last)) =
+                entries.iter().rev().find(|e| matches!(e, Entry::Error(_)))
+            {
+                self.unclosed
+                    .push((open.start as usize, Some(last.start as usize)));
+            }
         }
         // Exact capacity: large workspaces hold hundreds of thousands of bodies.
         entries.shrink_to_fit();
@@ -714,6 +852,35 @@ impl<'t> Builder<'t> {
         true
     }
 
+    /// `system data hub "Data hub"`: `system data` was read, and `hub`
+    /// followed by a label or a body on the same line is the rest of a name
+    /// with a space in it.
+    fn spaced_name(&mut self, span: Span) -> bool {
+        let start = span.start as usize;
+        let rest = &self.text[start..span.end as usize];
+        let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
+        let after = rest[word_len..].trim_start_matches([' ', '\t']);
+        if word_len == 0 || !(after.starts_with('"') || after.starts_with('{')) {
+            return false;
+        }
+        let before = &self.text[..start];
+        let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let name_end = start - gap;
+        let name_start = before[..name_end]
+            .rfind(|c: char| !is_ident_char(c))
+            .map_or(0, |i| i + 1);
+        let name = &self.text[name_start..name_end];
+        let word = &rest[..word_len];
+        if gap == 0 || name.is_empty() || is_keyword(name) || is_keyword(word) {
+            return false;
+        }
+        self.errors.push(SyntaxError {
+            span: Span::new(name_start, start + word_len),
+            message: format!("a name cannot contain spaces: write `{name}_{word}`"),
+        });
+        true
+    }
+
     /// `inculde a` in a view: a word close to one of the body's clause
     /// keywords, where no property (`key = value`) was meant.
     fn misspelt_clause(&mut self, span: Span, probe: Rule) -> bool {
@@ -742,6 +909,9 @@ impl<'t> Builder<'t> {
     /// Words a syntax error for the text at `span`, which no statement rule
     /// could start, by running `probe` alone from there.
     fn explain(&mut self, span: Span, probe: Rule) {
+        if matches!(probe, Rule::probe_top | Rule::probe_element) && self.spaced_name(span) {
+            return;
+        }
         let start = span.start as usize;
         let truncated = self.parsed_len < self.text.len();
         let rest = &self.text[start..self.parsed_len];
@@ -933,7 +1103,6 @@ fn names_something(rule: Rule) -> bool {
         Rule::ident
             | Rule::decl_name
             | Rule::bad_name
-            | Rule::spaced_name
             | Rule::path
             | Rule::module_name
             | Rule::element_kind
@@ -1278,7 +1447,7 @@ fn statement_words(probe: Rule) -> &'static str {
 /// A grammar rule, in a modeller's words.
 fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::ident | Rule::decl_name | Rule::bad_name | Rule::spaced_name => "a name",
+        Rule::ident | Rule::decl_name | Rule::bad_name => "a name",
         Rule::path => "a path",
         Rule::string | Rule::plain_string | Rule::triple_string => "a string in quotes",
         Rule::decl_label => "a label in quotes",
