@@ -757,11 +757,47 @@ impl<'a> Builder<'a> {
                         self.reference(file, first.span, target);
                         Some(target)
                     }
+                    None if !in_scope && path.segments.len() == 1 => {
+                        self.unquoted_value(file, first);
+                        None
+                    }
                     _ => self.resolve_element(file, path, scope).map(Target::Element),
                 };
                 PropertyValue::Ref(text, target)
             }
         }
+    }
+
+    /// `retention = one_year`: a one-word value that names nothing is most
+    /// likely text that lost its quotes (a misspelt name is suggested as
+    /// before, with the quotes as the other way out).
+    fn unquoted_value(&mut self, file: SourceFile, word: &ast::Ident) {
+        let suggestion = self
+            .suggester
+            .closest(&word.text, self.model.top_level.keys().map(SmolStr::as_str))
+            .map(str::to_string);
+        let quoted = format!("\"{}\"", word.text);
+        let diagnostic = match suggestion {
+            Some(name) => undefined_reference::plain(
+                file,
+                word.span,
+                format!(
+                    "nothing is named `{}`; did you mean `{name}`? (text needs quotes: `{quoted}`)",
+                    word.text
+                ),
+                Some(name),
+            ),
+            None => undefined_reference::plain(
+                file,
+                word.span,
+                format!(
+                    "nothing is named `{}`: a property's text needs quotes, `{quoted}`",
+                    word.text
+                ),
+                Some(quoted),
+            ),
+        };
+        self.model.diagnostics.push(diagnostic);
     }
 
     // ------------------------------------------------------------ building
