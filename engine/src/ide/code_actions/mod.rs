@@ -209,6 +209,28 @@ mod tests {
     }
 
     #[test]
+    fn swap_a_reversed_relationship() {
+        let fixture = "use society5\nservice sales\nsystem crm\nsa$0les -> crm : realizes\n";
+        let (text, rules) = apply(fixture, "Replace with `crm -> sales`");
+        assert!(text.ends_with("crm -> sales : realizes\n"), "{text}");
+        assert!(
+            !rules.contains(&"relation-not-allowed".to_string()),
+            "{rules:?}"
+        );
+    }
+
+    #[test]
+    fn insert_a_forgotten_use_society5() {
+        let fixture = "$0system bms\ndevice sensor\nsensor -> bms : flows\n";
+        let (text, rules) = apply(fixture, "Insert `use society5`");
+        assert!(text.contains("use society5\nsystem bms\n"), "{text}");
+        assert!(
+            !rules.contains(&"undefined-reference".to_string()),
+            "{rules:?}"
+        );
+    }
+
+    #[test]
     fn create_a_missing_element_of_a_kind_the_relation_allows() {
         let fixture = format!("{BASE}bms -> weather$0 : flows\n");
         assert_eq!(
