@@ -1,5 +1,6 @@
 //! `relation-not-allowed`: a relationship's ends are outside its relation
-//! kind's `from`/`to`.
+//! kind's `from`/`to` or `allow` pairs, or a `same_kind` relation joins two
+//! kinds. A relationship whose reverse would be allowed suggests the swap.
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
@@ -8,11 +9,16 @@ use kozo_lang::Span;
 use crate::model::{KindId, KindSet, Model, RelationKind, Relationship};
 
 pub const DOC: RuleDoc = RuleDoc {
-    summary: "a relationship's source or target kind is outside its relation kind's `from`/`to`",
+    summary: "a relationship's source or target kind is outside its relation kind's `from`/`to` or `allow` pairs (or a `same_kind` relation joins two kinds)",
     explanation: r#"## relation-not-allowed
 
 **What.** The source element's kind is not in the relation kind's `from`
-list, or the target's kind is not in its `to` list.
+list, or the target's kind is not in its `to` list; or the relation kind
+lists `allow` pairs and none allows this source kind with this target kind
+(when `from`/`to` are written beside pairs, passing them is enough too); or
+the relation kind is `same_kind` and the two ends are of different kinds.
+When the relationship would be allowed the other way round, the message
+ends with "did you mean `b -> a`?" and editors offer the swap.
 
 **Why.** The metamodel says which correspondences are meaningful: data
 `flows` between systems and datasets, a regulation `governs` an organization.
@@ -28,8 +34,16 @@ dataset occupancy
 tenant -> occupancy : flows   // an actor cannot be the source of `flows`
 ```
 
+```kozo
+relation serving { allow application_service -> business_process }
+application_service billing_api
+business_process invoicing
+invoicing -> billing_api : serving   // reversed: did you mean `billing_api -> invoicing`?
+```
+
 **Fix.** Pick the relation kind that fits (`uses`, `owns`, ...), connect the
-right element, or widen the relation kind's `from`/`to` in your metamodel.
+right element, swap the ends, or widen the relation kind in your
+metamodel (for a built-in one, `extend relation flows { from my_kind }`).
 "#,
 };
 
