@@ -466,6 +466,8 @@ impl<'t> Builder<'t> {
         let mut entries = Vec::new();
         let mut closed = true;
         let mut open = Span::empty(span.start as usize);
+        // Where the last entry that did not parse starts.
+        let mut last_error = None;
         for part in pair.into_inner() {
             let entry = match part.as_rule() {
                 Rule::lbrace => {
@@ -505,6 +507,7 @@ impl<'t> Builder<'t> {
                     {
                         self.explain(span, probe);
                     }
+                    last_error = Some(span.start as usize);
                     Entry::Error(span)
                 }
                 Rule::label_stmt => {
@@ -561,13 +564,8 @@ impl<'t> Builder<'t> {
             };
             entries.push(entry);
         }
-        if closed {
-            if let Some(Entry::Error(last)) =
-                entries.iter().rev().find(|e| matches!(e, Entry::Error(_)))
-            {
-                self.unclosed
-                    .push((open.start as usize, Some(last.start as usize)));
-            }
+        if let (true, Some(last)) = (closed, last_error) {
+            self.unclosed.push((open.start as usize, Some(last)));
         }
         // Exact capacity: large workspaces hold hundreds of thousands of bodies.
         entries.shrink_to_fit();
