@@ -222,8 +222,10 @@ impl DeclKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decl {
     /// `extend` before a layer, kind or relation kind: the declaration adds
-    /// to one of the same name made elsewhere instead of declaring it.
-    pub extend: Option<Span>,
+    /// to one of the same name made elsewhere instead of declaring it. The
+    /// word starts the declaration's span (see [`Decl::extend_keyword`]); a
+    /// flag rather than a span keeps the many element declarations small.
+    pub extend: bool,
     pub kind: DeclKind,
     /// Where the keyword (or the element's kind) is written.
     pub keyword_span: Span,
@@ -238,6 +240,16 @@ pub struct Decl {
 }
 
 impl Decl {
+    /// Where `extend` is written, when the declaration extends another.
+    pub fn extend_keyword(&self) -> Option<Span> {
+        self.extend.then(|| {
+            Span::new(
+                self.span.start as usize,
+                self.span.start as usize + "extend".len(),
+            )
+        })
+    }
+
     pub fn entries(&self) -> &[Entry] {
         self.body.as_ref().map_or(&[], |b| &b.entries)
     }

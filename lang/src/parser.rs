@@ -277,18 +277,16 @@ impl<'t> Builder<'t> {
     /// `extend relation flows { ... }`: the declaration, marked as an extension.
     fn extend_decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
         let span = self.trim(span_of(&pair));
-        let mut keyword = Span::empty(span.start as usize);
         let mut decl = None;
         for part in pair.into_inner() {
-            match part.as_rule() {
-                Rule::kw_extend => keyword = span_of(&part),
-                _ => decl = Some(self.decl(part)),
+            if part.as_rule() != Rule::kw_extend {
+                decl = Some(self.decl(part));
             }
         }
         let mut decl = decl.unwrap_or_else(|| Decl {
-            extend: None,
+            extend: false,
             kind: DeclKind::Kind,
-            keyword_span: keyword,
+            keyword_span: Span::empty(span.start as usize),
             name: missing_ident(span),
             viewpoint: None,
             label: None,
@@ -296,8 +294,9 @@ impl<'t> Builder<'t> {
             doc: None,
             span,
         });
-        decl.extend = Some(keyword);
-        decl.span = decl.span.cover(span);
+        // The span starts at `extend` (which `Decl::extend_keyword` reads).
+        decl.extend = true;
+        decl.span.start = span.start;
         decl.doc = self.doc_before(span.start as usize);
         decl
     }
@@ -384,7 +383,7 @@ impl<'t> Builder<'t> {
             };
         }
         Decl {
-            extend: None,
+            extend: false,
             kind,
             keyword_span,
             name,
@@ -865,15 +864,18 @@ impl<'t> Builder<'t> {
         let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
         let name_end = start - gap;
         let name_start = before[..name_end]
-            .rfind(|c: char| !is_ident_char(c))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_ident_char(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &self.text[name_start..name_end];
         let word = &rest[..word_len];
         if gap == 0 || name.is_empty() || is_keyword(name) || is_keyword(word) {
             return false;
         }
         self.errors.push(SyntaxError {
-            span: Span::new(name_start, start + word_len),
+            // At the word left over: the error explains the text skipped.
+            span: Span::new(start, start + word_len),
             message: format!("a name cannot contain spaces: write `{name}_{word}`"),
         });
         true

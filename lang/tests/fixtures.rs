@@ -285,7 +285,7 @@ impl Renderer<'_> {
             "a declaration's keyword span must cover its keyword"
         );
         let mut what = format!("{keyword} {}", self.ident(&d.name));
-        if let Some(extend) = d.extend {
+        if let Some(extend) = d.extend_keyword() {
             assert_eq!(self.slice(extend), "extend");
             what = format!("extend {what}");
         }

@@ -68,7 +68,7 @@ impl Spans {
 
     fn decl(&mut self, d: &Decl) {
         self.push(d.span);
-        if let Some(extend) = d.extend {
+        if let Some(extend) = d.extend_keyword() {
             self.token(extend);
         }
         self.token(d.keyword_span);

@@ -230,7 +230,7 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
     }
     for item in &tree.items {
         if let Item::Decl(decl) = item {
-            if let Some(extend) = decl.extend {
+            if let Some(extend) = decl.extend_keyword() {
                 out.insert(extend.start, TokenType::Keyword);
             }
             if matches!(decl.kind, DeclKind::View | DeclKind::Relation) {

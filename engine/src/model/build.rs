@@ -216,7 +216,7 @@ impl<'a> Builder<'a> {
         if !matches!(decl.kind, DeclKind::Element(_)) {
             self.check_repeats(file, decl.entries());
         }
-        if decl.extend.is_some() {
+        if decl.extend {
             self.declare_extension(pending);
             return;
         }

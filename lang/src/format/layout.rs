@@ -141,7 +141,7 @@ impl Layout<'_> {
 
     /// `KEYWORD id "Label" { ... }`, `view id of viewpoint ...`.
     fn decl(&mut self, d: &Decl, indent: usize) -> Result<(), FormatError> {
-        match d.extend {
+        match d.extend_keyword() {
             Some(extend) => {
                 self.start(extend, indent, d.span)?;
                 self.p.token(d.keyword_span, Sep::Space)?;

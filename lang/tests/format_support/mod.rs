@@ -115,7 +115,6 @@ fn string(s: &mut StrLit) {
 fn decl(d: &mut Decl) {
     d.span = Span::default();
     d.keyword_span = Span::default();
-    d.extend = d.extend.map(|_| Span::default());
     if let DeclKind::Element(kind) = &mut d.kind {
         ident(kind);
     }
