@@ -252,7 +252,7 @@ impl<'t> Builder<'t> {
                 Rule::arrow => arrow = span_of(&part),
                 Rule::relation_ref => relation = part.into_inner().next().map(ident),
                 Rule::decl_label => label = part.into_inner().next().map(|s| self.string(s)),
-                Rule::plain_body => body = Some(self.body(part, Rule::probe_plain)),
+                Rule::relationship_body => body = Some(self.body(part, Rule::probe_relationship)),
                 _ => {}
             }
         }
@@ -330,12 +330,20 @@ impl<'t> Builder<'t> {
                 }
                 Rule::description_stmt => {
                     let span = span_of(&part);
-                    let text = part
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::string)
-                        .map(|p| self.string(p))
-                        .unwrap_or_else(|| missing_string(span));
-                    Entry::Description { text, span }
+                    let mut language = None;
+                    let mut text = None;
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::language => language = p.into_inner().next().map(ident),
+                            Rule::string => text = Some(self.string(p)),
+                            _ => {}
+                        }
+                    }
+                    Entry::Description {
+                        language,
+                        text: text.unwrap_or_else(|| missing_string(span)),
+                        span,
+                    }
                 }
                 Rule::property => {
                     let span = span_of(&part);
@@ -397,6 +405,8 @@ impl<'t> Builder<'t> {
             Rule::line_clause => ClauseKeyword::Line,
             Rule::head_clause => ClauseKeyword::Head,
             Rule::tail_clause => ClauseKeyword::Tail,
+            Rule::technology_clause => ClauseKeyword::Technology,
+            Rule::show_clause => ClauseKeyword::Show,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);
@@ -431,6 +441,11 @@ impl<'t> Builder<'t> {
                         .map(path_or_ident)
                         .collect();
                     args = ClauseArgs::Paths(paths);
+                }
+                // `show description, technology`: each word a one-segment path.
+                Rule::show_list => {
+                    let words = part.into_inner().map(|w| path_or_ident(w)).collect();
+                    args = ClauseArgs::Paths(words);
                 }
                 Rule::kind_pattern_list | Rule::selector_list => {
                     args = ClauseArgs::Selectors(part.into_inner().map(selector).collect());
@@ -590,6 +605,20 @@ impl<'t> Builder<'t> {
         // that starts the tail behind (`a -> b :` leaves `:`, `view v of {`
         // leaves `of`, `concerns a,` leaves `,`): say what that word needed.
         let before = self.trim(Span::new(0, start)).end as usize;
+        // `software_system a "A" "Does things"` (the positional strings of
+        // other architecture languages): say where the second string goes.
+        if rest.starts_with('"')
+            && previous_token(self.text, before) == Some("\"")
+            && matches!(probe, Rule::probe_top | Rule::probe_element)
+        {
+            if let Some(end) = string_end(self.text, start) {
+                self.errors.push(SyntaxError {
+                    span: Span::new(start, end),
+                    message: SECOND_STRING_MESSAGE.to_string(),
+                });
+                return;
+            }
+        }
         if let Some((token, expected)) = leftover(rest, previous_token(self.text, before), probe) {
             let after = self.skip_layout(start + token.len());
             if truncated && after >= self.parsed_len {
@@ -725,7 +754,11 @@ fn leftover(
     } else if rest.starts_with(',')
         && !matches!(
             probe,
-            Rule::probe_top | Rule::probe_element | Rule::probe_plain | Rule::probe_layer
+            Rule::probe_top
+                | Rule::probe_element
+                | Rule::probe_plain
+                | Rule::probe_layer
+                | Rule::probe_relationship
         )
     {
         Some((",", "another list item"))
@@ -795,8 +828,10 @@ fn names_something(rule: Rule) -> bool {
 /// is not a reserved word.
 fn is_clause_word(word: &str, probe: Rule) -> bool {
     match probe {
-        Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word),
+        Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word) || word == SHOW_WORD,
+        Rule::probe_viewpoint => word == SHOW_WORD,
         Rule::probe_relation => RELATION_NOTATION_WORDS.contains(&word),
+        Rule::probe_element | Rule::probe_relationship => word == TECHNOLOGY_WORD,
         _ => false,
     }
 }
@@ -1003,15 +1038,16 @@ fn error_offset(err: &pest::error::Error<Rule>) -> usize {
 fn statement_words(probe: Rule) -> &'static str {
     match probe {
         Rule::probe_top => "a declaration (such as `system bms`, `concern privacy`, `view v of vp`) or a relationship `a -> b`",
-        Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label` or `description`",
+        Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label`, `description` or `technology`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
         Rule::probe_relation => "`from`, `to`, `acyclic`, `downward`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
         Rule::probe_stakeholder => "`concerns`, `label`, `description` or a property",
-        Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `label`, `description` or a property",
-        Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `label`, `description` or a property",
+        Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `show`, `label`, `description` or a property",
+        Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `show`, `label`, `description` or a property",
         Rule::probe_group => "`include`, `label`, `description` or a property",
         Rule::probe_decision => "`status`, `addresses`, `affects`, `rationale`, `label`, `description` or a property",
+        Rule::probe_relationship => "`technology`, `label`, `description` or a property",
         _ => "`label`, `description` or a property `key = value`",
     }
 }
@@ -1049,6 +1085,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::implied_value => "`off` or `on`",
         Rule::direction_value => "a direction (`down` or `right`)",
         Rule::line_style => "a line style (`solid`, `dashed` or `dotted`)",
+        Rule::show_item | Rule::show_list => "`description`, `technology` or `none`",
         Rule::end_mark => {
             "an end mark (arrow, open, triangle, hollow_triangle, diamond, hollow_diamond, circle or none)"
         }
@@ -1067,7 +1104,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::viewpoint_body
         | Rule::view_body
         | Rule::group_body
-        | Rule::decision_body => "`{`",
+        | Rule::decision_body
+        | Rule::relationship_body => "`{`",
         Rule::rbrace => "`}`",
         Rule::equals => "`=`",
         Rule::star => "`*`",
@@ -1117,6 +1155,30 @@ fn previous_token(text: &str, pos: usize) -> Option<&str> {
         return Some("->");
     }
     Some(&before[before.len() - last.len_utf8()..])
+}
+
+/// What a string written after a declaration's label is told.
+pub const SECOND_STRING_MESSAGE: &str = "a declaration takes one string, its label: a description is written `description \"...\"` (and a technology `technology \"...\"`) inside its body `{ ... }`";
+
+/// Where the closed string starting at `pos` ends, if it is closed on its line
+/// (or, for `"""`, anywhere).
+fn string_end(text: &str, pos: usize) -> Option<usize> {
+    let rest = text.get(pos..)?;
+    if let Some(body) = rest.strip_prefix("\"\"\"") {
+        return body.find("\"\"\"").map(|i| pos + 3 + i + 3);
+    }
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some(pos + i + 1),
+            '\\' => {
+                chars.next();
+            }
+            '\n' | '\r' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where the token starting at `pos` ends (at least one character on).
