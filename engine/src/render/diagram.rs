@@ -11,8 +11,8 @@ use kozo_lang::LineIndex;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-pub use crate::model::{Direction, Head, LineStyle, Notation};
 pub use crate::model::Show;
+pub use crate::model::{Direction, Head, LineStyle, Notation};
 use crate::model::{ElementId, LayerId, Loc, Model, Shape, ViewId};
 
 /// A place in the source: workspace-relative file, 1-based line and

@@ -582,7 +582,11 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
 
 /// The description a box shows, wrapped to `width`; none when the view
 /// does not show descriptions.
-fn description_lines(node: &super::diagram::Node, show: super::diagram::Show, width: f64) -> Vec<String> {
+fn description_lines(
+    node: &super::diagram::Node,
+    show: super::diagram::Show,
+    width: f64,
+) -> Vec<String> {
     node.shown_description(show)
         .map(|d| text::wrap(d.trim(), width, DESCRIPTION_SIZE))
         .unwrap_or_default()
@@ -1623,7 +1627,13 @@ fn legend_geometry(diagram: &Diagram, x: f64, y: f64, width: f64) -> LegendGeom 
             .kinds
             .iter()
             .enumerate()
-            .map(|(i, k)| (Some(i), super::diagram::legend_text(&k.label, &k.name), 28.0))
+            .map(|(i, k)| {
+                (
+                    Some(i),
+                    super::diagram::legend_text(&k.label, &k.name),
+                    28.0,
+                )
+            })
             .collect();
         geom.kinds = flow(items, &mut cursor);
     }
@@ -1635,7 +1645,13 @@ fn legend_geometry(diagram: &Diagram, x: f64, y: f64, width: f64) -> LegendGeom 
             .relations
             .iter()
             .enumerate()
-            .map(|(i, r)| (Some(i), super::diagram::legend_text(&r.label, &r.name), 36.0))
+            .map(|(i, r)| {
+                (
+                    Some(i),
+                    super::diagram::legend_text(&r.label, &r.name),
+                    36.0,
+                )
+            })
             .collect();
         if legend.implied {
             items.push((None, diagram.words.implied.to_string(), 36.0));
