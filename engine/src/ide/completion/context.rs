@@ -227,6 +227,7 @@ fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
         (Frame::Decl("view"), "direction") => kozo_lang::DIRECTION_VALUES,
         (Frame::Decl("relation"), "line") => kozo_lang::LINE_STYLES,
         (Frame::Decl("relation"), "head" | "tail") => kozo_lang::END_MARKS,
+        (Frame::Decl("view" | "viewpoint"), "show") => kozo_lang::SHOW_ITEMS,
         _ => return None,
     })
 }
