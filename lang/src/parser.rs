@@ -1037,7 +1037,7 @@ fn error_offset(err: &pest::error::Error<Rule>) -> usize {
 /// What a statement list of this kind accepts, in words.
 fn statement_words(probe: Rule) -> &'static str {
     match probe {
-        Rule::probe_top => "a declaration (such as `system bms`, `concern privacy`, `view v of vp`) or a relationship `a -> b`",
+        Rule::probe_top => TOP_STATEMENT_WORDS,
         Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label`, `description` or `technology`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
@@ -1156,6 +1156,13 @@ fn previous_token(text: &str, pos: usize) -> Option<&str> {
     }
     Some(&before[before.len() - last.len_utf8()..])
 }
+
+/// The example element declaration in [`TOP_STATEMENT_WORDS`]: the
+/// engine, which knows the workspace's kinds, puts one of them in its place.
+pub const ELEMENT_EXAMPLE: &str = "`system bms`";
+
+/// What a file's statement list accepts, in words.
+const TOP_STATEMENT_WORDS: &str = "a declaration (such as `system bms`, `concern privacy`, `view v of vp`) or a relationship `a -> b`";
 
 /// What a string written after a declaration's label is told.
 pub const SECOND_STRING_MESSAGE: &str = "a declaration takes one string, its label: a description is written `description \"...\"` (and a technology `technology \"...\"`) inside its body `{ ... }`";

@@ -563,7 +563,10 @@ system bm$0s "Banking" {
 "#,
         );
         assert!(text.contains("Technology: Java  \n"), "{text}");
-        assert!(text.contains("\nMoves money.\n\n(ja) 送金する。\n"), "{text}");
+        assert!(
+            text.contains("\nMoves money.\n\n(ja) 送金する。\n"),
+            "{text}"
+        );
         assert!(
             text.contains("- ← `bms.api` *uses* \\[JSON/HTTPS\\]"),
             "{text}"
