@@ -697,6 +697,14 @@ impl<'t> Builder<'t> {
             if previous.is_some_and(|p| is_clause_word(p, probe)) && words.len() > 1 {
                 words.retain(|w| *w != "`=`");
             }
+            // `description` takes an optional language before its string.
+            if previous == Some("description") {
+                for word in &mut words {
+                    if *word == "a name" {
+                        *word = "a language code (such as `ja`)";
+                    }
+                }
+            }
             if let (["a name"], Some(word)) = (words.as_slice(), previous) {
                 if let Some(what) = name_after(word, probe) {
                     words = vec![what];
