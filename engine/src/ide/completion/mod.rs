@@ -462,6 +462,10 @@ viewpoint data_flow
             "description technology none",
         );
         check(
+            &format!("{META}viewpoint vp {{\n  show description, $0\n}}"),
+            "description technology none",
+        );
+        check(
             &format!("{META}view v {{\n  direction r$0\n}}"),
             "down right",
         );
