@@ -16,6 +16,7 @@ use crate::suggest::Suggester;
 
 mod curation;
 mod metamodel;
+mod scope;
 
 use metamodel::{union, MissingModule};
 
@@ -64,6 +65,9 @@ struct Builder<'a> {
     /// The built-in metamodel's names, when no file uses it: a name it
     /// defines is then reported once for the workspace, not at each use.
     missing_module: MissingModule,
+    /// Every element by its own name, built at the first name that resolves
+    /// nowhere (for "did you mean" with a nested path).
+    elements_by_name: Option<HashMap<SmolStr, Vec<ElementId>>>,
 }
 
 pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
@@ -89,6 +93,7 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         suggester: Suggester::default(),
         pending_extensions: Vec::new(),
         missing_module: MissingModule::default(),
+        elements_by_name: None,
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
@@ -625,7 +630,10 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Resolves an element path from `scope` (the nearest enclosing element).
+    /// Resolves an element path from `scope` (the nearest enclosing
+    /// element): the first segment is `this` (the enclosing element), a
+    /// child of the nearest of `scope` and its ancestors that has one so
+    /// named, or a top-level declaration ([`scope`]).
     fn resolve_element(
         &mut self,
         file: SourceFile,
@@ -633,9 +641,23 @@ impl<'a> Builder<'a> {
         scope: Option<ElementId>,
     ) -> Option<ElementId> {
         let (first, rest) = path.segments.split_first()?;
-        let in_scope = scope.and_then(|s| self.child(s, &first.text));
-        let mut current = match in_scope {
-            Some(id) => id,
+        if first.text == scope::THIS {
+            let Some(enclosing) = scope else {
+                self.model.diagnostics.push(undefined_reference::plain(
+                    file,
+                    first.span,
+                    "`this` names the enclosing element, and there is none here: `this` is written inside an element's body; write the element's name".to_string(),
+                    None,
+                ));
+                return None;
+            };
+            return self.resolve_rest(file, enclosing, rest);
+        }
+        let current = match self.ancestor_child(scope, &first.text) {
+            Some((level, child)) => {
+                self.report_shadowed(scope, file, first.span, &first.text, level, child);
+                child
+            }
             None => match self.model.top_level.get(&first.text).copied() {
                 Some(Target::Element(id)) => id,
                 Some(other) => {
@@ -648,34 +670,38 @@ impl<'a> Builder<'a> {
                     return None;
                 }
                 None => {
-                    let elements = &self.model.elements;
-                    let children = scope
-                        .map(|s| elements[s.index()].children.as_slice())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|c| elements[c.index()].info.name.as_str());
-                    let top_level = self
-                        .model
-                        .top_level
-                        .iter()
-                        .filter(|(_, t)| matches!(t, Target::Element(_)))
-                        .map(|(n, _)| n.as_str());
-                    let suggestion = self
-                        .suggester
-                        .closest(&first.text, children.chain(top_level))
-                        .map(str::to_string);
-                    self.model.diagnostics.push(undefined_reference::not_found(
-                        file,
-                        first.span,
-                        "element",
-                        &first.text,
-                        suggestion.as_deref(),
-                    ));
+                    let (suggestion, nested) = self.suggest_element(scope, &first.text);
+                    self.model.diagnostics.push(if nested {
+                        undefined_reference::not_visible(
+                            file,
+                            first.span,
+                            &first.text,
+                            suggestion.as_deref().unwrap_or_default(),
+                        )
+                    } else {
+                        undefined_reference::not_found(
+                            file,
+                            first.span,
+                            "element",
+                            &first.text,
+                            suggestion.as_deref(),
+                        )
+                    });
                     return None;
                 }
             },
         };
         self.reference(file, first.span, Target::Element(current));
+        self.resolve_rest(file, current, rest)
+    }
+
+    /// The segments after the first, each a child of the one before.
+    fn resolve_rest(
+        &mut self,
+        file: SourceFile,
+        mut current: ElementId,
+        rest: &[ast::Ident],
+    ) -> Option<ElementId> {
         for segment in rest {
             match self.child(current, &segment.text) {
                 Some(child) => {
@@ -757,7 +783,8 @@ impl<'a> Builder<'a> {
             ast::Value::Path(path) => {
                 let text = path.to_text();
                 let first = &path.segments[0];
-                let in_scope = scope.is_some_and(|s| self.child(s, &first.text).is_some());
+                let in_scope = (scope.is_some() && first.text == scope::THIS)
+                    || self.ancestor_child(scope, &first.text).is_some();
                 let target = match self.model.top_level.get(&first.text).copied() {
                     Some(target) if !in_scope && path.segments.len() == 1 => {
                         self.reference(file, first.span, target);

@@ -51,6 +51,16 @@ pub(crate) fn not_found(
     Diagnostic::new(Rule::UndefinedReference, file, span, message).with_suggestion(suggestion)
 }
 
+/// "no element named `x` here; did you mean `a.x`?": the name exists,
+/// nested where the reference cannot see it.
+pub(crate) fn not_visible(file: SourceFile, span: Span, name: &str, path: &str) -> Diagnostic {
+    let message = format!(
+        "no element named `{name}` here (one is nested out of sight); did you mean `{path}`?"
+    );
+    Diagnostic::new(Rule::UndefinedReference, file, span, message)
+        .with_suggestion(Some(path.to_string()))
+}
+
 /// "`bms` has no child named `x`; did you mean `y`?"
 pub(crate) fn no_child(
     file: SourceFile,
