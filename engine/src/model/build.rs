@@ -18,6 +18,8 @@ mod curation;
 mod metamodel;
 mod scope;
 
+pub(crate) use scope::THIS;
+
 use metamodel::{union, MissingModule};
 
 /// A declaration waiting for its references to be resolved.
