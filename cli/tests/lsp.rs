@@ -337,6 +337,34 @@ fn rename_across_files_keeps_every_comment() {
     client.shutdown();
 }
 
+#[test]
+fn definition_and_rename_through_an_ancestor() {
+    // Inside `api`, `台帳` is found at `会計`'s level (nearest wins).
+    let text = "use society5\nsystem 会計 {\n  component 台帳\n  component api {\n    component 保安\n    保安 -> 台帳 : flows\n  }\n}\nview v { include 会計.** }\n";
+    let (_dir, root) = workspace(&[("a.kozo", text)]);
+    let mut client = start(&root);
+    let file = client.open(&root.join("a.kozo"), text);
+    let position = at(text, "台帳 : flows");
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": file }, "position": position }),
+        )
+        .unwrap();
+    assert_eq!(found["uri"], file);
+    assert_eq!(found["range"], range(pos(2, 12), pos(2, 14)));
+
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": file }, "position": position, "newName": "元帳" }),
+        )
+        .unwrap();
+    let after = apply_edits(text, edit["changes"][&file].as_array().unwrap(), false);
+    assert_eq!(after, text.replace("台帳", "元帳"));
+    client.shutdown();
+}
+
 /// A tiny deterministic generator (xorshift), so the edits are the same every run.
 struct Rng(u64);
 

@@ -1,6 +1,7 @@
 //! Builds the [`Model`] from the parsed files: declares every name, resolves
 //! every reference (SPEC §2: a path's first segment names a child of the
-//! nearest enclosing element, else a top-level declaration), and reports
+//! nearest enclosing element, read as a walk up the ancestors, else a
+//! top-level declaration; see `scope`), and reports
 //! undefined and duplicate names on the way.
 
 use rustc_hash::FxHashMap as HashMap;

@@ -27,9 +27,11 @@ dataset occupancy "Occupancy counts"
 bms.edge_gw -> ocupancy : flows   // no element named `ocupancy`
 ```
 
-**Fix.** Use the suggested name, or declare what is missing. A path's first
-segment names a child of the nearest enclosing element, else a top-level
-declaration: write `bms.edge_gw` for a child of another element.
+**Fix.** Use the suggested name (it may be a path to an element nested out
+of sight, such as `internet_banking.database`), or declare what is missing.
+A path's first segment names a child of the enclosing element, else of each
+ancestor in turn, else a top-level declaration; `this` names the enclosing
+element and exists only inside an element body.
 "#,
 };
 
