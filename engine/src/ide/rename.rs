@@ -9,7 +9,7 @@ use std::fmt;
 use kozo_lang::Span;
 
 use super::navigation::{occurrences, target_at};
-use super::{display_name, SourceChange, SymbolKind, TextEdit};
+use super::{SourceChange, SymbolKind, TextEdit};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Loc, Model, Target};
