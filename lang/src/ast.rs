@@ -534,9 +534,6 @@ pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"
 pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
 /// A relation kind's contextual clause words that say which ends it joins.
 pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
-/// Contextual words at the top of a file: `extend` before a metamodel
-/// declaration, `library` as a file's first statement.
-pub const METAMODEL_WORDS: &[&str] = &["extend", "library"];
 
 /// The values of `implied`, `direction`, `line`, `head` and `tail`.
 pub const IMPLIED_VALUES: &[&str] = &["off", "on"];
