@@ -67,12 +67,16 @@ impl Analysis {
     }
 
     fn on(db: Database, config: Config) -> Analysis {
-        let builtin = SourceFile::new(
-            &db,
+        // The built-in metamodel never changes: with high durability, a
+        // query that reads only it (its parse) is known valid after an edit
+        // without checking its inputs again.
+        let builtin = SourceFile::builder(
             crate::builtin::SOCIETY5_PATH.to_string(),
             crate::builtin::SOCIETY5_SOURCE.to_string(),
             None,
-        );
+        )
+        .durability(salsa::Durability::HIGH)
+        .new(&db);
         let workspace = Workspace::new(&db, Vec::new(), builtin, config);
         Analysis {
             db,
