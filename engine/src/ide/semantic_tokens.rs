@@ -189,8 +189,8 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
 }
 
 /// The contextual keywords of views, viewpoints, relation kinds, elements
-/// and relationships (and a view's `group`), by where they start, with the
-/// values of their clauses.
+/// and relationships (and a view's `group`, `extend` and `library`), by
+/// where they start, with the values of their clauses.
 fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenType>) {
     use kozo_lang::{ClauseArgs, ClauseKeyword, DeclKind, Entry, Item};
     fn visit(entries: &[Entry], out: &mut HashMap<u32, TokenType>) {
@@ -207,6 +207,9 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                             | ClauseKeyword::Tail
                             | ClauseKeyword::Technology
                             | ClauseKeyword::Show
+                            | ClauseKeyword::Allow
+                            | ClauseKeyword::Upward
+                            | ClauseKeyword::SameKind
                     ) =>
                 {
                     out.insert(clause.keyword_span.start, TokenType::Keyword);
@@ -234,10 +237,18 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
             }
         }
     }
+    if let Some(library) = tree.library {
+        out.insert(library.start, TokenType::Keyword);
+    }
     for item in &tree.items {
         match item {
-            Item::Decl(decl) if !matches!(decl.kind, DeclKind::Layer | DeclKind::Kind) => {
-                visit(decl.entries(), out)
+            Item::Decl(decl) => {
+                if let Some(extend) = decl.extend_keyword() {
+                    out.insert(extend.start, TokenType::Keyword);
+                }
+                if !matches!(decl.kind, DeclKind::Layer | DeclKind::Kind) {
+                    visit(decl.entries(), out);
+                }
             }
             Item::Relationship(r) => visit(r.entries(), out),
             _ => {}
