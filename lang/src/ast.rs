@@ -293,8 +293,9 @@ pub enum Entry {
         text: StrLit,
         span: Span,
     },
-    /// `description "..."`.
+    /// `description "..."`, or a translation `description ja "..."`.
     Description {
+        language: Option<Ident>,
         text: StrLit,
         span: Span,
     },
@@ -361,6 +362,10 @@ pub enum ClauseKeyword {
     Head,
     /// `tail arrow|...` in a relation kind.
     Tail,
+    /// `technology "..."` on an element or a relationship.
+    Technology,
+    /// `show description, technology` in a viewpoint or a view.
+    Show,
     /// `allow a, b -> c, d` in a relation kind.
     Allow,
     /// `upward` in a relation kind.
@@ -397,6 +402,8 @@ impl ClauseKeyword {
             ClauseKeyword::Line => "line",
             ClauseKeyword::Head => "head",
             ClauseKeyword::Tail => "tail",
+            ClauseKeyword::Technology => "technology",
+            ClauseKeyword::Show => "show",
             ClauseKeyword::Allow => "allow",
             ClauseKeyword::Upward => "upward",
             ClauseKeyword::SameKind => "same_kind",
@@ -422,11 +429,12 @@ pub enum ClauseArgs {
     Number(SmolStr, Span),
     /// `layer data`, `shape cylinder`, `status accepted`.
     Word(Ident),
-    /// `parents`, `kinds`, `relations`, `concerns`, `frames`, `addresses`, `affects`.
+    /// `parents`, `kinds`, `relations`, `concerns`, `frames`, `addresses`,
+    /// `affects`; `show` (its words as one-segment paths).
     Paths(Vec<Path>),
     /// `include`, `exclude`, `from`, `to`.
     Selectors(Vec<Selector>),
-    /// `rationale "..."`, `note "..."`.
+    /// `rationale "..."`, `note "..."`, `technology "..."`.
     Text(StrLit),
     /// `exclude a -> b : kind`.
     Relationship(RelationPattern),
@@ -532,6 +540,11 @@ pub const KEYWORDS: &[&str] = &[
 /// relation kind's `line`, `head` and `tail`.
 pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"];
 pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
+/// `technology` in element and relationship bodies; `show` in viewpoints and views.
+pub const TECHNOLOGY_WORD: &str = "technology";
+pub const SHOW_WORD: &str = "show";
+/// The words `show` takes.
+pub const SHOW_ITEMS: &[&str] = &["description", "technology", "none"];
 /// A relation kind's contextual clause words that say which ends it joins.
 pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
 
