@@ -73,7 +73,13 @@ impl Analysis {
             crate::builtin::SOCIETY5_SOURCE.to_string(),
             None,
         );
-        let workspace = Workspace::new(&db, Vec::new(), builtin, config);
+        let archimate = SourceFile::new(
+            &db,
+            crate::builtin::ARCHIMATE_PATH.to_string(),
+            crate::builtin::ARCHIMATE_SOURCE.to_string(),
+            None,
+        );
+        let workspace = Workspace::new(&db, Vec::new(), builtin, archimate, config);
         Analysis {
             db,
             workspace,
@@ -176,6 +182,9 @@ impl Analysis {
     pub fn file(&self, path: &str) -> Option<SourceFile> {
         if path == crate::builtin::SOCIETY5_PATH && !self.files.contains_key(path) {
             return Some(self.builtin());
+        }
+        if path == crate::builtin::ARCHIMATE_PATH && !self.files.contains_key(path) {
+            return Some(*self.workspace.archimate(&self.db));
         }
         self.files.get(path).copied()
     }

@@ -90,6 +90,10 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         let file = *workspace.builtin(db);
         sources.push((file, &**db::parse(db, file), true));
     }
+    if b.model.modules.iter().any(|m| m == builtin::ARCHIMATE) {
+        let file = *workspace.archimate(db);
+        sources.push((file, &**db::parse(db, file), true));
+    }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
 
