@@ -136,8 +136,17 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
         let mut element = Element {
             identifier: identifier.clone(),
             xsi_type: xsi.to_string(),
-            names: names(e.info.label.as_deref(), &e.info.translations, lang.as_deref()),
-            documentation: documentation(e.info.doc.as_deref(), e.info.description.as_deref(), &e.info.properties, lang.as_deref()),
+            names: names(
+                e.info.label.as_deref(),
+                &e.info.translations,
+                lang.as_deref(),
+            ),
+            documentation: documentation(
+                e.info.doc.as_deref(),
+                e.info.description.as_deref(),
+                &e.info.properties,
+                lang.as_deref(),
+            ),
             ..Element::default()
         };
         element.properties = properties(
@@ -154,7 +163,8 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
 
     let mut relationship_ids: HashMap<usize, String> = HashMap::new();
     for (index, r) in model.relationships.iter().enumerate() {
-        let (Some(source), Some(target)) = (element_ids.get(&r.source), element_ids.get(&r.target)) else {
+        let (Some(source), Some(target)) = (element_ids.get(&r.source), element_ids.get(&r.target))
+        else {
             continue;
         };
         let kind = &model.relation_kind(r.kind).info.name;
@@ -166,7 +176,11 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
             ));
             continue;
         };
-        let (source, target) = if swap { (target, source) } else { (source, target) };
+        let (source, target) = if swap {
+            (target, source)
+        } else {
+            (source, target)
+        };
         let identifier = string_property(&r.properties, "archimate_id").unwrap_or_else(|| {
             ids.fresh(&format!(
                 "id-{}-{kind}-{}",
@@ -176,7 +190,14 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
         });
         let mut names = names(r.label.as_deref(), &r.translations, lang.as_deref());
         if names.is_empty() && !archimate && xsi == "Association" {
-            names.push(LangString::new(lang.as_deref(), &model.relation_kind(r.kind).info.display_label(None).to_string()));
+            names.push(LangString::new(
+                lang.as_deref(),
+                &model
+                    .relation_kind(r.kind)
+                    .info
+                    .display_label(None)
+                    .to_string(),
+            ));
         }
         out.relationships.push(Relationship {
             identifier: identifier.clone(),
@@ -184,8 +205,19 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
             source: source.clone(),
             target: target.clone(),
             names,
-            documentation: documentation(r.doc.as_deref(), r.description.as_deref(), &r.properties, lang.as_deref()),
-            properties: properties(&r.properties, &mut definitions, &mut out.property_definitions, &mut ids, lang.as_deref()),
+            documentation: documentation(
+                r.doc.as_deref(),
+                r.description.as_deref(),
+                &r.properties,
+                lang.as_deref(),
+            ),
+            properties: properties(
+                &r.properties,
+                &mut definitions,
+                &mut out.property_definitions,
+                &mut ids,
+                lang.as_deref(),
+            ),
             access_type: string_property(&r.properties, "access").filter(|_| xsi == "Access"),
             modifier: string_property(&r.properties, "strength").filter(|_| xsi == "Influence"),
             is_directed: string_property(&r.properties, "directed")
@@ -202,7 +234,16 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
     }
 
     for view_id in model.view_ids() {
-        let view = export_view(analysis, model, view_id, &element_ids, &relationship_ids, &mut ids, lang.as_deref(), &side);
+        let view = export_view(
+            analysis,
+            model,
+            view_id,
+            &element_ids,
+            &relationship_ids,
+            &mut ids,
+            lang.as_deref(),
+            &side,
+        );
         if let Some(f) = &view.1 {
             folders.push((f.clone(), view.0.identifier.clone()));
         }
@@ -215,8 +256,15 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
 /// The ArchiMate type of a kozo kind.
 fn element_type(kind: &str, archimate: bool) -> Option<&'static str> {
     let own = types::element_by_kind(kind).map(|t| t.xsi);
-    let society5 = SOCIETY5_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, x)| *x);
-    if archimate { own.or(society5) } else { society5.or(own) }
+    let society5 = SOCIETY5_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, x)| *x);
+    if archimate {
+        own.or(society5)
+    } else {
+        society5.or(own)
+    }
 }
 
 fn relationship_type(kind: &str, archimate: bool) -> Option<(&'static str, bool)> {
@@ -225,7 +273,11 @@ fn relationship_type(kind: &str, archimate: bool) -> Option<(&'static str, bool)
         .iter()
         .find(|(k, _, _)| *k == kind)
         .map(|(_, x, swap)| (*x, *swap));
-    if archimate { own.or(society5) } else { society5.or(own) }
+    if archimate {
+        own.or(society5)
+    } else {
+        society5.or(own)
+    }
 }
 
 #[derive(Default)]
@@ -238,7 +290,13 @@ impl Ids {
     fn fresh(&mut self, base: &str) -> String {
         let mut clean: String = base
             .chars()
-            .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         if !clean.starts_with(|c: char| c.is_alphabetic() || c == '_') {
             clean.insert(0, '_');
@@ -255,7 +313,10 @@ impl Ids {
 }
 
 fn string_property(properties: &[kozo_engine::model::Property], key: &str) -> Option<String> {
-    properties.iter().find(|p| p.key == key).map(|p| value_text(&p.value))
+    properties
+        .iter()
+        .find(|p| p.key == key)
+        .map(|p| value_text(&p.value))
 }
 
 fn value_text(value: &PropertyValue) -> String {
@@ -272,7 +333,11 @@ fn lang_tag(lang: &str) -> String {
     lang.replace('_', "-")
 }
 
-fn names(label: Option<&str>, translations: &[(smol_str::SmolStr, String)], lang: Option<&str>) -> Vec<LangString> {
+fn names(
+    label: Option<&str>,
+    translations: &[(smol_str::SmolStr, String)],
+    lang: Option<&str>,
+) -> Vec<LangString> {
     let mut out = Vec::new();
     if let Some(l) = label {
         out.push(LangString::new(lang, l));
@@ -348,7 +413,9 @@ fn folder_of(analysis: &Analysis, model: &Model, id: ElementId, side: &Sidecar) 
     }
     let root = model.ancestors_and_self(id).last().unwrap_or(id);
     let file = analysis.path(model.element(root).info.name_loc.file);
-    side.folder_label(file).map(|l| vec![l.to_string()]).unwrap_or_default()
+    side.folder_label(file)
+        .map(|l| vec![l.to_string()])
+        .unwrap_or_default()
 }
 
 /// The folder tree of the concepts with a folder.
@@ -409,20 +476,35 @@ fn export_view(
         .unwrap_or_else(|| ids.fresh(&format!("id-view-{}", view.info.name)));
     let folder = string_property(&view.info.properties, "folder")
         .map(|f| split_folder(&f))
-        .or_else(|| side.folder_label(analysis.path(view.info.name_loc.file)).map(|l| vec![l.to_string()]));
+        .or_else(|| {
+            side.folder_label(analysis.path(view.info.name_loc.file))
+                .map(|l| vec![l.to_string()])
+        });
     let diagram = render::diagram(analysis, view_id, lang);
     let geometry = layout::layout(&diagram);
     let mut out = View {
         identifier: identifier.clone(),
         names: names(view.info.label.as_deref(), &view.info.translations, lang),
-        documentation: documentation(view.info.doc.as_deref(), view.info.description.as_deref(), &view.info.properties, lang),
+        documentation: documentation(
+            view.info.doc.as_deref(),
+            view.info.description.as_deref(),
+            &view.info.properties,
+            lang,
+        ),
         viewpoint: string_property(&view.info.properties, "archimate_viewpoint"),
         ..View::default()
     };
     if out.names.is_empty() {
         out.names.push(LangString::new(lang, &view.info.name));
     }
-    let rect = |r: layout::Rect| (r.x.round() as i64, r.y.round() as i64, r.w.round() as i64, r.h.round() as i64);
+    let rect = |r: layout::Rect| {
+        (
+            r.x.round() as i64,
+            r.y.round() as i64,
+            r.w.round() as i64,
+            r.h.round() as i64,
+        )
+    };
     // Element nodes, nested as the diagram nests them.
     let mut node_ids: Vec<Option<String>> = vec![None; diagram.nodes.len()];
     let mut by_path: HashMap<&str, usize> = HashMap::new();
@@ -448,7 +530,18 @@ fn export_view(
         let children = n
             .children
             .iter()
-            .filter_map(|&c| build(c, diagram, geometry, model, element_ids, view_id, node_ids, rect))
+            .filter_map(|&c| {
+                build(
+                    c,
+                    diagram,
+                    geometry,
+                    model,
+                    element_ids,
+                    view_id,
+                    node_ids,
+                    rect,
+                )
+            })
             .collect();
         Some(ViewNode {
             identifier: id,
@@ -464,7 +557,16 @@ fn export_view(
     let mut top: Vec<(usize, ViewNode)> = Vec::new();
     for (i, n) in diagram.nodes.iter().enumerate() {
         if n.parent.is_none() {
-            if let Some(node) = build(i, &diagram, &geometry, model, element_ids, &identifier, &mut node_ids, &rect) {
+            if let Some(node) = build(
+                i,
+                &diagram,
+                &geometry,
+                model,
+                element_ids,
+                &identifier,
+                &mut node_ids,
+                &rect,
+            ) {
                 top.push((i, node));
             }
         }
@@ -541,7 +643,9 @@ fn export_view(
                 .unwrap_or_default();
             let kind = &model.relation_kind(rel.kind).info.name;
             let swap = !types::relationship_by_relation(kind).is_some()
-                && SOCIETY5_RELATIONS.iter().any(|(k, _, swap)| k == kind && *swap);
+                && SOCIETY5_RELATIONS
+                    .iter()
+                    .any(|(k, _, swap)| k == kind && *swap);
             let (source, target, bendpoints) = if swap {
                 (t, s, bendpoints.into_iter().rev().collect())
             } else {
@@ -608,7 +712,13 @@ impl Sidecar {
                 })
                 .unwrap_or_default()
         };
-        let array = |name: &str| table.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+        let array = |name: &str| {
+            table
+                .get(name)
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default()
+        };
         Sidecar {
             identifier: s(table.get("identifier")),
             lang: s(table.get("lang")),

@@ -170,7 +170,9 @@ impl<'m> Importer<'m> {
             let text = match kozo_lang::format::format(&text, &FormatOptions::default()) {
                 Ok(formatted) => formatted,
                 Err(err) => {
-                    self.report.lost.push(format!("`{path}` could not be formatted: {err}"));
+                    self.report
+                        .lost
+                        .push(format!("`{path}` could not be formatted: {err}"));
                     text
                 }
             };
@@ -182,7 +184,8 @@ impl<'m> Importer<'m> {
         ));
         out.push(("archimate.toml".into(), self.sidecar(&folder_files)));
         self.report.kept.push(
-            "every identifier: the `archimate_id` property of each element, relationship and view".into(),
+            "every identifier: the `archimate_id` property of each element, relationship and view"
+                .into(),
         );
         self.report.kept.push(
             "the model's identifier, names, documentation, properties, property definitions and folder labels: `archimate.toml`".into(),
@@ -234,7 +237,11 @@ impl<'m> Importer<'m> {
                         out.insert(r.as_str(), path.clone());
                     }
                     None => {
-                        path.push(preferred(&item.labels, lang).unwrap_or("").replace('/', "∕"));
+                        path.push(
+                            preferred(&item.labels, lang)
+                                .unwrap_or("")
+                                .replace('/', "∕"),
+                        );
                         walk(&item.items, path, lang, out);
                         path.pop();
                     }
@@ -242,7 +249,12 @@ impl<'m> Importer<'m> {
             }
         }
         let mut out = HashMap::new();
-        walk(&self.model.organizations, &mut Vec::new(), self.lang.as_deref(), &mut out);
+        walk(
+            &self.model.organizations,
+            &mut Vec::new(),
+            self.lang.as_deref(),
+            &mut out,
+        );
         self.folders = out;
     }
 
@@ -341,7 +353,12 @@ impl<'m> Importer<'m> {
     fn write_doc(&self, out: &mut String, docs: &[LangString], indent: &str) {
         if let Some(doc) = preferred(docs, self.lang.as_deref()) {
             for line in doc.lines() {
-                let _ = writeln!(out, "{indent}///{}{}", if line.is_empty() { "" } else { " " }, line);
+                let _ = writeln!(
+                    out,
+                    "{indent}///{}{}",
+                    if line.is_empty() { "" } else { " " },
+                    line
+                );
             }
         }
     }
@@ -429,7 +446,14 @@ impl<'m> Importer<'m> {
             self.names[i],
             self.head_label(&e.names)
         );
-        self.write_body_common(out, &e.names, &e.documentation, &e.properties, &e.identifier, &inner);
+        self.write_body_common(
+            out,
+            &e.names,
+            &e.documentation,
+            &e.properties,
+            &e.identifier,
+            &inner,
+        );
         if let Some(path) = self.folders.get(e.identifier.as_str()) {
             let top_of_root = {
                 let mut root = i;
@@ -450,18 +474,27 @@ impl<'m> Importer<'m> {
     }
 
     fn write_relationship(&mut self, out: &mut String, r: &'m Relationship) {
-        let (Some(source), Some(target)) = (self.path_of(&r.source), self.path_of(&r.target)) else {
+        let (Some(source), Some(target)) = (self.path_of(&r.source), self.path_of(&r.target))
+        else {
             return;
         };
         let (source, target) = (source.to_string(), target.to_string());
-        let relation = types::relationship_by_xsi(&r.xsi_type).map_or("association", |t| t.relation);
+        let relation =
+            types::relationship_by_xsi(&r.xsi_type).map_or("association", |t| t.relation);
         self.write_doc(out, &r.documentation, "");
         let _ = writeln!(
             out,
             "{source} -> {target} : {relation}{} {{",
             self.head_label(&r.names)
         );
-        self.write_body_common(out, &r.names, &r.documentation, &r.properties, &r.identifier, "  ");
+        self.write_body_common(
+            out,
+            &r.names,
+            &r.documentation,
+            &r.properties,
+            &r.identifier,
+            "  ",
+        );
         if let Some(a) = &r.access_type {
             let _ = writeln!(out, "  access = {}", string(a));
         }
@@ -469,7 +502,11 @@ impl<'m> Importer<'m> {
             let _ = writeln!(out, "  strength = {}", string(s));
         }
         if let Some(d) = r.is_directed {
-            let _ = writeln!(out, "  directed = {}", string(if d { "true" } else { "false" }));
+            let _ = writeln!(
+                out,
+                "  directed = {}",
+                string(if d { "true" } else { "false" })
+            );
         }
         if let Some(path) = self.folders.get(r.identifier.as_str()) {
             if path.len() > 1 {
@@ -480,10 +517,20 @@ impl<'m> Importer<'m> {
     }
 
     fn write_view(&mut self, out: &mut String, v: &'m View, namer: &mut Namer) {
-        let name = namer.name(preferred(&v.names, self.lang.as_deref()).unwrap_or(""), "view");
+        let name = namer.name(
+            preferred(&v.names, self.lang.as_deref()).unwrap_or(""),
+            "view",
+        );
         self.write_doc(out, &v.documentation, "");
         let _ = writeln!(out, "view {name}{} {{", self.head_label(&v.names));
-        self.write_body_common(out, &v.names, &v.documentation, &v.properties, &v.identifier, "  ");
+        self.write_body_common(
+            out,
+            &v.names,
+            &v.documentation,
+            &v.properties,
+            &v.identifier,
+            "  ",
+        );
         if let Some(vp) = &v.viewpoint {
             let _ = writeln!(out, "  archimate_viewpoint = {}", string(vp));
         }
@@ -497,7 +544,15 @@ impl<'m> Importer<'m> {
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut counts = (0usize, 0usize);
-        self.collect_nodes(&v.nodes, None, &mut shown, &mut groups, &mut notes, &mut counts, v);
+        self.collect_nodes(
+            &v.nodes,
+            None,
+            &mut shown,
+            &mut groups,
+            &mut notes,
+            &mut counts,
+            v,
+        );
         let mut seen = vec![false; self.model.elements.len()];
         shown.retain(|&i| !std::mem::replace(&mut seen[i], true));
         if !shown.is_empty() {
@@ -522,7 +577,8 @@ impl<'m> Importer<'m> {
             if !seen[s] || !seen[t] || s == t {
                 continue;
             }
-            let relation = types::relationship_by_xsi(&r.xsi_type).map_or("association", |t| t.relation);
+            let relation =
+                types::relationship_by_xsi(&r.xsi_type).map_or("association", |t| t.relation);
             let key = (self.paths[s].clone(), self.paths[t].clone(), relation);
             let is_drawn = drawn.contains(r.identifier.as_str());
             let entry = excluded.entry(key).or_insert(!is_drawn);
@@ -535,7 +591,11 @@ impl<'m> Importer<'m> {
                 let _ = writeln!(out, "  exclude {s} -> {t} : {relation}");
             }
         }
-        let lines = v.connections.iter().filter(|c| c.relationship.is_none()).count();
+        let lines = v
+            .connections
+            .iter()
+            .filter(|c| c.relationship.is_none())
+            .count();
         if lines > 0 {
             self.report.lost.push(format!(
                 "view `{}`: {lines} plain line(s) (connections that draw no relationship)",
@@ -607,10 +667,14 @@ impl<'m> Importer<'m> {
                     if let Some(p) = enclosing {
                         if self.parent[i] != Some(p) && p != i {
                             counts.1 += 1;
-                            let label = preferred(&self.model.elements[p].names, self.lang.as_deref())
-                                .unwrap_or("")
-                                .to_string();
-                            match groups.iter_mut().find(|(l, m)| l == &label && m.first() == Some(&p)) {
+                            let label =
+                                preferred(&self.model.elements[p].names, self.lang.as_deref())
+                                    .unwrap_or("")
+                                    .to_string();
+                            match groups
+                                .iter_mut()
+                                .find(|(l, m)| l == &label && m.first() == Some(&p))
+                            {
                                 Some((_, members)) => members.push(i),
                                 None => groups.push((label, vec![p, i])),
                             }
@@ -619,10 +683,20 @@ impl<'m> Importer<'m> {
                     self.collect_nodes(&node.children, Some(i), shown, groups, notes, counts, v);
                 }
                 NodeContent::Container(labels) => {
-                    let label = preferred(labels, self.lang.as_deref()).unwrap_or("").to_string();
+                    let label = preferred(labels, self.lang.as_deref())
+                        .unwrap_or("")
+                        .to_string();
                     let mut inner = Vec::new();
                     let mut inner_groups = Vec::new();
-                    self.collect_nodes(&node.children, None, &mut inner, &mut inner_groups, notes, counts, v);
+                    self.collect_nodes(
+                        &node.children,
+                        None,
+                        &mut inner,
+                        &mut inner_groups,
+                        notes,
+                        counts,
+                        v,
+                    );
                     if !inner_groups.is_empty() {
                         self.report.lost.push(format!(
                             "view `{}`: groups inside the group `{}` are flattened",
@@ -634,7 +708,11 @@ impl<'m> Importer<'m> {
                     groups.extend(inner_groups);
                 }
                 NodeContent::Label(texts) => {
-                    notes.push(preferred(texts, self.lang.as_deref()).unwrap_or("").to_string());
+                    notes.push(
+                        preferred(texts, self.lang.as_deref())
+                            .unwrap_or("")
+                            .to_string(),
+                    );
                     self.collect_nodes(&node.children, None, shown, groups, notes, counts, v);
                 }
             }

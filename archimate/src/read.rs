@@ -67,10 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<ExchangeModel, Vec<ReadError>> {
         Err(err) => {
             let valid = &bytes[..err.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let last_line = valid
-                .rsplit(|&b| b == b'\n')
-                .next()
-                .map_or(&[][..], |l| l);
+            let last_line = valid.rsplit(|&b| b == b'\n').next().map_or(&[][..], |l| l);
             let column = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
             return Err(vec![ReadError {
                 line,
@@ -84,16 +81,21 @@ pub fn read(bytes: &[u8]) -> Result<ExchangeModel, Vec<ReadError>> {
         ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(text, options).map_err(|err| {
-        let pos = err.pos();
-        let message = match err {
+        let (line, column, message) = match err {
             roxmltree::Error::DtdDetected => {
-                "the file has a document type declaration (<!DOCTYPE>); it is refused, so that no entity is expanded or fetched".to_string()
+                // roxmltree does not say where; the declaration is found here.
+                let offset = text.find("<!DOCTYPE").unwrap_or(0);
+                let (line, column) = position(text, offset);
+                (line, column, "the file has a document type declaration (<!DOCTYPE>); it is refused, so that no entity is expanded or fetched".to_string())
             }
-            other => format!("not well-formed XML: {other}"),
+            other => {
+                let pos = other.pos();
+                (pos.row, pos.col, format!("not well-formed XML: {other}"))
+            }
         };
         vec![ReadError {
-            line: pos.row,
-            column: pos.col,
+            line,
+            column,
             message,
         }]
     })?;
@@ -128,7 +130,8 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn skip(&mut self, node: Node, what: &str) {
         let (line, column) = self.at(node);
-        self.skipped.push(format!("{what} (line {line}, column {column})"));
+        self.skipped
+            .push(format!("{what} (line {line}, column {column})"));
     }
 
     fn model(mut self) -> Result<ExchangeModel, Vec<ReadError>> {
@@ -231,7 +234,10 @@ impl<'a, 'input> Reader<'a, 'input> {
     fn properties(&mut self, node: Node) -> Vec<Property> {
         elements(node)
             .map(|p| Property {
-                definition: p.attribute("propertyDefinitionRef").unwrap_or("").to_string(),
+                definition: p
+                    .attribute("propertyDefinitionRef")
+                    .unwrap_or("")
+                    .to_string(),
                 values: named(p, "value"),
             })
             .collect()
@@ -292,7 +298,9 @@ impl<'a, 'input> Reader<'a, 'input> {
             properties,
             access_type: node.attribute("accessType").map(str::to_string),
             modifier: node.attribute("modifier").map(str::to_string),
-            is_directed: node.attribute("isDirected").map(|v| v == "true" || v == "1"),
+            is_directed: node
+                .attribute("isDirected")
+                .map(|v| v == "true" || v == "1"),
             at: self.at(node),
         })
     }
@@ -361,7 +369,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             }
         };
         if elements(node).any(|c| c.tag_name().name() == "style") {
-            self.skip(node, &format!("the style (colours, font) of view node `{identifier}`"));
+            self.skip(
+                node,
+                &format!("the style (colours, font) of view node `{identifier}`"),
+            );
         }
         let number = |name: &str| {
             node.attribute(name)
@@ -423,7 +434,12 @@ impl<'a, 'input> Reader<'a, 'input> {
         let mut seen: HashMap<&str, (u32, u32)> = HashMap::new();
         let mut ids: Vec<(&str, (u32, u32))> = Vec::new();
         ids.extend(model.elements.iter().map(|e| (e.identifier.as_str(), e.at)));
-        ids.extend(model.relationships.iter().map(|r| (r.identifier.as_str(), r.at)));
+        ids.extend(
+            model
+                .relationships
+                .iter()
+                .map(|r| (r.identifier.as_str(), r.at)),
+        );
         ids.extend(model.views.iter().map(|v| (v.identifier.as_str(), v.at)));
         fn nodes<'m>(ns: &'m [ViewNode], out: &mut Vec<(&'m str, (u32, u32))>) {
             for n in ns {
@@ -508,7 +524,9 @@ impl<'a, 'input> Reader<'a, 'input> {
             self.errors.push(ReadError {
                 line: at.0,
                 column: at.1,
-                message: format!("a property refers to the undefined property definition `{definition}`"),
+                message: format!(
+                    "a property refers to the undefined property definition `{definition}`"
+                ),
             });
         }
         for v in &model.views {
@@ -547,12 +565,16 @@ impl<'a, 'input> Reader<'a, 'input> {
                 let mut problems = Vec::new();
                 if let Some(r) = &c.relationship {
                     if !relationships.contains_key(r.as_str()) {
-                        problems.push(format!("refers to `{r}`, which is no relationship of the file"));
+                        problems.push(format!(
+                            "refers to `{r}`, which is no relationship of the file"
+                        ));
                     }
                 }
                 for (end, id) in [("source", &c.source), ("target", &c.target)] {
                     if !drawn.contains_key(id.as_str()) {
-                        problems.push(format!("has the {end} `{id}`, which is no node of the view"));
+                        problems.push(format!(
+                            "has the {end} `{id}`, which is no node of the view"
+                        ));
                     }
                 }
                 for p in problems {
@@ -569,6 +591,14 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
         let _ = root;
     }
+}
+
+/// The 1-based line and character column of a byte offset.
+fn position(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    (line, column)
 }
 
 /// The element children of a node.

@@ -12,7 +12,8 @@ pub fn write(model: &ExchangeModel) -> String {
         out: String::with_capacity(256 + model.elements.len() * 300),
         depth: 0,
     };
-    w.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.out
+        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     w.out.push_str(&format!(
         "<model xmlns=\"{NAMESPACE}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
          xsi:schemaLocation=\"{NAMESPACE} http://www.opengroup.org/xsd/archimate/3.1/archimate3_Diagram.xsd\" \

@@ -75,7 +75,13 @@ pub fn run(command: ImportCommand) -> Result<u8, LoadError> {
 /// Reads a file, refusing it when it is larger than the reader accepts
 /// (without reading it all).
 fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let fail = |e: io::Error| LoadError(format!("cannot read `{}`: {}", path.display(), describe_io(&e)));
+    let fail = |e: io::Error| {
+        LoadError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            describe_io(&e)
+        ))
+    };
     let file = fs::File::open(path).map_err(fail)?;
     let meta = file.metadata().map_err(fail)?;
     if !meta.is_file() {
@@ -104,7 +110,13 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
 /// Writes the files into a fresh temporary folder beside `out`, then
 /// renames it to `out` (which must not exist, or be an empty folder).
 fn write_workspace(out: &Path, files: &[(String, String)]) -> Result<(), LoadError> {
-    let fail = |what: &Path, e: io::Error| LoadError(format!("cannot write `{}`: {}", what.display(), describe_io(&e)));
+    let fail = |what: &Path, e: io::Error| {
+        LoadError(format!(
+            "cannot write `{}`: {}",
+            what.display(),
+            describe_io(&e)
+        ))
+    };
     if let Ok(mut entries) = fs::read_dir(out) {
         if entries.next().is_some() {
             return Err(LoadError(format!(
@@ -113,7 +125,10 @@ fn write_workspace(out: &Path, files: &[(String, String)]) -> Result<(), LoadErr
             )));
         }
     } else if out.exists() {
-        return Err(LoadError(format!("`{}` exists and is not a folder", out.display())));
+        return Err(LoadError(format!(
+            "`{}` exists and is not a folder",
+            out.display()
+        )));
     }
     let parent = out
         .parent()
@@ -137,7 +152,10 @@ fn write_workspace(out: &Path, files: &[(String, String)]) -> Result<(), LoadErr
         }
     }
     let Some(temp) = temp else {
-        return Err(LoadError(format!("no free name for a temporary folder in `{}`", parent.display())));
+        return Err(LoadError(format!(
+            "no free name for a temporary folder in `{}`",
+            parent.display()
+        )));
     };
     let result = (|| {
         for (path, text) in files {
@@ -173,9 +191,13 @@ mod tests {
         let out = dir.path().join("ws");
         fs::create_dir(&out).unwrap();
         fs::write(out.join("keep.txt"), "mine").unwrap();
-        let err = write_workspace(&out, &[("a.kozo".into(), "use archimate\n".into())]).unwrap_err();
+        let err =
+            write_workspace(&out, &[("a.kozo".into(), "use archimate\n".into())]).unwrap_err();
         assert!(err.to_string().contains("not empty"), "{err}");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("ws")]);
     }
 
@@ -184,9 +206,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("ws");
         fs::create_dir(&out).unwrap();
-        write_workspace(&out, &[("a.kozo".into(), "x".into()), ("IMPORT.md".into(), "y".into())]).unwrap();
+        write_workspace(
+            &out,
+            &[
+                ("a.kozo".into(), "x".into()),
+                ("IMPORT.md".into(), "y".into()),
+            ],
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("a.kozo")).unwrap(), "x");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "no temporary folder left: {names:?}");
     }
 }
