@@ -101,6 +101,10 @@ pub fn read(bytes: &[u8]) -> Result<ExchangeModel, Vec<ReadError>> {
     })?;
     Reader {
         doc: &doc,
+        text,
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
         errors: Vec::new(),
         skipped: Vec::new(),
     }
@@ -109,14 +113,24 @@ pub fn read(bytes: &[u8]) -> Result<ExchangeModel, Vec<ReadError>> {
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
+    text: &'input str,
+    /// Where each line starts: roxmltree's own position lookup scans the
+    /// text from the start, which made reading quadratic.
+    line_starts: Vec<usize>,
     errors: Vec<ReadError>,
     skipped: Vec<String>,
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn at(&self, node: Node) -> (u32, u32) {
-        let pos = self.doc.text_pos_at(node.range().start);
-        (pos.row, pos.col)
+        let offset = node.range().start;
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
+        (line as u32 + 1, column as u32 + 1)
     }
 
     fn error(&mut self, node: Node, message: String) {
