@@ -119,6 +119,9 @@ impl<'m> Importer<'m> {
             ("views".into(), m.views.len()),
             ("property definitions".into(), m.property_definitions.len()),
         ];
+        self.report
+            .lost
+            .extend(m.skipped.iter().map(|s| format!("not read: {s}")));
         self.property_keys();
         self.folders();
         self.nesting();
@@ -566,7 +569,8 @@ impl<'m> Importer<'m> {
             .iter()
             .filter_map(|c| c.relationship.as_deref())
             .collect();
-        let mut excluded: BTreeMap<(String, String, &str), bool> = BTreeMap::new();
+        // Per pair and kind: whether some relationship is drawn, and whether some is not.
+        let mut excluded: BTreeMap<(String, String, &str), (bool, bool)> = BTreeMap::new();
         for r in &self.model.relationships {
             let (Some(&s), Some(&t)) = (
                 self.element_index.get(r.source.as_str()),
@@ -581,14 +585,23 @@ impl<'m> Importer<'m> {
                 types::relationship_by_xsi(&r.xsi_type).map_or("association", |t| t.relation);
             let key = (self.paths[s].clone(), self.paths[t].clone(), relation);
             let is_drawn = drawn.contains(r.identifier.as_str());
-            let entry = excluded.entry(key).or_insert(!is_drawn);
-            if is_drawn && *entry {
-                *entry = false;
+            let entry = excluded.entry(key).or_default();
+            if is_drawn {
+                entry.0 = true;
+            } else {
+                entry.1 = true;
             }
         }
-        for ((s, t, relation), exclude) in &excluded {
-            if *exclude {
-                let _ = writeln!(out, "  exclude {s} -> {t} : {relation}");
+        for ((s, t, relation), (some_drawn, some_not)) in &excluded {
+            match (some_drawn, some_not) {
+                (false, true) => {
+                    let _ = writeln!(out, "  exclude {s} -> {t} : {relation}");
+                }
+                (true, true) => self.report.lost.push(format!(
+                    "view `{}`: of the `{relation}` relationships from `{s}` to `{t}`, some are drawn and some not; kozo shows them all",
+                    v.identifier
+                )),
+                _ => {}
             }
         }
         let lines = v
