@@ -192,11 +192,7 @@ pub fn export(analysis: &Analysis, sidecar: Option<&str>) -> (ExchangeModel, Vec
         if names.is_empty() && !archimate && xsi == "Association" {
             names.push(LangString::new(
                 lang.as_deref(),
-                &model
-                    .relation_kind(r.kind)
-                    .info
-                    .display_label(None)
-                    .to_string(),
+                model.relation_kind(r.kind).info.display_label(None),
             ));
         }
         out.relationships.push(Relationship {
@@ -472,6 +468,7 @@ fn export_view(
     side: &Sidecar,
 ) -> (View, Option<Vec<String>>) {
     let view = model.view(view_id);
+    let archimate = model.modules.iter().any(|m| m == "archimate");
     let identifier = string_property(&view.info.properties, "archimate_id")
         .unwrap_or_else(|| ids.fresh(&format!("id-view-{}", view.info.name)));
     let folder = string_property(&view.info.properties, "folder")
@@ -642,10 +639,7 @@ fn export_view(
                 .map(bendpoints)
                 .unwrap_or_default();
             let kind = &model.relation_kind(rel.kind).info.name;
-            let swap = !types::relationship_by_relation(kind).is_some()
-                && SOCIETY5_RELATIONS
-                    .iter()
-                    .any(|(k, _, swap)| k == kind && *swap);
+            let swap = relationship_type(kind, archimate).is_some_and(|(_, swap)| swap);
             let (source, target, bendpoints) = if swap {
                 (t, s, bendpoints.into_iter().rev().collect())
             } else {

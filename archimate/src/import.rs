@@ -301,8 +301,8 @@ impl<'m> Importer<'m> {
         for v in &self.model.views {
             walk(&v.nodes, None, &self.element_index, &mut seen);
         }
-        for i in 0..n {
-            self.parent[i] = seen[i].flatten();
+        for (parent, seen) in self.parent.iter_mut().zip(&seen) {
+            *parent = seen.flatten();
         }
         // Break cycles and cap the depth.
         for i in 0..n {
