@@ -362,11 +362,92 @@ fn translations(out: &mut String, info: &Info) {
 /// The doc comment and the description, as paragraphs.
 fn texts(out: &mut String, info: &Info) {
     if let Some(doc) = &info.doc {
-        let _ = write!(out, "\n---\n{doc}\n");
+        let _ = write!(out, "\n---\n{}\n", doc_markdown(doc));
     }
     if let Some(description) = &info.description {
-        let _ = write!(out, "\n{description}\n");
+        let _ = write!(out, "\n{}\n", escape_markdown(description));
     }
+}
+
+/// A doc comment as Markdown, minus what would reach outside the editor:
+/// an image (`![alt](https://…)` is fetched when the hover shows, so a
+/// model from elsewhere could learn who reads it) and raw HTML (`<img>`,
+/// `<iframe>`). Outside code, `![` and `<` are escaped; code spans and
+/// fenced blocks are left as written, since they show text as it is.
+/// Links stay: they open only when clicked.
+fn doc_markdown(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut fence: Option<(char, usize)> = None;
+    for line in doc.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = marker.map_or(0, |m| trimmed.chars().take_while(|c| *c == m).count());
+        match (fence, marker) {
+            (None, Some(m)) if run >= 3 => {
+                fence = Some((m, run));
+                out.push_str(line);
+                continue;
+            }
+            (Some((m, n)), Some(c)) if c == m && run >= n && trimmed[run..].trim().is_empty() => {
+                fence = None;
+                out.push_str(line);
+                continue;
+            }
+            (Some(_), _) => {
+                out.push_str(line);
+                continue;
+            }
+            _ => {}
+        }
+        escape_outside_code_spans(line, &mut out);
+    }
+    out
+}
+
+/// One line of prose: `![` and `<` escaped, except inside a code span
+/// (a run of backticks closed by a run of the same length).
+fn escape_outside_code_spans(line: &str, out: &mut String) {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            let run = rest.chars().take_while(|c| *c == '`').count();
+            let ticks = &rest[..run];
+            if let Some(end) = closing_ticks(&rest[run..], run) {
+                let span_end = run + end + run;
+                out.push_str(&rest[..span_end]);
+                rest = &rest[span_end..];
+            } else {
+                out.push_str(ticks);
+                rest = &rest[run..];
+            }
+            continue;
+        }
+        if c == '<' || (c == '!' && rest[1..].starts_with('[')) {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// Where, in `text`, a run of exactly `n` backticks starts, if any.
+fn closing_ticks(text: &str, n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            if i - start == n {
+                return Some(start);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn list_line(out: &mut String, title: &str, items: &[&Info]) {
@@ -540,5 +621,27 @@ Controls HVAC and lighting.
         let fixture = "use society5\nsystem c$0\nview v \"[l](u) `x` & y\" { include c }\n";
         let text = check(fixture);
         assert!(text.contains("\\[l\\](u) \\`x\\` \\& y"), "{text}");
+    }
+
+    #[test]
+    fn doc_comments_keep_markdown_but_fetch_nothing() {
+        let fixture = "use society5\n/// **Bold** [link](https://example.com) ![px](https://example.com/p.png)\n/// <img src=\"https://example.com/q.png\"> `a<b` ``![in](code)``\n/// ```\n/// ![kept](in-a-fence) <b>\n/// ```\n/// ![after](x) 建物<i>\nsystem a$0 {\n  description \"![d](https://example.com/d.png) *e*\"\n}\n";
+        let text = check(fixture);
+        assert!(
+            text.contains(
+                "**Bold** [link](https://example.com) \\![px](https://example.com/p.png)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\\<img src="), "{text}");
+        // Code spans and fenced blocks show text as written.
+        assert!(text.contains("`a<b` ``![in](code)``"), "{text}");
+        assert!(text.contains("\n![kept](in-a-fence) <b>\n"), "{text}");
+        assert!(text.contains("\\![after](x) 建物\\<i>"), "{text}");
+        // A description is plain text.
+        assert!(
+            text.contains("!\\[d\\](https://example.com/d.png) \\*e\\*"),
+            "{text}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! deterministic.
 
 use super::layout::{Point, Rect};
+use super::spatial::RectIndex;
 
 /// Free spots are looked for this far beside a run, in label sizes.
 const SHIFTS: [f64; 7] = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0];
@@ -15,7 +16,7 @@ const ALONG: [f64; 9] = [0.5, 0.38, 0.62, 0.26, 0.74, 0.16, 0.84, 0.08, 0.92];
 #[derive(Clone, Copy)]
 pub struct Room<'a> {
     /// Boxes and text a label may not cover.
-    pub obstacles: &'a [Rect],
+    pub obstacles: &'a RectIndex,
     /// Containers, whose borders a label may not straddle.
     pub frames: &'a [Rect],
     /// Where labels may go at all.
@@ -32,7 +33,7 @@ pub fn place(
     w: f64,
     h: f64,
     room: &Room<'_>,
-    placed: &[Rect],
+    placed: &RectIndex,
     far: bool,
 ) -> (Rect, bool) {
     let Room {
@@ -68,11 +69,14 @@ pub fn place(
         !room
     });
     let overlap = |r: &Rect| -> f64 {
-        obstacles
-            .iter()
-            .chain(placed.iter())
-            .map(|o| area(r, o))
-            .sum::<f64>()
+        let mut covered = 0.0;
+        for index in [obstacles, placed] {
+            index.near(r, AIR, |_, o| {
+                covered += area(r, o);
+                true
+            });
+        }
+        covered
             + frames
                 .iter()
                 .filter(|f| !holds(f, r))
@@ -162,9 +166,12 @@ fn holds(outer: &Rect, inner: &Rect) -> bool {
         && inner.bottom() <= outer.bottom() - 1.0
 }
 
+/// The air kept around each rectangle by [`area`].
+const AIR: f64 = 1.5;
+
 /// The area two rectangles share, with a pixel of air around each.
 fn area(a: &Rect, b: &Rect) -> f64 {
-    let air = 1.5;
+    let air = AIR;
     let w = (a.right() + air).min(b.right() + air) - (a.x - air).max(b.x - air);
     let h = (a.bottom() + air).min(b.bottom() + air) - (a.y - air).max(b.y - air);
     if w > 0.0 && h > 0.0 {
@@ -185,7 +192,7 @@ mod tests {
         h: 3000.0,
     };
 
-    fn room(obstacles: &[Rect]) -> Room<'_> {
+    fn room(obstacles: &RectIndex) -> Room<'_> {
         Room {
             obstacles,
             frames: &[],
@@ -200,10 +207,12 @@ mod tests {
     #[test]
     fn takes_the_middle_when_free_and_moves_aside_when_not() {
         let route = [p(0.0, 0.0), p(0.0, 200.0)];
-        let (r, free) = place(&route, 40.0, 14.0, &room(&[]), &[], false);
+        let none = RectIndex::new(50.0);
+        let (r, free) = place(&route, 40.0, 14.0, &room(&none), &none, false);
         assert!(free);
         assert_eq!((r.cx(), r.cy()), (0.0, 100.0));
-        let (r2, free) = place(&route, 40.0, 14.0, &room(&[]), &[r], false);
+        let placed = RectIndex::of([r], 50.0);
+        let (r2, free) = place(&route, 40.0, 14.0, &room(&none), &placed, false);
         assert!(free);
         assert!(area(&r, &r2) == 0.0, "{r:?} {r2:?}");
         let wall = Rect {
@@ -216,8 +225,8 @@ mod tests {
             &route,
             40.0,
             14.0,
-            &room(std::slice::from_ref(&wall)),
-            &[],
+            &room(&RectIndex::of([wall], 50.0)),
+            &none,
             false,
         );
         assert!(!free);

@@ -21,11 +21,13 @@
 //!    arrowheads are polygons, and each label goes along the curve where it
 //!    hides no other label or box.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use super::diagram::{Diagram, Direction, Head};
 use super::labels;
 use super::route::{self, Obstacle, Request};
+use super::spatial::RectIndex;
 use super::text;
 use crate::model::Shape;
 
@@ -97,7 +99,7 @@ impl Rect {
             && other.right() <= self.right()
             && other.bottom() <= self.bottom()
     }
-    fn intersects(&self, other: &Rect) -> bool {
+    pub(super) fn intersects(&self, other: &Rect) -> bool {
         self.x < other.right()
             && other.x < self.right()
             && self.y < other.bottom()
@@ -283,19 +285,36 @@ fn layering(count: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     }
     let mut layer = vec![0usize; count];
     let mut done = vec![false; count];
-    let mut remaining = count;
-    while remaining > 0 {
+    // Ready items, earliest first; `waiting` only moves forward, since an
+    // item once done stays done.
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..count)
+        .filter(|&i| indegree[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut waiting = 0;
+    loop {
         // The earliest ready item; when none is ready, the earliest waiting one.
-        let next = (0..count)
-            .find(|&i| !done[i] && indegree[i] == 0)
-            .or_else(|| (0..count).find(|&i| !done[i]));
+        let next = loop {
+            match ready.pop() {
+                Some(Reverse(i)) if done[i] => continue,
+                Some(Reverse(i)) => break Some(i),
+                None => {
+                    while waiting < count && done[waiting] {
+                        waiting += 1;
+                    }
+                    break (waiting < count).then_some(waiting);
+                }
+            }
+        };
         let Some(v) = next else { break };
         done[v] = true;
-        remaining -= 1;
         for &w in &out[v] {
             if !done[w] {
                 indegree[w] = indegree[w].saturating_sub(1);
                 layer[w] = layer[w].max(layer[v] + 1);
+                if indegree[w] == 0 {
+                    ready.push(Reverse(w));
+                }
             }
         }
     }
@@ -388,12 +407,13 @@ fn rows_by_layer(items: &[usize], layers: &[usize]) -> Vec<Vec<usize>> {
 /// The edges between the children of `parent` (or between the roots of a
 /// band when `parent` is `None`), each lifted to the child that holds its end.
 fn lifted_edges(diagram: &Diagram, items: &[usize], parent: Option<usize>) -> Vec<(usize, usize)> {
+    let index: HashMap<usize, usize> = items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     let position = |node: usize| -> Option<usize> {
         let holder = diagram
             .ancestors_and_self(node)
             .into_iter()
             .find(|&a| diagram.nodes[a].parent == parent)?;
-        items.iter().position(|&i| i == holder)
+        index.get(&holder).copied()
     };
     let mut out = Vec::new();
     for e in &diagram.edges {
@@ -1136,8 +1156,15 @@ fn sides(from: &Rect, to: &Rect) -> (Side, Side) {
 }
 
 /// Whether a box other than the two ends (and their ancestors) stands
-/// between two boxes that sit side by side.
-fn blocked_sideways(diagram: &Diagram, nodes: &[NodeGeom], a: usize, b: usize) -> bool {
+/// between two boxes that sit side by side. `boxes` indexes the rectangles
+/// of the view's nodes that are not containers, by node.
+fn blocked_sideways(
+    diagram: &Diagram,
+    nodes: &[NodeGeom],
+    boxes: &BoxIndex,
+    a: usize,
+    b: usize,
+) -> bool {
     let (ra, rb) = (nodes[a].rect, nodes[b].rect);
     let (left, right) = if ra.cx() <= rb.cx() {
         (ra, rb)
@@ -1155,13 +1182,31 @@ fn blocked_sideways(diagram: &Diagram, nodes: &[NodeGeom], a: usize, b: usize) -
     }
     let skip_a = diagram.ancestors_and_self(a);
     let skip_b = diagram.ancestors_and_self(b);
-    (0..nodes.len()).any(|n| {
-        !skip_a.contains(&n)
-            && !skip_b.contains(&n)
-            && !diagram.nodes[n].is_container()
-            && nodes[n].rect.intersects(&corridor)
+    boxes.index.any_near(&corridor, 0.0, |k, r| {
+        let n = boxes.node[k];
+        !skip_a.contains(&n) && !skip_b.contains(&n) && r.intersects(&corridor)
     })
 }
+
+/// The boxes of a view's nodes that are not containers, indexed by place.
+struct BoxIndex {
+    index: RectIndex,
+    /// The node of each rectangle of `index`.
+    node: Vec<usize>,
+}
+
+impl BoxIndex {
+    fn new(diagram: &Diagram, nodes: &[NodeGeom]) -> BoxIndex {
+        let node: Vec<usize> = (0..nodes.len())
+            .filter(|&n| !diagram.nodes[n].is_container())
+            .collect();
+        let index = RectIndex::of(node.iter().map(|&n| nodes[n].rect), CELL);
+        BoxIndex { index, node }
+    }
+}
+
+/// The cell size of the layout's spatial indexes: about one element box.
+const CELL: f64 = 160.0;
 
 fn bezier(p0: Point, c1: Point, c2: Point, p3: Point, t: f64) -> Point {
     let u = 1.0 - t;
@@ -1253,7 +1298,8 @@ fn route_orthogonal(
         .filter(|&i| diagram.nodes[i].is_container())
         .map(|i| nodes[i].rect)
         .collect();
-    let mut placed: Vec<Rect> = Vec::with_capacity(routes.len());
+    let blocking = RectIndex::of(blocking, CELL);
+    let mut placed = RectIndex::new(CELL);
     let mut misplaced = 0;
     let mut out = Vec::with_capacity(routes.len());
     for (i, points) in routes.into_iter().enumerate() {
@@ -1289,7 +1335,7 @@ fn route_orthogonal(
         if !free {
             misplaced += 1;
         }
-        placed.push(label_box);
+        placed.insert(label_box);
         out.push(EdgeGeom {
             from,
             path,
@@ -1311,6 +1357,7 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         to: Point,
     }
     let mut plans: Vec<Plan> = Vec::with_capacity(diagram.edges.len());
+    let boxes = BoxIndex::new(diagram, nodes);
     for e in &diagram.edges {
         let (a, b) = (&nodes[e.source], &nodes[e.target]);
         if a.rect.contains(&b.rect) || b.rect.contains(&a.rect) {
@@ -1335,7 +1382,7 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         }
         let (mut from_side, mut to_side) = sides(&a.rect, &b.rect);
         if matches!(from_side, Side::Left | Side::Right)
-            && blocked_sideways(diagram, nodes, e.source, e.target)
+            && blocked_sideways(diagram, nodes, &boxes, e.source, e.target)
         {
             // Side by side with something in between: go under it.
             from_side = Side::Bottom;
@@ -1396,8 +1443,8 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
         }
     }
 
-    let obstacles = label_obstacles(diagram, nodes);
-    let mut placed: Vec<Rect> = Vec::new();
+    let obstacles = RectIndex::of(label_obstacles(diagram, nodes), CELL);
+    let mut placed = RectIndex::new(CELL);
     let mut out = Vec::with_capacity(plans.len());
     for (i, plan) in plans.iter().enumerate() {
         let (p0, p3) = (plan.from, plan.to);
@@ -1505,7 +1552,8 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
             }
         };
         let free = |r: &Rect| {
-            !placed.iter().any(|p| p.intersects(r)) && !obstacles.iter().any(|o| o.intersects(r))
+            !placed.any_near(r, 0.0, |_, p| p.intersects(r))
+                && !obstacles.any_near(r, 0.0, |_, o| o.intersects(r))
         };
         let candidates = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88];
         let mut spots: Vec<Rect> = Vec::with_capacity(5 * order.len() * candidates.len());
@@ -1522,11 +1570,11 @@ fn route_edges(diagram: &Diagram, nodes: &[NodeGeom], passages: &Passages) -> Ve
             .or_else(|| {
                 spots
                     .iter()
-                    .find(|r| !obstacles.iter().any(|o| o.intersects(r)))
+                    .find(|r| !obstacles.any_near(r, 0.0, |_, o| o.intersects(r)))
             })
             .copied()
             .unwrap_or_else(|| boxed(middle.min(curves.len().saturating_sub(1)), 0.5, 0.0));
-        placed.push(label_box);
+        placed.insert(label_box);
         out.push(EdgeGeom {
             from: p0,
             path,

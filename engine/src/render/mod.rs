@@ -24,6 +24,7 @@ pub mod plantuml;
 #[cfg(test)]
 mod quality;
 mod route;
+mod spatial;
 mod svg;
 pub mod text;
 pub mod trace;
