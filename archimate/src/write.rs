@@ -33,7 +33,8 @@ pub fn write(model: &ExchangeModel) -> String {
                 attr(&e.xsi_type)
             ));
             w.depth += 1;
-            w.texts("name", &nonempty_names(&e.names));
+            // Elements, unlike the model and views, may be unnamed (junctions).
+            w.texts("name", &e.names);
             w.texts("documentation", &e.documentation);
             w.properties(&e.properties);
             w.depth -= 1;
@@ -125,8 +126,8 @@ pub fn write(model: &ExchangeModel) -> String {
     w.out
 }
 
-/// The schema requires at least one name on the model, elements, views
-/// and property definitions: an unnamed one gets an empty name.
+/// The schema requires at least one name on the model, views and
+/// property definitions: an unnamed one gets an empty name.
 fn nonempty_names(names: &[LangString]) -> Vec<LangString> {
     if names.is_empty() {
         vec![LangString::default()]

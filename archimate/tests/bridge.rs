@@ -136,22 +136,34 @@ fn every_type_imports_as_a_formatted_clean_workspace() {
 }
 
 #[test]
+fn folders_and_languages_import() {
+    let model = read(&data("folders_and_languages.xml")).unwrap();
+    let imported = import(&model, "folders_and_languages.xml");
+    insta::assert_snapshot!("folders_and_languages", listing(&imported.files));
+}
+
+#[test]
 fn import_export_import_gives_the_same_model() {
-    let first = import(&read(&data("every_type.xml")).unwrap(), "every_type.xml");
+    round_trip("every_type.xml");
+    round_trip("folders_and_languages.xml");
+}
+
+fn round_trip(file: &str) {
+    let first = import(&read(&data(file)).unwrap(), file);
     let first_analysis = analysis(&first.files);
     let (exported, warnings) = export(&first_analysis, sidecar(&first.files));
     assert_eq!(warnings, Vec::<String>::new());
     let xml = write(&exported);
     let again = read(xml.as_bytes()).unwrap_or_else(|e| panic!("{e:?}\n{xml}"));
     // The model's own names, properties and property definitions come back.
-    let original = read(&data("every_type.xml")).unwrap();
+    let original = read(&data(file)).unwrap();
     assert_eq!(again.identifier, original.identifier);
     assert_eq!(again.names, original.names);
     assert_eq!(again.property_definitions, original.property_definitions);
     assert_eq!(again.properties, original.properties);
     assert_eq!(again.elements.len(), original.elements.len());
     assert_eq!(again.relationships.len(), original.relationships.len());
-    let second = import(&again, "every_type.xml");
+    let second = import(&again, file);
     let second_analysis = analysis(&second.files);
     let (a, b) = (canonical(&first_analysis), canonical(&second_analysis));
     let only_first: Vec<_> = a.difference(&b).collect();
@@ -160,10 +172,47 @@ fn import_export_import_gives_the_same_model() {
         only_first.is_empty() && only_second.is_empty(),
         "lost: {only_first:#?}\ngained: {only_second:#?}"
     );
-    // Every view node has bounds and the drawn relationships come back.
-    let view = &again.views[0];
-    assert!(view.nodes.iter().all(|n| n.w > 0 && n.h > 0));
-    assert_eq!(view.connections.len(), 2);
+    // Every view node has bounds, and every relationship between two shown
+    // elements that the original view drew is drawn again.
+    for (view, before) in again.views.iter().zip(&original.views) {
+        assert!(view.nodes.iter().all(|n| n.w > 0 && n.h > 0));
+        let drawn: BTreeSet<&str> = view
+            .connections
+            .iter()
+            .filter_map(|c| c.relationship.as_deref())
+            .collect();
+        for c in &before.connections {
+            if let Some(r) = c.relationship.as_deref() {
+                assert!(drawn.contains(r), "{file}: `{r}` is no longer drawn");
+            }
+        }
+    }
+    // The folders come back.
+    assert_eq!(
+        folder_refs(&again.organizations),
+        folder_refs(&original.organizations),
+        "{file}"
+    );
+}
+
+/// Each concept's folder path, from an `organizations` tree.
+fn folder_refs(items: &[kozo_archimate::model::Item]) -> BTreeSet<String> {
+    fn walk(items: &[kozo_archimate::model::Item], path: &str, out: &mut BTreeSet<String>) {
+        for item in items {
+            match &item.identifier_ref {
+                Some(r) => {
+                    out.insert(format!("{path} {r}"));
+                }
+                None => {
+                    let label = item.labels.first().map_or("", |l| l.text.as_str());
+                    walk(&item.items, &format!("{path}/{label}"), out);
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(items, "", &mut out);
+    out
 }
 
 /// Validates an exchange file against the Open Group's 3.1 schemas
@@ -190,9 +239,11 @@ fn validate(xml: &str, name: &str) {
 
 #[test]
 fn exports_validate_against_the_open_group_schemas() {
-    let imported = import(&read(&data("every_type.xml")).unwrap(), "every_type.xml");
-    let (model, _) = export(&analysis(&imported.files), sidecar(&imported.files));
-    validate(&write(&model), "every_type");
+    for file in ["every_type.xml", "folders_and_languages.xml"] {
+        let imported = import(&read(&data(file)).unwrap(), file);
+        let (model, _) = export(&analysis(&imported.files), sidecar(&imported.files));
+        validate(&write(&model), file);
+    }
 
     // A society5 workspace exports through the documented mapping.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/smart-building");
