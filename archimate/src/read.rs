@@ -422,6 +422,12 @@ impl<'a, 'input> Reader<'a, 'input> {
                 return None;
             }
         };
+        if elements(node).any(|c| c.tag_name().name() == "style") {
+            self.skip(
+                node,
+                &format!("the style (colour, line width, font) of view connection `{identifier}`"),
+            );
+        }
         let bendpoints = elements(node)
             .filter(|c| c.tag_name().name() == "bendpoint")
             .map(|b| {
