@@ -184,7 +184,7 @@ impl Analysis {
             return Some(self.builtin());
         }
         if path == crate::builtin::ARCHIMATE_PATH && !self.files.contains_key(path) {
-            return Some(*self.workspace.archimate(&self.db));
+            return Some(self.archimate());
         }
         self.files.get(path).copied()
     }
@@ -197,6 +197,11 @@ impl Analysis {
     /// The built-in metamodel's file.
     pub fn builtin(&self) -> SourceFile {
         *self.workspace.builtin(&self.db)
+    }
+
+    /// The built-in ArchiMate metamodel's file.
+    pub fn archimate(&self) -> SourceFile {
+        *self.workspace.archimate(&self.db)
     }
 
     pub fn path(&self, file: SourceFile) -> &str {
