@@ -503,6 +503,10 @@ fn export_view(
         )
     };
     // Element nodes, nested as the diagram nests them.
+    // Identifiers for every node up front, unique in the whole file.
+    let fresh_ids: Vec<String> = (0..diagram.nodes.len())
+        .map(|i| ids.fresh(&format!("{identifier}-n{i}")))
+        .collect();
     let mut node_ids: Vec<Option<String>> = vec![None; diagram.nodes.len()];
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     for (i, n) in diagram.nodes.iter().enumerate() {
@@ -514,14 +518,14 @@ fn export_view(
         geometry: &layout::Layout,
         model: &Model,
         element_ids: &HashMap<ElementId, String>,
-        view_id: &str,
+        fresh_ids: &[String],
         node_ids: &mut Vec<Option<String>>,
         rect: &dyn Fn(layout::Rect) -> (i64, i64, i64, i64),
     ) -> Option<ViewNode> {
         let n = &diagram.nodes[i];
         let element = model.element_by_path(&n.path)?;
         let element_ref = element_ids.get(&element)?.clone();
-        let id = format!("{view_id}-n{i}");
+        let id = fresh_ids[i].clone();
         node_ids[i] = Some(id.clone());
         let (x, y, w, h) = rect(geometry.nodes.get(i).map(|g| g.rect).unwrap_or_default());
         let children = n
@@ -534,7 +538,7 @@ fn export_view(
                     geometry,
                     model,
                     element_ids,
-                    view_id,
+                    fresh_ids,
                     node_ids,
                     rect,
                 )
@@ -560,7 +564,7 @@ fn export_view(
                 &geometry,
                 model,
                 element_ids,
-                &identifier,
+                &fresh_ids,
                 &mut node_ids,
                 &rect,
             ) {
