@@ -190,13 +190,19 @@ fn write_replacing(path: &std::path::Path, text: &str) -> Result<(), LoadError> 
         .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
     let temp = dir.join(format!(".{name}.kozo-export-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
+        // `create_new`: never through a link or into a file already there.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    if let Err(e) = &result {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            let _ = std::fs::remove_file(&temp);
+        }
     }
     result.map_err(fail)
 }
