@@ -259,6 +259,23 @@ impl<'m> Importer<'m> {
             &mut out,
         );
         self.folders = out;
+        fn unsaid(items: &[Item], lang: Option<&str>, lost: &mut Vec<String>) {
+            for item in items.iter().filter(|i| i.identifier_ref.is_none()) {
+                let label = preferred(&item.labels, lang).unwrap_or("");
+                if !item.documentation.is_empty() {
+                    lost.push(format!("the documentation of the folder `{label}`"));
+                }
+                if item.labels.len() > 1 {
+                    lost.push(format!("the folder `{label}`'s labels in other languages"));
+                }
+                unsaid(&item.items, lang, lost);
+            }
+        }
+        unsaid(
+            &self.model.organizations,
+            self.lang.as_deref(),
+            &mut self.report.lost,
+        );
     }
 
     fn top_folder(&self, id: &str) -> String {
