@@ -67,18 +67,23 @@ impl Analysis {
     }
 
     fn on(db: Database, config: Config) -> Analysis {
-        let builtin = SourceFile::new(
-            &db,
+        // The built-in metamodels never change: with high durability, a
+        // query that reads only it (its parse) is known valid after an edit
+        // without checking its inputs again.
+        let builtin = SourceFile::builder(
             crate::builtin::SOCIETY5_PATH.to_string(),
             crate::builtin::SOCIETY5_SOURCE.to_string(),
             None,
-        );
-        let archimate = SourceFile::new(
-            &db,
+        )
+        .durability(salsa::Durability::HIGH)
+        .new(&db);
+        let archimate = SourceFile::builder(
             crate::builtin::ARCHIMATE_PATH.to_string(),
             crate::builtin::ARCHIMATE_SOURCE.to_string(),
             None,
-        );
+        )
+        .durability(salsa::Durability::HIGH)
+        .new(&db);
         let workspace = Workspace::new(&db, Vec::new(), builtin, archimate, config);
         Analysis {
             db,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use kozo_lang::Parse;
 
 use crate::config::Config;
+use crate::detached::Detached;
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 
@@ -127,13 +128,22 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
 }
 
 /// The resolved model of the whole workspace.
+pub fn model(db: &dyn Db, workspace: Workspace) -> &Model {
+    model_memo(db, workspace)
+}
+
+/// The model as salsa keeps it: freed on a background thread once an edit
+/// replaced it (see [`Detached`]).
 ///
 /// `no_eq`: an edit almost always changes some span or text, so comparing
 /// the new model with the old one (to spare what depends on it) would cost
 /// a deep walk of the whole model and rarely spare anything.
 #[salsa::tracked(returns(ref), no_eq)]
-pub fn model(db: &dyn Db, workspace: Workspace) -> Model {
-    crate::model::build_model(db, workspace)
+fn model_memo(db: &dyn Db, workspace: Workspace) -> Detached<Model> {
+    // The model before the one this replaces must be gone first: two
+    // models at most, never three.
+    crate::detached::wait_for_drops();
+    Detached::new(crate::model::build_model(db, workspace))
 }
 
 /// Every finding of the workspace, configured, filtered by `kozo-allow` and

@@ -13,6 +13,7 @@ pub mod builtin;
 mod check;
 pub mod config;
 pub mod db;
+mod detached;
 pub mod diagnostic;
 pub mod diff;
 pub mod ide;

@@ -822,15 +822,26 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
 /// them together: layout and whole-line `//` comments (such as a
 /// `kozo-allow` line), but no blank line.
 fn doc_gap(gap: &str) -> bool {
-    let lines: Vec<&str> = split_lines(gap).collect();
-    let (first, last) = (lines[0], lines[lines.len() - 1]);
-    if !first.trim().is_empty() || !last.trim().is_empty() {
+    // Lazily, line by line, stopping at the first line that is not a plain
+    // comment: the gap back to an earlier doc comment can span the rest of
+    // the file, and splitting all of it for every declaration made parsing
+    // quadratic in a file with few doc comments.
+    let mut lines = split_lines(gap).peekable();
+    let first = lines.next().unwrap_or("");
+    if !first.trim().is_empty() {
         return false;
     }
-    lines[1..lines.len() - 1].iter().all(|line| {
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() {
+            // The last line: what stands before the declaration on its line.
+            return line.trim().is_empty();
+        }
         let line = line.trim();
-        line.starts_with("//") && !line.starts_with("///")
-    })
+        if !line.starts_with("//") || line.starts_with("///") {
+            return false;
+        }
+    }
+    true
 }
 
 fn ident(pair: Pair<'_, Rule>) -> Ident {
@@ -1221,7 +1232,9 @@ pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let current = rest?;
-        match current.find(LINE_BREAKS) {
+        // Bytes, not chars: both breaks are ASCII, and a byte search does
+        // not decode the text it passes.
+        match current.bytes().position(|b| b == b'\n' || b == b'\r') {
             Some(i) => {
                 let skip = if current[i..].starts_with("\r\n") {
                     2

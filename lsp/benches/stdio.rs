@@ -30,6 +30,15 @@ use std::time::{Duration, Instant};
 use client::{position_of, Client, Options};
 use serde_json::json;
 
+/// The items of a completion answer: a plain array, or an incomplete
+/// list's `items` (the server cuts long lists).
+fn completion_items(answer: &serde_json::Value) -> &[serde_json::Value] {
+    answer
+        .as_array()
+        .or_else(|| answer["items"].as_array())
+        .map_or(&[], Vec::as_slice)
+}
+
 fn kozo_binary() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("KOZO_BIN") {
         return Some(PathBuf::from(path));
@@ -365,7 +374,7 @@ fn main() -> ExitCode {
             .request("textDocument/completion", position_params)
             .unwrap();
         completion.add(started.elapsed());
-        assert!(!answer.as_array().unwrap().is_empty());
+        assert!(!completion_items(&answer).is_empty());
 
         let started = Instant::now();
         let answer = client
@@ -375,9 +384,7 @@ fn main() -> ExitCode {
             )
             .unwrap();
         completion_relation.add(started.elapsed());
-        assert!(answer
-            .as_array()
-            .unwrap()
+        assert!(completion_items(&answer)
             .iter()
             .any(|i| i["label"] == "calls"));
     }
@@ -398,7 +405,7 @@ fn main() -> ExitCode {
         let started = Instant::now();
         let answer = client.request("textDocument/completion", params);
         completion_in_burst.add(started.elapsed());
-        assert!(answer.map_or(true, |a| a.is_array()));
+        assert!(answer.map_or(true, |a| a.is_array() || a["items"].is_array()));
         let broken = !broken;
         doc.replace(
             &mut client,

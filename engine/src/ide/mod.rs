@@ -17,6 +17,7 @@ mod completion;
 mod folding;
 mod hover;
 pub(crate) mod lex;
+mod names;
 mod navigation;
 mod rename;
 mod semantic_tokens;

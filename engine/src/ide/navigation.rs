@@ -3,7 +3,7 @@
 
 use kozo_lang::Span;
 
-use super::{all_targets, FileSpan, SymbolKind};
+use super::{FileSpan, SymbolKind};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::Target;
@@ -21,10 +21,10 @@ pub struct NameAt {
 /// The declared or referenced name at `offset` (a cursor right after a name
 /// counts as on it).
 pub fn target_at(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<NameAt> {
-    let model = analysis.model();
-    let offset = offset as u32;
+    let offset = u32::try_from(offset).ok()?;
+    let index = super::names::name_index(analysis.db(), analysis.workspace());
     let mut best: Option<NameAt> = None;
-    let mut consider = |found: NameAt| {
+    for found in index.around(file, offset) {
         let inside = found.span.start <= offset && offset < found.span.end;
         let better = match best {
             None => true,
@@ -33,25 +33,6 @@ pub fn target_at(analysis: &Analysis, file: SourceFile, offset: usize) -> Option
         };
         if better {
             best = Some(found);
-        }
-    };
-    for r in &model.references {
-        if r.loc.file == file && r.loc.span.start <= offset && offset <= r.loc.span.end {
-            consider(NameAt {
-                target: r.target,
-                span: r.loc.span,
-                is_definition: false,
-            });
-        }
-    }
-    for target in all_targets(model) {
-        let loc = model.definition(target).name_loc;
-        if loc.file == file && loc.span.start <= offset && offset <= loc.span.end {
-            consider(NameAt {
-                target,
-                span: loc.span,
-                is_definition: true,
-            });
         }
     }
     best

@@ -34,18 +34,32 @@ event), or merge the elements that cannot live apart.
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (index, kind) in model.relation_kinds.iter().enumerate() {
-        if !kind.acyclic {
+    // The relationships of each acyclic kind, in one pass over them all
+    // (not one pass per kind), in id order.
+    let mut of_kind: Vec<Vec<RelationshipId>> = vec![Vec::new(); model.relation_kinds.len()];
+    for id in model.relationship_ids() {
+        let rel = model.relationship(id);
+        let acyclic = model
+            .relation_kinds
+            .get(rel.kind.index())
+            .is_some_and(|k| k.acyclic);
+        if acyclic && rel.source != rel.target {
+            of_kind[rel.kind.index()].push(id);
+        }
+    }
+    for (kind, ids) in model.relation_kinds.iter().zip(&of_kind) {
+        if ids.len() < 2 {
+            continue;
+        }
+        let ids = &may_lie_on_a_cycle(model, ids);
+        if ids.len() < 2 {
             continue;
         }
         let mut graph: DiGraph<ElementId, RelationshipId> = DiGraph::new();
         // Element index -> node, dense: cheaper than hashing every end.
         let mut nodes: Vec<Option<NodeIndex>> = vec![None; model.elements.len()];
-        for id in model.relationship_ids() {
+        for &id in ids {
             let rel = model.relationship(id);
-            if rel.kind.index() != index || rel.source == rel.target {
-                continue;
-            }
             let mut node =
                 |e: ElementId| *nodes[e.index()].get_or_insert_with(|| graph.add_node(e));
             let (s, t) = (node(rel.source), node(rel.target));
@@ -73,6 +87,50 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// The relationships among `ids` that may lie on a cycle: those left once
+/// every element no remaining relationship points to has been taken away,
+/// again and again (Kahn's topological sort). Nothing is left of an acyclic
+/// graph — what a valid workspace holds — so the strongly connected
+/// components, which cost far more, are computed only around real cycles.
+/// Iterative and linear, like the rest of the rule.
+fn may_lie_on_a_cycle(model: &Model, ids: &[RelationshipId]) -> Vec<RelationshipId> {
+    let n = model.elements.len();
+    let mut in_degree = vec![0u32; n];
+    // Out-edges by source, in one flat array (compressed sparse rows).
+    let mut offsets = vec![0usize; n + 1];
+    for &id in ids {
+        let rel = model.relationship(id);
+        in_degree[rel.target.index()] += 1;
+        offsets[rel.source.index() + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut targets = vec![0usize; ids.len()];
+    for &id in ids {
+        let rel = model.relationship(id);
+        let slot = &mut next[rel.source.index()];
+        targets[*slot] = rel.target.index();
+        *slot += 1;
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&e| in_degree[e] == 0).collect();
+    while let Some(element) = ready.pop() {
+        for &target in &targets[offsets[element]..offsets[element + 1]] {
+            in_degree[target] -= 1;
+            if in_degree[target] == 0 {
+                ready.push(target);
+            }
+        }
+    }
+    // A relationship whose source was taken away was counted off its
+    // target; one whose source is left keeps its target from going.
+    ids.iter()
+        .copied()
+        .filter(|&id| in_degree[model.relationship(id).source.index()] > 0)
+        .collect()
 }
 
 /// One cycle per strongly connected component of more than one node, as
@@ -181,6 +239,40 @@ mod tests {
     fn one_finding_per_cycle() {
         let src = format!("{META}k a\nk b\nk c\nk d\na -> b : depends\nb -> a : depends\nc -> d : depends\nd -> c : depends\n");
         assert_eq!(fires(&src, Rule::Cycle).len(), 2);
+    }
+
+    #[test]
+    fn peeling_leaves_only_cycles_and_what_hangs_below_them() {
+        // d -> a -> b ⇄ c -> e, and a separate chain x -> y -> z.
+        let src = format!(
+            "{META}k a\nk b\nk c\nk d\nk e\nk x\nk y\nk z\nd -> a : depends\na -> b : depends\nb -> c : depends\nc -> b : depends\nc -> e : depends\nx -> y : depends\ny -> z : depends\n"
+        );
+        let mut analysis = crate::Analysis::default();
+        analysis.set_file("model.kozo", src);
+        let model = analysis.model();
+        let ids: Vec<RelationshipId> = model.relationship_ids().collect();
+        let left: Vec<String> = super::may_lie_on_a_cycle(model, &ids)
+            .into_iter()
+            .map(|id| {
+                let rel = model.relationship(id);
+                let name = |e: ElementId| model.element(e).path.clone();
+                format!("{}->{}", name(rel.source), name(rel.target))
+            })
+            .collect();
+        assert_eq!(left, ["b->c", "c->b", "c->e"]);
+        assert_eq!(
+            messages(&format!("{META}k a\nk b\nk c\nk d\nk e\nd -> a : depends\na -> b : depends\nb -> c : depends\nc -> b : depends\nc -> e : depends\n"), Rule::Cycle),
+            ["relationships of kind `depends` form a cycle: b -> c -> b"]
+        );
+        // Acyclic: nothing is left.
+        let mut dag = crate::Analysis::default();
+        dag.set_file(
+            "model.kozo",
+            format!("{META}k a\nk b\nk c\na -> b : depends\nb -> c : depends\na -> c : depends\n"),
+        );
+        let model = dag.model();
+        let ids: Vec<RelationshipId> = model.relationship_ids().collect();
+        assert!(super::may_lie_on_a_cycle(model, &ids).is_empty());
     }
 
     /// A graph of `n` nodes with an edge `i -> i+1` for each `i`, and the
