@@ -4,7 +4,7 @@ use crate::analysis::Analysis;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 
-fn run(files: &[(&str, &str)]) -> Analysis {
+pub(crate) fn run(files: &[(&str, &str)]) -> Analysis {
     let mut analysis = Analysis::default();
     for (path, text) in files {
         analysis.set_file(path, text.to_string());

@@ -268,7 +268,9 @@ fn render(analysis: &Analysis) -> String {
             )
             .unwrap();
         }
-        if let Some(suggestion) = &d.suggestion {
+        if let Some(suggestion) = &d.suggestion.as_ref().filter(|_| d.span.is_empty()) {
+            writeln!(out, "  = help: insert `{}` here", suggestion.trim_end()).unwrap();
+        } else if let Some(suggestion) = &d.suggestion {
             writeln!(out, "  = help: replace with `{suggestion}`").unwrap();
         }
     }

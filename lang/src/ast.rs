@@ -148,6 +148,9 @@ impl Selector {
 /// What a parsed file holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceFile {
+    /// `library` as the file's first statement: the metamodel it declares
+    /// is vocabulary for other workspaces, so an unused kind is no finding.
+    pub library: Option<Span>,
     pub items: Vec<Item>,
 }
 
@@ -218,6 +221,11 @@ impl DeclKind {
 /// `KEYWORD id "Label"? { body }?`, and `view id of viewpoint ...`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decl {
+    /// `extend` before a layer, kind or relation kind: the declaration adds
+    /// to one of the same name made elsewhere instead of declaring it. The
+    /// word starts the declaration's span (see [`Decl::extend_keyword`]); a
+    /// flag rather than a span keeps the many element declarations small.
+    pub extend: bool,
     pub kind: DeclKind,
     /// Where the keyword (or the element's kind) is written.
     pub keyword_span: Span,
@@ -232,6 +240,16 @@ pub struct Decl {
 }
 
 impl Decl {
+    /// Where `extend` is written, when the declaration extends another.
+    pub fn extend_keyword(&self) -> Option<Span> {
+        self.extend.then(|| {
+            Span::new(
+                self.span.start as usize,
+                self.span.start as usize + "extend".len(),
+            )
+        })
+    }
+
     pub fn entries(&self) -> &[Entry] {
         self.body.as_ref().map_or(&[], |b| &b.entries)
     }
@@ -343,6 +361,12 @@ pub enum ClauseKeyword {
     Head,
     /// `tail arrow|...` in a relation kind.
     Tail,
+    /// `allow a, b -> c, d` in a relation kind.
+    Allow,
+    /// `upward` in a relation kind.
+    Upward,
+    /// `same_kind` in a relation kind.
+    SameKind,
 }
 
 impl ClauseKeyword {
@@ -373,6 +397,9 @@ impl ClauseKeyword {
             ClauseKeyword::Line => "line",
             ClauseKeyword::Head => "head",
             ClauseKeyword::Tail => "tail",
+            ClauseKeyword::Allow => "allow",
+            ClauseKeyword::Upward => "upward",
+            ClauseKeyword::SameKind => "same_kind",
         }
     }
 }
@@ -403,6 +430,19 @@ pub enum ClauseArgs {
     Text(StrLit),
     /// `exclude a -> b : kind`.
     Relationship(RelationPattern),
+    /// `allow a, b -> c, d`.
+    Allow(AllowPairs),
+}
+
+/// `allow a, b -> c, d;` in a relation kind: every listed source kind may
+/// point to every listed target kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowPairs {
+    pub sources: Vec<Ident>,
+    pub arrow: Span,
+    pub targets: Vec<Ident>,
+    /// The optional `;` that ends it.
+    pub semicolon: Option<Span>,
 }
 
 /// `source -> target (: kind)?` after `exclude`: the relationships a view
@@ -492,6 +532,11 @@ pub const KEYWORDS: &[&str] = &[
 /// relation kind's `line`, `head` and `tail`.
 pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"];
 pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
+/// A relation kind's contextual clause words that say which ends it joins.
+pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
+/// Contextual words at the top of a file: `extend` before a metamodel
+/// declaration, `library` as a file's first statement.
+pub const METAMODEL_WORDS: &[&str] = &["extend", "library"];
 
 /// The values of `implied`, `direction`, `line`, `head` and `tail`.
 pub const IMPLIED_VALUES: &[&str] = &["off", "on"];

@@ -26,9 +26,121 @@ pub struct Parse {
     pub errors: Vec<SyntaxError>,
 }
 
+/// How many unclosed `{` one parse closes where the indentation says their
+/// bodies end (each costs one more parse of the file).
+const MAX_REPAIRS: usize = 4;
+
 /// Parses a whole file. Never fails: errors are values in [`Parse::errors`].
+///
+/// A `{` left open would take the rest of the file into its body, and every
+/// declaration after it would be misplaced (named from another scope, so
+/// references from other files would fail). When the indentation shows
+/// where such a body probably ends, the file is parsed again as if a `}`
+/// stood there (in place of the line break before that line, so no offset
+/// moves), and the one error at the `{` says where to add it.
 pub fn parse(text: &str) -> Parse {
     let comments = scan_comments(text);
+    let mut repaired: Option<String> = None;
+    let mut repairs: Vec<SyntaxError> = Vec::new();
+    // Where a `}` stands in for a line break.
+    let mut patches: Vec<usize> = Vec::new();
+    loop {
+        let working = repaired.as_deref().unwrap_or(text);
+        let (tree, mut errors, unclosed) = parse_once(working, &comments, &patches);
+        // The first body that is never closed, or that holds text it could
+        // not read after the line where the indentation says it ends (its
+        // `}` then closed it too late, after what follows it).
+        let end = unclosed.iter().find_map(|&(open, last_error)| {
+            let (at, line) = probable_end(working, &comments, open)?;
+            last_error
+                .is_none_or(|e| at < e)
+                .then_some((open, (at, line)))
+        });
+        match end {
+            Some((open, (at, line))) if repairs.len() < MAX_REPAIRS => {
+                repairs.push(SyntaxError {
+                    span: Span::new(open, open + 1),
+                    message: format!(
+                        "this `{{` is never closed; judging by the indentation its body ends before `{line}`: add `}}` there"
+                    ),
+                });
+                let mut patched = working.to_string();
+                patched.replace_range(at..at + 1, "}");
+                patches.push(at);
+                repaired = Some(patched);
+            }
+            _ => {
+                errors.append(&mut repairs);
+                errors.sort_by_key(|e| e.span);
+                return Parse {
+                    tree,
+                    comments,
+                    errors,
+                };
+            }
+        }
+    }
+}
+
+/// Where the body opened at `open` probably ends: the line break before the
+/// first later line indented no deeper than the line of the `{` (blank
+/// lines, comments and lines starting with `}` aside), as long as that line
+/// break ends no comment. Returns its offset and the start of that line.
+fn probable_end<'t>(text: &'t str, comments: &[Comment], open: usize) -> Option<(usize, &'t str)> {
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let line_start = text[..open].rfind(LINE_BREAKS).map_or(0, |i| i + 1);
+    let own_indent = indent(&text[line_start..]);
+    let in_comment = |at: usize| {
+        comments
+            .iter()
+            .any(|c| (c.span.start as usize) < at && at <= c.span.end as usize)
+    };
+    let mut start = text[open..].find(LINE_BREAKS)? + open;
+    loop {
+        start += 1;
+        let rest = text.get(start..)?;
+        let end = rest.find(LINE_BREAKS).map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let skip = trimmed.trim().is_empty()
+            || trimmed.starts_with("//")
+            || trimmed.starts_with("/*")
+            || trimmed.starts_with('}')
+            || in_comment(start);
+        if !skip && indent(line) <= own_indent {
+            // The line break right before this line, unless it closes a
+            // line comment: then an earlier one in a blank run.
+            let mut at = start;
+            while at > open + 1 {
+                at -= 1;
+                match text.as_bytes()[at] {
+                    b'\n' | b'\r' if !in_comment(at) => {
+                        let shown: String = trimmed.trim_end().chars().take(40).collect();
+                        let from = start + (line.len() - trimmed.len());
+                        return Some((at, &text[from..from + shown.len()]));
+                    }
+                    b' ' | b'\t' | b'\n' | b'\r' => {}
+                    _ => return None,
+                }
+            }
+            return None;
+        }
+        if end == text.len() {
+            return None;
+        }
+        start = end;
+    }
+}
+
+/// One parse of `text`: the tree, the errors, and where each `{` that is
+/// never closed opens.
+type Unclosed = Vec<(usize, Option<usize>)>;
+
+fn parse_once(
+    text: &str,
+    comments: &[Comment],
+    patches: &[usize],
+) -> (SourceFile, Vec<SyntaxError>, Unclosed) {
     let mut errors = Vec::new();
     let parsed_len = match too_deep(text) {
         Some(offset) => {
@@ -47,7 +159,7 @@ pub fn parse(text: &str) -> Parse {
         .filter(|c| c.kind == CommentKind::Doc)
         .map(|c| c.span)
         .collect();
-    for comment in &comments {
+    for comment in comments {
         let written = &text[comment.span.range()];
         if comment.kind == CommentKind::Block && (written.len() < 4 || !written.ends_with("*/")) {
             errors.push(SyntaxError {
@@ -61,8 +173,10 @@ pub fn parse(text: &str) -> Parse {
         text,
         parsed_len,
         docs: &docs,
-        comments: &comments,
+        comments,
         errors,
+        unclosed: Vec::new(),
+        patches,
     };
     let tree = match KozoParser::parse(Rule::file, &text[..parsed_len]) {
         Ok(mut pairs) => match pairs.next() {
@@ -80,13 +194,9 @@ pub fn parse(text: &str) -> Parse {
             SourceFile::default()
         }
     };
-    let mut errors = builder.errors;
-    errors.sort_by_key(|e| e.span);
-    Parse {
-        tree,
-        comments,
-        errors,
-    }
+    let mut unclosed = builder.unclosed;
+    unclosed.sort_unstable();
+    (tree, builder.errors, unclosed)
 }
 
 struct Builder<'t> {
@@ -96,6 +206,12 @@ struct Builder<'t> {
     docs: &'t [Span],
     comments: &'t [Comment],
     errors: Vec<SyntaxError>,
+    /// Where each `{` that is never closed opens (with `None`), and each
+    /// closed one whose body holds text it could not read (with where the
+    /// last such text starts): where a missing `}` may be.
+    unclosed: Vec<(usize, Option<usize>)>,
+    /// Where the text was repaired with a `}` that is not in the source.
+    patches: &'t [usize],
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
@@ -132,8 +248,17 @@ impl<'t> Builder<'t> {
 
     fn file(&mut self, file: Pair<'_, Rule>) -> SourceFile {
         let mut items = Vec::new();
+        let mut library = None;
         for pair in file.into_inner() {
             let item = match pair.as_rule() {
+                Rule::library_decl => {
+                    library = pair
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::kw_library)
+                        .map(|p| span_of(&p));
+                    continue;
+                }
+                Rule::extend_decl => Item::Decl(self.extend_decl(pair)),
                 Rule::use_decl => Item::Use(self.use_decl(pair)),
                 Rule::relationship => Item::Relationship(self.relationship(pair)),
                 Rule::top_error => {
@@ -146,7 +271,34 @@ impl<'t> Builder<'t> {
             };
             items.push(item);
         }
-        SourceFile { items }
+        SourceFile { library, items }
+    }
+
+    /// `extend relation flows { ... }`: the declaration, marked as an extension.
+    fn extend_decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
+        let span = self.trim(span_of(&pair));
+        let mut decl = None;
+        for part in pair.into_inner() {
+            if part.as_rule() != Rule::kw_extend {
+                decl = Some(self.decl(part));
+            }
+        }
+        let mut decl = decl.unwrap_or_else(|| Decl {
+            extend: false,
+            kind: DeclKind::Kind,
+            keyword_span: Span::empty(span.start as usize),
+            name: missing_ident(span),
+            viewpoint: None,
+            label: None,
+            body: None,
+            doc: None,
+            span,
+        });
+        // The span starts at `extend` (which `Decl::extend_keyword` reads).
+        decl.extend = true;
+        decl.span.start = span.start;
+        decl.doc = self.doc_before(span.start as usize);
+        decl
     }
 
     fn use_decl(&mut self, pair: Pair<'_, Rule>) -> UseDecl {
@@ -195,7 +347,7 @@ impl<'t> Builder<'t> {
                 }
                 Rule::decl_name => {
                     if let Some(id) = part.into_inner().next() {
-                        name = ident(id);
+                        name = self.decl_name(id);
                     }
                 }
                 Rule::view_of => {
@@ -222,10 +374,16 @@ impl<'t> Builder<'t> {
             }
         }
         if let Some(body) = &body {
-            // A body left open runs to the end of the file, layout included.
-            span.end = span.end.max(body.span.end);
+            // A body left open runs to the end of the file, layout included;
+            // one closed by the repair (see [`parse`]) ends where it says.
+            span.end = if body.closed {
+                span.end.max(body.span.end)
+            } else {
+                body.span.end.max(span.start)
+            };
         }
         Decl {
+            extend: false,
             kind,
             keyword_span,
             name,
@@ -235,6 +393,33 @@ impl<'t> Builder<'t> {
             doc: self.doc_before(span.start as usize),
             span,
         }
+    }
+
+    /// A declared name; one with `-`, `.` or spaces is reported with the
+    /// name to write instead. It is kept as written (an identifier's text is
+    /// always what its span covers), so the declaration and its body stay
+    /// in the tree and nothing after it is reported again.
+    fn decl_name(&mut self, pair: Pair<'_, Rule>) -> Ident {
+        let rule = pair.as_rule();
+        let written = ident(pair);
+        let what = match rule {
+            Rule::bad_name if written.text.contains('.') && !written.text.contains('-') => {
+                "`.` (a dot separates the segments of a path; nest the declaration instead)"
+            }
+            Rule::bad_name => "`-`",
+            _ => return written,
+        };
+        let fixed: String = written
+            .text
+            .split(|c: char| !(c == '_' || pest::unicode::XID_CONTINUE(c)))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        self.errors.push(SyntaxError {
+            span: written.span,
+            message: format!("a name cannot contain {what}: write `{fixed}`"),
+        });
+        written
     }
 
     fn relationship(&mut self, pair: Pair<'_, Rule>) -> Relationship {
@@ -276,17 +461,28 @@ impl<'t> Builder<'t> {
     }
 
     fn body(&mut self, pair: Pair<'_, Rule>, probe: Rule) -> Body {
-        let span = span_of(&pair);
+        let mut span = span_of(&pair);
         let mut entries = Vec::new();
         let mut closed = true;
         let mut open = Span::empty(span.start as usize);
+        // Where the last entry that did not parse starts.
+        let mut last_error = None;
         for part in pair.into_inner() {
             let entry = match part.as_rule() {
                 Rule::lbrace => {
                     open = span_of(&part);
                     continue;
                 }
-                Rule::rbrace => continue,
+                Rule::rbrace => {
+                    // A `}` put in by the repair is not in the source: the
+                    // body stays open, ending before the line break it took.
+                    let at = part.as_span().start();
+                    if self.patches.contains(&at) {
+                        closed = false;
+                        span.end = at as u32;
+                    }
+                    continue;
+                }
                 Rule::missing_rbrace => {
                     closed = false;
                     if self.parsed_len < self.text.len() {
@@ -300,11 +496,17 @@ impl<'t> Builder<'t> {
                             "this `{` is never closed: expected `}` before the end of the file"
                                 .to_string(),
                     });
+                    self.unclosed.push((open.start as usize, None));
                     continue;
                 }
                 Rule::body_error => {
                     let span = self.trim(span_of(&part));
-                    self.explain(span, probe);
+                    if !self.missing_comma(span, entries.last())
+                        && !self.misspelt_clause(span, probe)
+                    {
+                        self.explain(span, probe);
+                    }
+                    last_error = Some(span.start as usize);
                     Entry::Error(span)
                 }
                 Rule::label_stmt => {
@@ -361,6 +563,9 @@ impl<'t> Builder<'t> {
             };
             entries.push(entry);
         }
+        if let (true, Some(last)) = (closed, last_error) {
+            self.unclosed.push((open.start as usize, Some(last)));
+        }
         // Exact capacity: large workspaces hold hundreds of thousands of bodies.
         entries.shrink_to_fit();
         Body {
@@ -397,12 +602,22 @@ impl<'t> Builder<'t> {
             Rule::line_clause => ClauseKeyword::Line,
             Rule::head_clause => ClauseKeyword::Head,
             Rule::tail_clause => ClauseKeyword::Tail,
+            Rule::allow_clause => ClauseKeyword::Allow,
+            Rule::upward_clause => ClauseKeyword::Upward,
+            Rule::same_kind_clause => ClauseKeyword::SameKind,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);
         let mut args = ClauseArgs::None;
+        let mut allow = AllowPairs {
+            sources: Vec::new(),
+            arrow: Span::empty(span.end as usize),
+            targets: Vec::new(),
+            semicolon: None,
+        };
         for part in pair.into_inner() {
-            match part.as_rule() {
+            let part_rule = part.as_rule();
+            match part_rule {
                 Rule::order_value => {
                     let s = span_of(&part);
                     args = ClauseArgs::Number(SmolStr::new(part.as_str()), s);
@@ -436,8 +651,25 @@ impl<'t> Builder<'t> {
                     args = ClauseArgs::Selectors(part.into_inner().map(selector).collect());
                 }
                 Rule::string => args = ClauseArgs::Text(self.string(part)),
+                Rule::allow_sources | Rule::allow_targets => {
+                    let idents = part
+                        .into_inner()
+                        .filter_map(|item| item.into_inner().next())
+                        .map(ident)
+                        .collect();
+                    if part_rule == Rule::allow_sources {
+                        allow.sources = idents;
+                    } else {
+                        allow.targets = idents;
+                    }
+                }
+                Rule::arrow => allow.arrow = span_of(&part),
+                Rule::semicolon => allow.semicolon = Some(span_of(&part)),
                 _ => keyword_span = span_of(&part),
             }
+        }
+        if keyword == ClauseKeyword::Allow {
+            args = ClauseArgs::Allow(allow);
         }
         Clause {
             keyword,
@@ -580,9 +812,106 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// `frames privacy energy`: a name right after a list clause, on its
+    /// line, is a list item that lost its comma. Says so, with the fix.
+    fn missing_comma(&mut self, span: Span, previous: Option<&Entry>) -> bool {
+        let Some(Entry::Clause(clause)) = previous else {
+            return false;
+        };
+        let last = match &clause.args {
+            ClauseArgs::Paths(paths) => paths.last().map(|p| p.span),
+            ClauseArgs::Selectors(selectors) => selectors.last().map(Selector::span),
+            ClauseArgs::Allow(pairs) if pairs.semicolon.is_none() => {
+                pairs.targets.last().map(|t| t.span)
+            }
+            _ => None,
+        };
+        let Some(last) = last else {
+            return false;
+        };
+        let start = span.start as usize;
+        let between = &self.text[last.end as usize..start];
+        let word_end = self.text[start..]
+            .find(|c: char| !is_ident_char(c))
+            .map_or(self.text.len(), |i| start + i);
+        if word_end == start
+            || between.contains(LINE_BREAKS)
+            || !between.trim().is_empty()
+            || is_keyword(&self.text[start..word_end])
+        {
+            return false;
+        }
+        let (item, word) = (&self.text[last.range()], &self.text[start..word_end]);
+        self.errors.push(SyntaxError {
+            span: Span::new(start, word_end),
+            message: format!("list items are separated by commas: write `{item}, {word}`"),
+        });
+        true
+    }
+
+    /// `system data hub "Data hub"`: `system data` was read, and `hub`
+    /// followed by a label or a body on the same line is the rest of a name
+    /// with a space in it.
+    fn spaced_name(&mut self, span: Span) -> bool {
+        let start = span.start as usize;
+        let rest = &self.text[start..span.end as usize];
+        let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
+        let after = rest[word_len..].trim_start_matches([' ', '\t']);
+        if word_len == 0 || !(after.starts_with('"') || after.starts_with('{')) {
+            return false;
+        }
+        let before = &self.text[..start];
+        let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let name_end = start - gap;
+        let name_start = before[..name_end]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_ident_char(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let name = &self.text[name_start..name_end];
+        let word = &rest[..word_len];
+        if gap == 0 || name.is_empty() || is_keyword(name) || is_keyword(word) {
+            return false;
+        }
+        self.errors.push(SyntaxError {
+            // At the word left over: the error explains the text skipped.
+            span: Span::new(start, start + word_len),
+            message: format!("a name cannot contain spaces: write `{name}_{word}`"),
+        });
+        true
+    }
+
+    /// `inculde a` in a view: a word close to one of the body's clause
+    /// keywords, where no property (`key = value`) was meant.
+    fn misspelt_clause(&mut self, span: Span, probe: Rule) -> bool {
+        let start = span.start as usize;
+        let rest = &self.text[start..span.end as usize];
+        let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        let after = rest[word_len..].trim_start();
+        let clauses = clause_words(probe);
+        // A keyword is no misspelling (`exclude` in a group is explained
+        // as a clause the body does not take).
+        if word.is_empty() || after.starts_with('=') || clauses.contains(&word) || is_keyword(word)
+        {
+            return false;
+        }
+        let Some(keyword) = closest_word(word, clauses) else {
+            return false;
+        };
+        self.errors.push(SyntaxError {
+            span: Span::new(start, start + word_len),
+            message: format!("unknown clause `{word}`; did you mean `{keyword}`?"),
+        });
+        true
+    }
+
     /// Words a syntax error for the text at `span`, which no statement rule
     /// could start, by running `probe` alone from there.
     fn explain(&mut self, span: Span, probe: Rule) {
+        if matches!(probe, Rule::probe_top | Rule::probe_element) && self.spaced_name(span) {
+            return;
+        }
         let start = span.start as usize;
         let truncated = self.parsed_len < self.text.len();
         let rest = &self.text[start..self.parsed_len];
@@ -661,6 +990,13 @@ impl<'t> Builder<'t> {
                 if !words.contains(&word) {
                     words.push(word);
                 }
+            }
+            // A name first: pest lists the rules a declaration's name may
+            // take (`ident`, and the malformed names read to be reported)
+            // after the punctuation that could follow the previous word.
+            if let Some(at) = words.iter().position(|w| *w == "a name") {
+                let name = words.remove(at);
+                words.insert(0, name);
             }
             let previous = previous_token(self.text, last_end);
             // After a contextual keyword, `=` (of a property by that name) is
@@ -766,6 +1102,7 @@ fn names_something(rule: Rule) -> bool {
         rule,
         Rule::ident
             | Rule::decl_name
+            | Rule::bad_name
             | Rule::path
             | Rule::module_name
             | Rule::element_kind
@@ -780,6 +1117,8 @@ fn names_something(rule: Rule) -> bool {
             | Rule::kind_ref
             | Rule::kind_list
             | Rule::kind_pattern_list
+            | Rule::allow_sources
+            | Rule::allow_targets
             | Rule::concern_ref
             | Rule::concern_list
             | Rule::element_ref
@@ -796,9 +1135,96 @@ fn names_something(rule: Rule) -> bool {
 fn is_clause_word(word: &str, probe: Rule) -> bool {
     match probe {
         Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word),
-        Rule::probe_relation => RELATION_NOTATION_WORDS.contains(&word),
+        Rule::probe_relation => {
+            RELATION_NOTATION_WORDS.contains(&word) || RELATION_RULE_WORDS.contains(&word)
+        }
         _ => false,
     }
+}
+
+/// The clause keywords of the bodies `probe` reads (bodies that hold
+/// elements have none: a misspelt word there is an element kind).
+fn clause_words(probe: Rule) -> &'static [&'static str] {
+    match probe {
+        Rule::probe_layer => &["order", "label", "description"],
+        Rule::probe_kind => &["layer", "parents", "shape", "label", "description"],
+        Rule::probe_relation => &[
+            "from",
+            "to",
+            "allow",
+            "acyclic",
+            "downward",
+            "upward",
+            "same_kind",
+            "default",
+            "line",
+            "head",
+            "tail",
+            "label",
+            "description",
+        ],
+        Rule::probe_stakeholder => &["concerns", "label", "description"],
+        Rule::probe_viewpoint => &["frames", "kinds", "relations", "label", "description"],
+        Rule::probe_view => &[
+            "include",
+            "exclude",
+            "implied",
+            "direction",
+            "group",
+            "note",
+            "label",
+            "description",
+        ],
+        Rule::probe_group => &["include", "label", "description"],
+        Rule::probe_decision => &[
+            "status",
+            "addresses",
+            "affects",
+            "rationale",
+            "label",
+            "description",
+        ],
+        _ => &[],
+    }
+}
+
+/// The candidate within a small edit distance of `word` (a transposition
+/// counts as one edit: `inculde` is one from `include`), if one is.
+fn closest_word(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    let word: Vec<char> = word.chars().take(40).collect();
+    let limit = (word.len() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (osa_distance(&word, &c.chars().collect::<Vec<_>>()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions
+/// and transpositions of neighbours. Both words are short (a keyword, and a
+/// word capped at 40 characters).
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// What "a name" stands for after a given keyword or token.
@@ -806,6 +1232,8 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
     Some(match previous {
         "label" => "a language code (such as `ja`)",
         "use" => "a module name (such as `society5`)",
+        "allow" if probe == Rule::probe_relation => "a source element kind",
+        "->" if probe == Rule::probe_relation => "a target element kind",
         "->" => "the target element's path",
         "of" => "a viewpoint",
         "concerns" | "frames" | "addresses" => "a concern",
@@ -1017,7 +1445,7 @@ fn statement_words(probe: Rule) -> &'static str {
         Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label` or `description`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
-        Rule::probe_relation => "`from`, `to`, `acyclic`, `downward`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
+        Rule::probe_relation => "`from`, `to`, `allow`, `acyclic`, `downward`, `upward`, `same_kind`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
         Rule::probe_stakeholder => "`concerns`, `label`, `description` or a property",
         Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `label`, `description` or a property",
         Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `label`, `description` or a property",
@@ -1030,7 +1458,7 @@ fn statement_words(probe: Rule) -> &'static str {
 /// A grammar rule, in a modeller's words.
 fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::ident | Rule::decl_name => "a name",
+        Rule::ident | Rule::decl_name | Rule::bad_name => "a name",
         Rule::path => "a path",
         Rule::string | Rule::plain_string | Rule::triple_string => "a string in quotes",
         Rule::decl_label => "a label in quotes",
@@ -1049,6 +1477,9 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::layer_ref => "a layer",
         Rule::kind_ref | Rule::kind_list => "an element kind",
         Rule::kind_pattern_list => "an element kind or `*`",
+        Rule::allow_sources => "a source element kind",
+        Rule::allow_targets => "a target element kind",
+        Rule::semicolon => "`;`",
         Rule::shape_name => {
             "a shape (box, rounded, cylinder, person, component, folder or hexagon)"
         }

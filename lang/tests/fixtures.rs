@@ -95,6 +95,10 @@ fn render(text: &str, parse: &Parse) -> String {
         index: LineIndex::new(text),
         out: String::new(),
     };
+    if let Some(library) = parse.tree.library {
+        assert_eq!(&text[library.range()], "library");
+        r.out.push_str("library\n");
+    }
     r.out.push_str("items:\n");
     for item in &parse.tree.items {
         r.item(item);
@@ -281,6 +285,10 @@ impl Renderer<'_> {
             "a declaration's keyword span must cover its keyword"
         );
         let mut what = format!("{keyword} {}", self.ident(&d.name));
+        if let Some(extend) = d.extend_keyword() {
+            assert_eq!(self.slice(extend), "extend");
+            what = format!("extend {what}");
+        }
         if let Some(vp) = &d.viewpoint {
             what.push_str(&format!(" of {}", self.path(vp)));
         }
@@ -368,6 +376,14 @@ impl Renderer<'_> {
                         format!(" {}", items.join(", "))
                     }
                     ClauseArgs::Text(s) => format!(" {}", self.string(s)),
+                    ClauseArgs::Allow(pairs) => {
+                        assert_eq!(self.slice(pairs.arrow), "->");
+                        let sources: Vec<String> =
+                            pairs.sources.iter().map(|i| self.ident(i)).collect();
+                        let targets: Vec<String> =
+                            pairs.targets.iter().map(|i| self.ident(i)).collect();
+                        format!(" {} -> {}", sources.join(", "), targets.join(", "))
+                    }
                     ClauseArgs::Relationship(pattern) => {
                         assert_eq!(self.slice(pattern.arrow), "->");
                         let kind = pattern

@@ -68,6 +68,9 @@ impl Spans {
 
     fn decl(&mut self, d: &Decl) {
         self.push(d.span);
+        if let Some(extend) = d.extend_keyword() {
+            self.token(extend);
+        }
         self.token(d.keyword_span);
         if let DeclKind::Element(kind) = &d.kind {
             self.ident(kind);
@@ -130,6 +133,14 @@ impl Spans {
                             }
                         }
                         ClauseArgs::Text(s) => self.string(s),
+                        ClauseArgs::Allow(pairs) => {
+                            pairs.sources.iter().for_each(|i| self.ident(i));
+                            self.token(pairs.arrow);
+                            pairs.targets.iter().for_each(|i| self.ident(i));
+                            if let Some(semicolon) = pairs.semicolon {
+                                self.token(semicolon);
+                            }
+                        }
                         ClauseArgs::Relationship(pattern) => {
                             self.push(pattern.span);
                             self.token(pattern.arrow);

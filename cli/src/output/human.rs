@@ -132,7 +132,12 @@ pub fn print(reports: &[Report], summary: &Summary) -> std::io::Result<()> {
             }
             let mut notes = Vec::new();
             if let Some(s) = &d.suggestion {
-                notes.push(format!("help: replace with `{}`", escape(s)));
+                // An empty span inserts the text (`use society5` at the top).
+                if d.span.is_empty() {
+                    notes.push(format!("help: insert `{}` here", escape(s.trim_end())));
+                } else {
+                    notes.push(format!("help: replace with `{}`", escape(s)));
+                }
             }
             notes.push(format!("`kozo explain {}` says more", d.rule.name()));
             let diagnostic = Report_::new(severity)

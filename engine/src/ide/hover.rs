@@ -56,11 +56,30 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
                     .collect::<Vec<_>>()
                     .join(", "),
             };
-            let _ = writeln!(out, "From: {}  ", set(&kind.from));
-            let _ = writeln!(out, "To: {}  ", set(&kind.to));
+            if kind.allow.is_empty() || kind.ends_written {
+                let _ = writeln!(out, "From: {}  ", set(&kind.from));
+                let _ = writeln!(out, "To: {}  ", set(&kind.to));
+            }
+            for pair in &kind.allow {
+                let names = |kinds: &[crate::model::KindId]| {
+                    kinds
+                        .iter()
+                        .map(|k| code(&model.kind(*k).info.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(
+                    out,
+                    "Allows: {} → {}  ",
+                    names(&pair.sources),
+                    names(&pair.targets)
+                );
+            }
             let flags: Vec<&str> = [
                 (kind.acyclic, "acyclic"),
                 (kind.downward, "downward"),
+                (kind.upward, "upward"),
+                (kind.same_kind, "same_kind"),
                 (kind.default, "default"),
             ]
             .into_iter()

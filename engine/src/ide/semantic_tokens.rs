@@ -189,7 +189,8 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
 }
 
 /// The contextual keywords of views and relation kinds (and a view's
-/// `group`), by where they start, with the values of their clauses.
+/// `group`, `extend` and `library`), by where they start, with the values
+/// of their clauses.
 fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenType>) {
     use kozo_lang::{ClauseArgs, ClauseKeyword, DeclKind, Entry, Item};
     fn visit(entries: &[Entry], out: &mut HashMap<u32, TokenType>) {
@@ -204,6 +205,9 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                             | ClauseKeyword::Line
                             | ClauseKeyword::Head
                             | ClauseKeyword::Tail
+                            | ClauseKeyword::Allow
+                            | ClauseKeyword::Upward
+                            | ClauseKeyword::SameKind
                     ) =>
                 {
                     out.insert(clause.keyword_span.start, TokenType::Keyword);
@@ -221,8 +225,14 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
             }
         }
     }
+    if let Some(library) = tree.library {
+        out.insert(library.start, TokenType::Keyword);
+    }
     for item in &tree.items {
         if let Item::Decl(decl) = item {
+            if let Some(extend) = decl.extend_keyword() {
+                out.insert(extend.start, TokenType::Keyword);
+            }
             if matches!(decl.kind, DeclKind::View | DeclKind::Relation) {
                 visit(decl.entries(), out);
             }

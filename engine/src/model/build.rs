@@ -15,6 +15,9 @@ use crate::rules::{duplicate_definition, undefined_reference};
 use crate::suggest::Suggester;
 
 mod curation;
+mod metamodel;
+
+use metamodel::{union, MissingModule};
 
 /// A declaration waiting for its references to be resolved.
 #[derive(Clone, Copy)]
@@ -22,6 +25,8 @@ struct Pending<'a> {
     file: SourceFile,
     decl: &'a ast::Decl,
     builtin: bool,
+    /// Declared in a library file (or the built-in metamodel).
+    library: bool,
 }
 
 /// The declarations of one namespace (layers, kinds or relation kinds), in
@@ -34,6 +39,8 @@ struct Namespace<'a> {
     /// override keeps the built-in's place (a layer's `order`, the default
     /// relation kind) unless it says otherwise.
     replaced: HashMap<u32, Pending<'a>>,
+    /// `extend` declarations of each declaration, by index, in file order.
+    extensions: HashMap<u32, Vec<Pending<'a>>>,
 }
 
 struct Builder<'a> {
@@ -52,6 +59,11 @@ struct Builder<'a> {
     default_relation: Option<RelationKindId>,
     /// "Did you mean" under one budget for the whole model.
     suggester: Suggester,
+    /// `extend` declarations, attached once every name is declared.
+    pending_extensions: Vec<(Meta, Pending<'a>)>,
+    /// The built-in metamodel's names, when no file uses it: a name it
+    /// defines is then reported once for the workspace, not at each use.
+    missing_module: MissingModule,
 }
 
 pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
@@ -75,6 +87,8 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         decisions: Vec::new(),
         default_relation: None,
         suggester: Suggester::default(),
+        pending_extensions: Vec::new(),
+        missing_module: MissingModule::default(),
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
@@ -86,24 +100,29 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
             }
         }
     }
+    let builtin_file = *workspace.builtin(db);
     if b.model.modules.iter().any(|m| m == builtin::SOCIETY5) {
-        let file = *workspace.builtin(db);
-        sources.push((file, &**db::parse(db, file), true));
+        sources.push((builtin_file, &**db::parse(db, builtin_file), true));
+    } else {
+        b.missing_module =
+            MissingModule::new(db::parse(db, builtin_file), files.first().map(|(f, _)| *f));
     }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
 
     for &(file, parse, is_builtin) in &sources {
         db.unwind_if_revision_cancelled();
+        let library = is_builtin || parse.tree.library.is_some();
         for item in &parse.tree.items {
             match item {
-                Item::Decl(decl) => b.declare(file, decl, is_builtin),
+                Item::Decl(decl) => b.declare(file, decl, is_builtin, library),
                 Item::Relationship(rel) => b.relationships.push((file, rel, None)),
                 Item::Use(_) | Item::Error(_) => {}
             }
         }
     }
 
+    b.attach_extensions();
     b.build_layers();
     b.build_kinds();
     b.build_relation_kinds();
@@ -184,7 +203,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn declare(&mut self, file: SourceFile, decl: &'a ast::Decl, is_builtin: bool) {
+    fn declare(&mut self, file: SourceFile, decl: &'a ast::Decl, is_builtin: bool, library: bool) {
         if decl.name.text.is_empty() {
             return;
         }
@@ -192,9 +211,14 @@ impl<'a> Builder<'a> {
             file,
             decl,
             builtin: is_builtin,
+            library,
         };
         if !matches!(decl.kind, DeclKind::Element(_)) {
             self.check_repeats(file, decl.entries());
+        }
+        if decl.extend {
+            self.declare_extension(pending);
+            return;
         }
         match &decl.kind {
             DeclKind::Layer => self.declare_meta(Meta::Layer, pending),
@@ -259,6 +283,7 @@ impl<'a> Builder<'a> {
             Some(index) if namespace.decls[index as usize].builtin && !pending.builtin => {
                 let builtin = std::mem::replace(&mut namespace.decls[index as usize], pending);
                 namespace.replaced.insert(index, builtin);
+                self.redefined_builtin(meta, pending, builtin);
             }
             Some(index) => {
                 let first = namespace.decls[index as usize];
@@ -395,6 +420,7 @@ impl<'a> Builder<'a> {
             },
             span: decl.span,
             builtin: pending.builtin,
+            library: pending.library,
         }
     }
 
@@ -460,6 +486,9 @@ impl<'a> Builder<'a> {
                 Some(index)
             }
             None => {
+                if self.missing_module.absorb(meta, &ident.text) {
+                    return None;
+                }
                 let namespace = match meta {
                     Meta::Layer => &self.layers,
                     Meta::Kind => &self.kinds,
@@ -484,6 +513,9 @@ impl<'a> Builder<'a> {
     /// `sytem a` or `viewpont vp`: an element of an unknown kind, which may
     /// be a misspelt element kind or a misspelt declaration keyword.
     fn unknown_element_kind(&mut self, file: SourceFile, kind: &ast::Ident) {
+        if self.missing_module.absorb(Meta::Kind, &kind.text) {
+            return;
+        }
         let near_kind = self
             .suggester
             .closest(&kind.text, self.kinds.by_name.keys().map(SmolStr::as_str))
@@ -725,11 +757,47 @@ impl<'a> Builder<'a> {
                         self.reference(file, first.span, target);
                         Some(target)
                     }
+                    None if !in_scope && path.segments.len() == 1 => {
+                        self.unquoted_value(file, first);
+                        None
+                    }
                     _ => self.resolve_element(file, path, scope).map(Target::Element),
                 };
                 PropertyValue::Ref(text, target)
             }
         }
+    }
+
+    /// `retention = one_year`: a one-word value that names nothing is most
+    /// likely text that lost its quotes (a misspelt name is suggested as
+    /// before, with the quotes as the other way out).
+    fn unquoted_value(&mut self, file: SourceFile, word: &ast::Ident) {
+        let suggestion = self
+            .suggester
+            .closest(&word.text, self.model.top_level.keys().map(SmolStr::as_str))
+            .map(str::to_string);
+        let quoted = format!("\"{}\"", word.text);
+        let diagnostic = match suggestion {
+            Some(name) => undefined_reference::plain(
+                file,
+                word.span,
+                format!(
+                    "nothing is named `{}`; did you mean `{name}`? (text needs quotes: `{quoted}`)",
+                    word.text
+                ),
+                Some(name),
+            ),
+            None => undefined_reference::plain(
+                file,
+                word.span,
+                format!(
+                    "nothing is named `{}`: a property's text needs quotes, `{quoted}`",
+                    word.text
+                ),
+                Some(quoted),
+            ),
+        };
+        self.model.diagnostics.push(diagnostic);
     }
 
     // ------------------------------------------------------------ building
@@ -738,20 +806,23 @@ impl<'a> Builder<'a> {
         let decls = self.layers.decls.clone();
         let mut keyed: Vec<(f64, usize)> = Vec::new();
         for (index, pending) in decls.iter().enumerate() {
-            // An override without an `order` keeps the built-in layer's.
-            let order = layer_order(pending.decl).or_else(|| {
-                self.layers
-                    .replaced
-                    .get(&(index as u32))
-                    .and_then(|builtin| layer_order(builtin.decl))
-            });
+            // An override without an `order` keeps the built-in layer's; an
+            // extension's `order` holds when the declaration gives none.
+            let order = layer_order(pending.decl)
+                .or_else(|| {
+                    self.layers
+                        .replaced
+                        .get(&(index as u32))
+                        .and_then(|builtin| layer_order(builtin.decl))
+                })
+                .or_else(|| self.extension_layer_order(index));
             let key = order
                 .as_ref()
                 .and_then(|n| n.parse::<f64>().ok())
                 .unwrap_or(f64::INFINITY);
             keyed.push((key, index));
-            let mut info = self.info(*pending);
-            info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            let mut info = self.merged_info(Meta::Layer, index, *pending);
+            info.properties = self.meta_properties(Meta::Layer, index, *pending);
             self.model.layers.push(Layer {
                 info,
                 rank: 0,
@@ -773,8 +844,9 @@ impl<'a> Builder<'a> {
             self.model
                 .kind_by_name
                 .insert(pending.decl.name.text.clone(), KindId(index as u32));
+            let info = self.merged_info(Meta::Kind, index, *pending);
             self.model.kinds.push(Kind {
-                info: self.info(*pending),
+                info,
                 layer: None,
                 parents: None,
                 shape: Shape::default(),
@@ -784,17 +856,16 @@ impl<'a> Builder<'a> {
             let mut layer = None;
             let mut parents: Option<Vec<KindId>> = None;
             let mut shape = Shape::default();
-            for clause in clauses(pending.decl.entries()) {
+            for (declared, clause) in self.meta_clauses(Meta::Kind, index, *pending) {
+                let file = declared.file;
                 match (clause.keyword, &clause.args) {
                     (ClauseKeyword::Layer, ClauseArgs::Word(id)) => {
-                        layer = self
-                            .resolve_meta(Meta::Layer, pending.file, id)
-                            .map(LayerId);
+                        layer = self.resolve_meta(Meta::Layer, file, id).map(LayerId);
                     }
                     (ClauseKeyword::Parents, ClauseArgs::Paths(paths)) => {
                         let list = parents.get_or_insert_with(Vec::new);
                         for path in paths {
-                            if let Some(kind) = self.resolve_kind(pending.file, &path.segments[0]) {
+                            if let Some(kind) = self.resolve_kind(file, &path.segments[0]) {
                                 list.push(kind);
                             }
                         }
@@ -805,7 +876,7 @@ impl<'a> Builder<'a> {
                     _ => {}
                 }
             }
-            let properties = self.properties(pending.file, pending.decl.entries(), None);
+            let properties = self.meta_properties(Meta::Kind, index, *pending);
             let kind = &mut self.model.kinds[index];
             kind.layer = layer;
             kind.parents = parents;
@@ -821,22 +892,36 @@ impl<'a> Builder<'a> {
         for (index, pending) in decls.iter().enumerate() {
             let id = RelationKindId(index as u32);
             let mut kind = RelationKind {
-                info: self.info(*pending),
+                info: self.merged_info(Meta::RelationKind, index, *pending),
                 from: KindSet::Any,
                 to: KindSet::Any,
+                ends_written: false,
+                allow: Vec::new(),
                 acyclic: false,
                 downward: false,
+                upward: false,
+                same_kind: false,
                 default: false,
                 notation: Notation::default(),
             };
-            for clause in clauses(pending.decl.entries()) {
+            let (mut from, mut to) = (None, None);
+            for (declared, clause) in self.meta_clauses(Meta::RelationKind, index, *pending) {
+                let pending = &declared;
                 match (clause.keyword, &clause.args) {
                     (ClauseKeyword::From, ClauseArgs::Selectors(list)) => {
-                        kind.from = self.kind_set(pending.file, list);
+                        let set = self.kind_set(pending.file, list);
+                        from = Some(union(from, set));
                     }
                     (ClauseKeyword::To, ClauseArgs::Selectors(list)) => {
-                        kind.to = self.kind_set(pending.file, list);
+                        let set = self.kind_set(pending.file, list);
+                        to = Some(union(to, set));
                     }
+                    (ClauseKeyword::Allow, ClauseArgs::Allow(pairs)) => {
+                        let pairs = self.allowed_pairs(pending.file, pairs);
+                        kind.allow.push(pairs);
+                    }
+                    (ClauseKeyword::Upward, _) => kind.upward = true,
+                    (ClauseKeyword::SameKind, _) => kind.same_kind = true,
                     (ClauseKeyword::Line, ClauseArgs::Word(word)) => {
                         kind.notation.line = LineStyle::from_name(&word.text).unwrap_or_default();
                     }
@@ -868,7 +953,10 @@ impl<'a> Builder<'a> {
                     _ => {}
                 }
             }
-            kind.info.properties = self.properties(pending.file, pending.decl.entries(), None);
+            kind.ends_written = from.is_some() || to.is_some();
+            kind.from = from.unwrap_or(KindSet::Any);
+            kind.to = to.unwrap_or(KindSet::Any);
+            kind.info.properties = self.meta_properties(Meta::RelationKind, index, *pending);
             self.model.relation_kinds.push(kind);
             self.model
                 .relation_kind_by_name
@@ -933,7 +1021,7 @@ impl<'a> Builder<'a> {
             let kind = match &rel.relation {
                 Some(ident) => self.resolve_relation_kind(file, ident),
                 None => {
-                    if self.default_relation.is_none() {
+                    if self.default_relation.is_none() && !self.missing_module.absorb_default() {
                         let uses_society5 =
                             self.model.modules.iter().any(|m| m == builtin::SOCIETY5);
                         self.model
@@ -1153,6 +1241,10 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> Model {
+        if let Some(finding) = self.missing_module.finding() {
+            self.model.diagnostics.push(finding);
+            self.model.builtin_missing = true;
+        }
         // Resolution records a reference once per resolved name; a path
         // resolved twice (a property value tried as two sorts of name)
         // records it twice in a row.
@@ -1161,7 +1253,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Meta {
     Layer,
     Kind,
@@ -1217,7 +1309,11 @@ fn clauses(entries: &[Entry]) -> impl Iterator<Item = &ast::Clause> {
 fn single_valued(clause: &ast::Clause) -> bool {
     let adds_up = matches!(clause.args, ClauseArgs::Paths(_) | ClauseArgs::Selectors(_))
         && !matches!(clause.keyword, ClauseKeyword::From | ClauseKeyword::To);
-    !adds_up && !matches!(clause.keyword, ClauseKeyword::Note | ClauseKeyword::Exclude)
+    !adds_up
+        && !matches!(
+            clause.keyword,
+            ClauseKeyword::Note | ClauseKeyword::Exclude | ClauseKeyword::Allow
+        )
 }
 
 /// The translations and the description written in a body.

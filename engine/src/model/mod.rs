@@ -67,6 +67,9 @@ pub struct Info {
     pub span: Span,
     /// Declared by the built-in `society5` metamodel.
     pub builtin: bool,
+    /// Declared in a library (a file that starts with `library`, or the
+    /// built-in metamodel): vocabulary offered, so never reported unused.
+    pub library: bool,
 }
 
 impl Info {
@@ -299,17 +302,77 @@ impl KindSet {
     }
 }
 
+/// `allow a, b -> c, d`: each listed source kind may point to each listed
+/// target kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowedPairs {
+    pub sources: Vec<KindId>,
+    pub targets: Vec<KindId>,
+}
+
 /// A relation kind: `relation flows { from ... to ... }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelationKind {
     pub info: Info,
     pub from: KindSet,
     pub to: KindSet,
+    /// A `from` or a `to` clause is written (with `allow` pairs, `from`/`to`
+    /// then allow their pairs too; without any, the pairs alone decide).
+    pub ends_written: bool,
+    /// `allow` clauses, in source order (extensions' after the declaration's).
+    pub allow: Vec<AllowedPairs>,
     pub acyclic: bool,
     pub downward: bool,
+    /// `upward`: the target may not sit on a lower layer than the source.
+    pub upward: bool,
+    /// `same_kind`: both ends are of one kind.
+    pub same_kind: bool,
     pub default: bool,
     /// `line`, `head` and `tail`: how its relationships are drawn.
     pub notation: Notation,
+}
+
+impl RelationKind {
+    /// Whether a relationship from an element of kind `source` to one of
+    /// kind `target` is allowed by the ends this relation kind lists. With
+    /// `allow` pairs, a relationship passes when a pair allows it or when
+    /// written `from`/`to` clauses both allow it; without pairs, `from` and
+    /// `to` decide (absent means any kind). `same_kind` is checked apart.
+    pub fn allows(&self, source: KindId, target: KindId) -> bool {
+        let by_ends = self.from.allows(source) && self.to.allows(target);
+        if self.allow.is_empty() {
+            return by_ends;
+        }
+        (self.ends_written && by_ends)
+            || self
+                .allow
+                .iter()
+                .any(|p| p.sources.contains(&source) && p.targets.contains(&target))
+    }
+
+    /// The target kinds `allow` pairs name for `source`, in the order written, once each.
+    pub fn allowed_targets(&self, source: KindId) -> Vec<KindId> {
+        let mut out = Vec::new();
+        for pair in self.allow.iter().filter(|p| p.sources.contains(&source)) {
+            for &target in &pair.targets {
+                if !out.contains(&target) {
+                    out.push(target);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `extend kind device { ... }` and its kin: where an extension is written
+/// and which declaration it adds to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub target: Target,
+    /// The extended name, as written after the keyword.
+    pub name_loc: Loc,
+    /// The whole `extend ...` declaration.
+    pub span: Span,
 }
 
 /// An element of the architecture: `system bms { ... }`.
@@ -583,8 +646,15 @@ pub struct Model {
     pub references: Vec<Reference>,
     /// `use` modules that loaded (`society5`).
     pub modules: Vec<SmolStr>,
+    /// `extend layer|kind|relation NAME { ... }` declarations that found
+    /// what they extend.
+    pub extensions: Vec<Extension>,
     /// Findings made while resolving names (undefined and duplicate names).
     pub diagnostics: Vec<Diagnostic>,
+    /// The workspace writes names of the built-in metamodel without `use
+    /// society5` (reported once): relationships of its relation kinds are
+    /// missing from the model, so rules that count them stay quiet.
+    pub builtin_missing: bool,
     pub(crate) element_by_path: HashMap<SmolStr, ElementId>,
     /// A parent's child by name: how paths resolve, segment by segment.
     pub(crate) child_by_name: HashMap<(ElementId, SmolStr), ElementId>,

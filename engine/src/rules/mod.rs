@@ -21,6 +21,7 @@ pub mod invalid_nesting;
 pub mod layer_violation;
 pub mod missing_rationale;
 pub mod orphan_element;
+pub mod redefined_builtin;
 pub mod relation_not_allowed;
 pub mod self_relationship;
 pub mod stakeholder_without_concern;
@@ -95,6 +96,7 @@ rules! {
     UnusedDefinition => unused_definition, "unused-definition", Warning;
     MissingRationale => missing_rationale, "missing-rationale", Warning;
     ViewCuration => view_curation, "view-curation", Warning;
+    RedefinedBuiltin => redefined_builtin, "redefined-builtin", Warning;
 }
 
 impl Rule {

@@ -10,7 +10,8 @@ pub const DOC: RuleDoc = RuleDoc {
     explanation: r#"## unused-definition
 
 **What.** A layer, element kind or relation kind declared in the workspace
-(not a built-in one) is never referred to: no kind sits on the layer, no
+(not a built-in one, nor one of a library file: a file whose first
+statement is `library`) is never referred to: no kind sits on the layer, no
 element has the kind and no list names it, no relationship has the relation
 kind (relationships without `: kind` use the `default` one).
 
@@ -24,7 +25,11 @@ to drift out of date.
 kind sensor_cluster { layer asset }   // no element is a sensor_cluster
 ```
 
-**Fix.** Use it, or remove it.
+Naming a declaration in `extend kind x { ... }` is not a use of it.
+
+**Fix.** Use it, or remove it. A file that offers vocabulary for others to
+use (a shared metamodel) starts with `library`, and its declarations are
+not reported.
 "#,
 };
 
@@ -33,6 +38,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let mut kinds = vec![false; model.kinds.len()];
     let mut relations = vec![false; model.relation_kinds.len()];
     for reference in &model.references {
+        // `extend kind x` names `x` without using it.
+        if model.extensions.iter().any(|e| e.name_loc == reference.loc) {
+            continue;
+        }
         match reference.target {
             Target::Layer(id) => layers[id.index()] = true,
             // A kind named only in its own `parents` is still unused.
@@ -48,7 +57,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         relations[rel.kind.index()] = true;
     }
     let mut report = |info: &Info, what: &str| {
-        if !info.builtin {
+        if !info.builtin && !info.library {
             out.push(Diagnostic::new(
                 Rule::UnusedDefinition,
                 info.name_loc.file,
@@ -93,6 +102,14 @@ mod tests {
             fires(src, Rule::UnusedDefinition),
             ["unused_layer", "unused_kind", "unused_rel"]
         );
+    }
+
+    #[test]
+    fn library_files_are_never_reported() {
+        let src = "library\nlayer l\nkind k { layer l }\nrelation r\n";
+        assert!(fires(src, Rule::UnusedDefinition).is_empty());
+        let src = "layer l\nkind k { layer l }\nextend kind k { shape box }\n";
+        assert_eq!(fires(src, Rule::UnusedDefinition), ["k"]);
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub(super) fn layout(
         step: options.indent,
         width: options.width,
     };
+    if let Some(library) = parse.tree.library {
+        layout.start(library, 0, library)?;
+        if let Some(semicolon) = semicolon_after(text, library) {
+            layout.p.token(semicolon, Sep::Glue)?;
+        }
+    }
     for item in &parse.tree.items {
         layout.item(item)?;
     }
@@ -59,6 +65,16 @@ const ALLOW_MARKER: &str = "kozo-allow:";
 fn keyword_span(statement: Span, keyword: &str) -> Span {
     let start = statement.start as usize;
     Span::new(start, start + keyword.len())
+}
+
+/// The `;` written right after `library` (on its line), if any.
+fn semicolon_after(text: &str, keyword: Span) -> Option<Span> {
+    let end = keyword.end as usize;
+    let rest = text.get(end..)?;
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    rest[gap..]
+        .starts_with(';')
+        .then(|| Span::new(end + gap, end + gap + 1))
 }
 
 fn unparsed(span: Span) -> FormatError {
@@ -125,7 +141,13 @@ impl Layout<'_> {
 
     /// `KEYWORD id "Label" { ... }`, `view id of viewpoint ...`.
     fn decl(&mut self, d: &Decl, indent: usize) -> Result<(), FormatError> {
-        self.start(d.keyword_span, indent, d.span)?;
+        match d.extend_keyword() {
+            Some(extend) => {
+                self.start(extend, indent, d.span)?;
+                self.p.token(d.keyword_span, Sep::Space)?;
+            }
+            None => self.start(d.keyword_span, indent, d.span)?,
+        }
         self.p.token(d.name.span, Sep::Space)?;
         if let Some(viewpoint) = &d.viewpoint {
             self.p.next_word("of", Sep::Space)?;
@@ -232,6 +254,17 @@ impl Layout<'_> {
                     ClauseArgs::Selectors(selectors) => {
                         let spans: Vec<Span> = selectors.iter().map(Selector::span).collect();
                         self.fill(&spans)
+                    }
+                    ClauseArgs::Allow(pairs) => {
+                        let sources: Vec<Span> = pairs.sources.iter().map(|i| i.span).collect();
+                        self.fill(&sources)?;
+                        self.p.token(pairs.arrow, Sep::Space)?;
+                        let targets: Vec<Span> = pairs.targets.iter().map(|i| i.span).collect();
+                        self.fill(&targets)?;
+                        match pairs.semicolon {
+                            Some(semicolon) => self.p.token(semicolon, Sep::Glue),
+                            None => Ok(()),
+                        }
                     }
                     ClauseArgs::Relationship(pattern) => {
                         self.p.token(pattern.source.span, Sep::Space)?;

@@ -67,7 +67,7 @@ fn lexemes(text: &str) -> Vec<&str> {
             }
             b'"' => plain_string_len(rest),
             b'-' if rest.starts_with(b"->") => 2,
-            b'{' | b'}' | b'[' | b']' | b',' | b':' | b'=' => {
+            b'{' | b'}' | b'[' | b']' | b',' | b':' | b'=' | b';' => {
                 if rest[0] == b']' {
                     drop_optional_comma(&mut out);
                 }
@@ -122,7 +122,7 @@ fn word_len(rest: &[u8]) -> usize {
     while j < rest.len() {
         match rest[j] {
             b' ' | b'\t' | b'\r' | b'\n' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b'='
-            | b'"' => break,
+            | b';' | b'"' => break,
             b'/' if matches!(rest.get(j + 1), Some(b'/' | b'*')) => break,
             b'-' if j > 0 && rest.get(j + 1) == Some(&b'>') => break,
             0xEF if rest[j..].starts_with("\u{FEFF}".as_bytes()) => break,

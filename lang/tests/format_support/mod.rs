@@ -83,6 +83,7 @@ pub fn comment_texts(text: &str, parse: &Parse) -> Vec<String> {
 /// out differently.
 pub fn without_spans(tree: &SourceFile) -> SourceFile {
     let mut tree = tree.clone();
+    tree.library = tree.library.map(|_| Span::default());
     for item in &mut tree.items {
         match item {
             Item::Use(u) => {
@@ -191,6 +192,12 @@ fn body(b: &mut Body) {
                         }
                     }
                     ClauseArgs::Text(s) => string(s),
+                    ClauseArgs::Allow(pairs) => {
+                        pairs.sources.iter_mut().for_each(ident);
+                        pairs.arrow = Span::default();
+                        pairs.targets.iter_mut().for_each(ident);
+                        pairs.semicolon = pairs.semicolon.map(|_| Span::default());
+                    }
                     ClauseArgs::Relationship(pattern) => {
                         pattern.span = Span::default();
                         pattern.arrow = Span::default();

@@ -46,8 +46,15 @@ pub fn code_actions(analysis: &Analysis, file: SourceFile, range: Span) -> Vec<C
         .collect();
     for d in &overlapping {
         if let Some(suggestion) = &d.suggestion {
+            // An empty span inserts the text (`use society5` at the top of
+            // a file) rather than replacing a name.
+            let title = if d.span.is_empty() {
+                format!("Insert `{}`", suggestion.trim_end())
+            } else {
+                format!("Replace with `{suggestion}`")
+            };
             out.push(CodeAction {
-                title: format!("Replace with `{suggestion}`"),
+                title,
                 kind: CodeActionKind::QuickFix,
                 diagnostic: Some((*d).clone()),
                 change: SourceChange::single(
@@ -195,6 +202,28 @@ mod tests {
         let fixture = format!("{BASE}bms -> ocu$0pancy : flows\n");
         let (text, rules) = apply(&fixture, "Replace with `occupancy`");
         assert!(text.ends_with("bms -> occupancy : flows\n"), "{text}");
+        assert!(
+            !rules.contains(&"undefined-reference".to_string()),
+            "{rules:?}"
+        );
+    }
+
+    #[test]
+    fn swap_a_reversed_relationship() {
+        let fixture = "use society5\nservice sales\nsystem crm\nsa$0les -> crm : realizes\n";
+        let (text, rules) = apply(fixture, "Replace with `crm -> sales`");
+        assert!(text.ends_with("crm -> sales : realizes\n"), "{text}");
+        assert!(
+            !rules.contains(&"relation-not-allowed".to_string()),
+            "{rules:?}"
+        );
+    }
+
+    #[test]
+    fn insert_a_forgotten_use_society5() {
+        let fixture = "$0system bms\ndevice sensor\nsensor -> bms : flows\n";
+        let (text, rules) = apply(fixture, "Insert `use society5`");
+        assert!(text.contains("use society5\nsystem bms\n"), "{text}");
         assert!(
             !rules.contains(&"undefined-reference".to_string()),
             "{rules:?}"

@@ -188,6 +188,17 @@ fn clause_context(text: &str, tokens: &[Token], frame: &Frame, edge: u32) -> Opt
         TokenKind::Ident if kozo_lang::is_keyword(prev.text(text)) => {
             keyword_context(prev.text(text), frame, Vec::new())
         }
+        // `allow` is a word only in a relation kind's body.
+        TokenKind::Ident if prev.text(text) == "allow" && *frame == Frame::Decl("relation") => {
+            keyword_context("allow", frame, Vec::new())
+        }
+        // `upward` and `same_kind` end a clause, as `acyclic` does.
+        TokenKind::Ident
+            if matches!(prev.text(text), "upward" | "same_kind")
+                && *frame == Frame::Decl("relation") =>
+        {
+            Some(Context::StatementStart(frame.clone()))
+        }
         TokenKind::Ident if clause_words(prev.text(text), frame).is_some() => {
             clause_words(prev.text(text), frame).map(Context::Words)
         }
@@ -207,6 +218,7 @@ fn keyword_context(keyword: &str, frame: &Frame, listed: Vec<String>) -> Option<
         "affects" => Context::ElementPath { scope_free: true },
         "kinds" | "parents" => Context::Kind { star: false },
         "from" | "to" => Context::Kind { star: true },
+        "allow" if *frame == Frame::Decl("relation") => Context::Kind { star: false },
         "relations" => Context::RelationKinds,
         "layer" if *frame == Frame::Decl("kind") => Context::Layer,
         "status" => Context::Words(STATUSES),
@@ -227,6 +239,7 @@ fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
         (Frame::Decl("view"), "direction") => kozo_lang::DIRECTION_VALUES,
         (Frame::Decl("relation"), "line") => kozo_lang::LINE_STYLES,
         (Frame::Decl("relation"), "head" | "tail") => kozo_lang::END_MARKS,
+        (Frame::Top, "extend") => &["layer", "kind", "relation"],
         _ => return None,
     })
 }

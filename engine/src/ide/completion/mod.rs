@@ -230,6 +230,7 @@ fn statement_start(
     let body_keywords: &[&str] = match frame {
         Frame::Top => {
             out.keywords(kozo_lang::DECLARATION_KEYWORDS);
+            out.keywords(&["extend"]);
             nestable_kinds(out, None);
             element_paths(out, None, &[], false);
             return;
@@ -247,8 +248,11 @@ fn statement_start(
             "description",
             "from",
             "to",
+            "allow",
             "acyclic",
             "downward",
+            "upward",
+            "same_kind",
             "default",
             "line",
             "head",
@@ -400,9 +404,10 @@ viewpoint data_flow
     fn statement_start_at_top_level_offers_keywords_kinds_and_elements() {
         check(
             &format!("{META}$0"),
-            "use layer kind relation concern stakeholder viewpoint view decision system dataset bms occupancy",
+            "use layer kind relation concern stakeholder viewpoint view decision extend system dataset bms occupancy",
         );
-        check(&format!("{META}sys$0"), "use layer kind relation concern stakeholder viewpoint view decision system dataset bms occupancy");
+        check(&format!("{META}sys$0"), "use layer kind relation concern stakeholder viewpoint view decision extend system dataset bms occupancy");
+        check(&format!("{META}extend $0"), "layer kind relation");
     }
 
     #[test]
@@ -425,7 +430,11 @@ viewpoint data_flow
         );
         check(
             &format!("{META}relation r {{ acyclic $0 }}"),
-            "label description from to acyclic downward default line head tail",
+            "label description from to allow acyclic downward upward same_kind default line head tail",
+        );
+        check(
+            &format!("{META}relation r {{ allow $0 }}"),
+            "system component dataset",
         );
         check(
             &format!("{META}view v {{\n  $0\n}}"),

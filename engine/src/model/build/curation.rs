@@ -115,6 +115,7 @@ impl<'a> Builder<'a> {
             file,
             decl,
             builtin: false,
+            library: false,
         });
         info.properties = self.properties(file, decl.entries(), None);
         ViewGroup {

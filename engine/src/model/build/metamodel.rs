@@ -1,0 +1,490 @@
+//! The metamodel's own composition: `extend` declarations that add to a
+//! layer, kind or relation kind declared elsewhere (another file or the
+//! built-in metamodel), redefinitions of built-in names, `allow` pairs, and
+//! the one finding for a workspace that uses the built-in metamodel's names
+//! without `use society5`.
+//!
+//! An extension keeps what it extends: its label, translations, notation
+//! and place. Lists (`from`, `to`, `parents`, `allow`, properties) are
+//! appended; a clause that takes one value (`layer`, `shape`, `order`,
+//! `line`, `head`, `tail`, a label, a translation in a language already
+//! given, the description) is set by an extension only when the declaration
+//! and earlier extensions leave it out, and is otherwise reported as a
+//! duplicate definition (the first one holds). Flags (`acyclic`, `downward`,
+//! `upward`, `same_kind`, `default`) are simply added.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use kozo_lang::{self as ast, ClauseArgs, ClauseKeyword, DeclKind, Item, Parse, Span};
+use smol_str::SmolStr;
+
+use super::{clauses, single_valued, Builder, Meta, Pending};
+use crate::builtin;
+use crate::db::SourceFile;
+use crate::diagnostic::Diagnostic;
+use crate::model::{AllowedPairs, Extension, Info, KindId, KindSet, Loc, Property, Target};
+use crate::rules::{duplicate_definition, redefined_builtin, undefined_reference};
+
+impl<'a> Builder<'a> {
+    /// Keeps an `extend` declaration until every name is declared.
+    pub(super) fn declare_extension(&mut self, pending: Pending<'a>) {
+        let meta = match pending.decl.kind {
+            DeclKind::Layer => Meta::Layer,
+            DeclKind::Kind => Meta::Kind,
+            DeclKind::Relation => Meta::RelationKind,
+            // The grammar allows `extend` before these three only.
+            _ => return,
+        };
+        self.pending_extensions.push((meta, pending));
+    }
+
+    /// Attaches each extension to the declaration it names, in file order.
+    pub(super) fn attach_extensions(&mut self) {
+        for (meta, pending) in std::mem::take(&mut self.pending_extensions) {
+            let name = &pending.decl.name;
+            let found = self.namespace(meta).by_name.get(&name.text).copied();
+            let Some(index) = found else {
+                // Reported like any unknown name (or folded into the missing
+                // `use society5` finding).
+                self.resolve_meta(meta, pending.file, name);
+                continue;
+            };
+            self.namespace(meta)
+                .extensions
+                .entry(index)
+                .or_default()
+                .push(pending);
+            let target = match meta {
+                Meta::Layer => Target::Layer(crate::model::LayerId(index)),
+                Meta::Kind => Target::Kind(KindId(index)),
+                Meta::RelationKind => Target::RelationKind(crate::model::RelationKindId(index)),
+            };
+            self.reference(pending.file, name.span, target);
+            self.model.extensions.push(Extension {
+                target,
+                name_loc: Loc {
+                    file: pending.file,
+                    span: name.span,
+                },
+                span: pending.decl.span,
+            });
+        }
+    }
+
+    /// A workspace declaration that replaces a built-in one of the same name.
+    pub(super) fn redefined_builtin(
+        &mut self,
+        meta: Meta,
+        pending: Pending<'a>,
+        builtin: Pending<'a>,
+    ) {
+        self.model.diagnostics.push(redefined_builtin::finding(
+            pending.file,
+            pending.decl.name.span,
+            meta.what(),
+            meta.keyword(),
+            &pending.decl.name.text,
+            builtin.file,
+            builtin.decl.name.span,
+        ));
+    }
+
+    /// The declaration's extensions, in file order.
+    fn extensions_of(&mut self, meta: Meta, index: usize) -> Vec<Pending<'a>> {
+        self.namespace(meta)
+            .extensions
+            .get(&(index as u32))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The clauses of a declaration, then those of its extensions, each
+    /// with the declaration (or extension) that holds it. A one-value
+    /// clause an extension gives again is reported and left out.
+    pub(super) fn meta_clauses(
+        &mut self,
+        meta: Meta,
+        index: usize,
+        pending: Pending<'a>,
+    ) -> Vec<(Pending<'a>, &'a ast::Clause)> {
+        let mut out: Vec<(Pending<'a>, &'a ast::Clause)> = clauses(pending.decl.entries())
+            .map(|c| (pending, c))
+            .collect();
+        for extension in self.extensions_of(meta, index) {
+            for clause in clauses(extension.decl.entries()) {
+                let earlier = out
+                    .iter()
+                    .find(|(_, c)| c.keyword == clause.keyword)
+                    .map(|(p, c)| (p.file, c.span));
+                match earlier {
+                    // Lists (`from`, `to`, `parents`, `allow`) are appended
+                    // and flags simply added; values conflict.
+                    Some((file, span))
+                        if single_valued(clause)
+                            && !matches!(
+                                clause.args,
+                                ClauseArgs::None
+                                    | ClauseArgs::Paths(_)
+                                    | ClauseArgs::Selectors(_)
+                                    | ClauseArgs::Allow(_)
+                            ) =>
+                    {
+                        self.model.diagnostics.push(duplicate_definition::repeated(
+                            extension.file,
+                            clause.span,
+                            &format!("`{}`", clause.keyword.as_str()),
+                            file,
+                            span,
+                        ));
+                    }
+                    _ => out.push((extension, clause)),
+                }
+            }
+        }
+        out
+    }
+
+    /// The declaration's labels and texts, completed by its extensions'.
+    pub(super) fn merged_info(&mut self, meta: Meta, index: usize, pending: Pending<'a>) -> Info {
+        let mut info = self.info(pending);
+        // Where each one-value text was first given, for the reports.
+        let mut label_at = pending.decl.label.as_ref().map(|l| (pending.file, l.span));
+        let mut description_at = None;
+        let mut translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
+        for entry in pending.decl.entries() {
+            match entry {
+                ast::Entry::Label { language, span, .. } => {
+                    translation_at.push((language.text.clone(), pending.file, *span))
+                }
+                ast::Entry::Description { span, .. } if description_at.is_none() => {
+                    description_at = Some((pending.file, *span))
+                }
+                _ => {}
+            }
+        }
+        for extension in self.extensions_of(meta, index) {
+            let file = extension.file;
+            if let Some(label) = &extension.decl.label {
+                match label_at {
+                    Some((first_file, first)) => {
+                        self.repeated(file, label.span, "the label", first_file, first)
+                    }
+                    None => {
+                        info.label = Some(label.value.clone());
+                        label_at = Some((file, label.span));
+                    }
+                }
+            }
+            for entry in extension.decl.entries() {
+                match entry {
+                    ast::Entry::Label {
+                        language,
+                        text,
+                        span,
+                    } => {
+                        let first = translation_at
+                            .iter()
+                            .find(|(l, _, _)| *l == language.text)
+                            .map(|(_, f, s)| (*f, *s));
+                        match first {
+                            Some((first_file, first)) => self.repeated(
+                                file,
+                                *span,
+                                &format!("`label {}`", language.text),
+                                first_file,
+                                first,
+                            ),
+                            None => {
+                                info.translations
+                                    .push((language.text.clone(), text.value.clone()));
+                                translation_at.push((language.text.clone(), file, *span));
+                            }
+                        }
+                    }
+                    ast::Entry::Description { text, span } => match description_at {
+                        Some((first_file, first)) => {
+                            self.repeated(file, *span, "`description`", first_file, first)
+                        }
+                        None => {
+                            info.description = Some(text.value.clone());
+                            description_at = Some((file, *span));
+                        }
+                    },
+                    _ => {}
+                }
+            }
+        }
+        info
+    }
+
+    fn repeated(
+        &mut self,
+        file: SourceFile,
+        span: Span,
+        what: &str,
+        first_file: SourceFile,
+        first: Span,
+    ) {
+        self.model.diagnostics.push(duplicate_definition::repeated(
+            file, span, what, first_file, first,
+        ));
+    }
+
+    /// The declaration's properties, then its extensions'.
+    pub(super) fn meta_properties(
+        &mut self,
+        meta: Meta,
+        index: usize,
+        pending: Pending<'a>,
+    ) -> Vec<Property> {
+        let mut properties = self.properties(pending.file, pending.decl.entries(), None);
+        for extension in self.extensions_of(meta, index) {
+            let more = self.properties(extension.file, extension.decl.entries(), None);
+            properties.extend(more);
+        }
+        properties
+    }
+
+    /// The `order` an extension of layer `index` gives, if any.
+    pub(super) fn extension_layer_order(&self, index: usize) -> Option<SmolStr> {
+        self.layers
+            .extensions
+            .get(&(index as u32))?
+            .iter()
+            .find_map(|extension| super::layer_order(extension.decl))
+    }
+
+    /// The kinds of an `allow a, b -> c, d` clause (names that do not
+    /// resolve are reported and left out).
+    pub(super) fn allowed_pairs(
+        &mut self,
+        file: SourceFile,
+        pairs: &ast::AllowPairs,
+    ) -> AllowedPairs {
+        let resolve = |builder: &mut Self, names: &[ast::Ident]| -> Vec<KindId> {
+            names
+                .iter()
+                .filter_map(|name| builder.resolve_kind(file, name))
+                .collect()
+        };
+        let sources = resolve(self, &pairs.sources);
+        let targets = resolve(self, &pairs.targets);
+        AllowedPairs { sources, targets }
+    }
+}
+
+/// `from`/`to` lists written in a declaration and its extensions add up;
+/// `*` (any kind) absorbs the rest.
+pub(super) fn union(first: Option<KindSet>, more: KindSet) -> KindSet {
+    match (first, more) {
+        (None, set) => set,
+        (Some(KindSet::Any), _) | (_, KindSet::Any) => KindSet::Any,
+        (Some(KindSet::Only(mut kinds)), KindSet::Only(more)) => {
+            for kind in more {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            KindSet::Only(kinds)
+        }
+    }
+}
+
+/// The names of the built-in metamodel when no file uses it. A name it
+/// defines that the workspace writes is then gathered here instead of being
+/// reported where it stands: one finding at the top of the first file says
+/// to add `use society5`, and no element, relationship or view repeats it.
+#[derive(Default)]
+pub(crate) struct MissingModule {
+    /// `None` when the workspace uses the built-in metamodel (or has no file).
+    names: Option<BuiltinNames>,
+    /// The built-in names the workspace wrote, in the order first met.
+    wanted: Vec<SmolStr>,
+    /// How many names and default relationships wait for the module.
+    uses: usize,
+}
+
+struct BuiltinNames {
+    first_file: SourceFile,
+    layers: HashSet<SmolStr>,
+    kinds: HashSet<SmolStr>,
+    relation_kinds: HashSet<SmolStr>,
+    default_relation: Option<SmolStr>,
+}
+
+impl MissingModule {
+    /// Reads the built-in metamodel's names from its parse.
+    pub(crate) fn new(builtin: &Parse, first_file: Option<SourceFile>) -> MissingModule {
+        let Some(first_file) = first_file else {
+            return MissingModule::default();
+        };
+        let mut names = BuiltinNames {
+            first_file,
+            layers: HashSet::default(),
+            kinds: HashSet::default(),
+            relation_kinds: HashSet::default(),
+            default_relation: None,
+        };
+        for item in &builtin.tree.items {
+            let Item::Decl(decl) = item else { continue };
+            let name = decl.name.text.clone();
+            match decl.kind {
+                DeclKind::Layer => {
+                    names.layers.insert(name);
+                }
+                DeclKind::Kind => {
+                    names.kinds.insert(name);
+                }
+                DeclKind::Relation => {
+                    if clauses(decl.entries()).any(|c| c.keyword == ClauseKeyword::Default) {
+                        names.default_relation = Some(name.clone());
+                    }
+                    names.relation_kinds.insert(name);
+                }
+                _ => {}
+            }
+        }
+        MissingModule {
+            names: Some(names),
+            wanted: Vec::new(),
+            uses: 0,
+        }
+    }
+
+    /// True (and the name is noted) when `name`, which the workspace does not
+    /// declare, is one the missing built-in metamodel would bring.
+    pub(crate) fn absorb(&mut self, meta: Meta, name: &str) -> bool {
+        let Some(names) = &self.names else {
+            return false;
+        };
+        let set = match meta {
+            Meta::Layer => &names.layers,
+            Meta::Kind => &names.kinds,
+            Meta::RelationKind => &names.relation_kinds,
+        };
+        let Some(name) = set.get(name) else {
+            return false;
+        };
+        if !self.wanted.contains(name) {
+            self.wanted.push(name.clone());
+        }
+        self.uses += 1;
+        true
+    }
+
+    /// True when a relationship without `: kind` lacks only the default
+    /// relation kind of the missing module (other names of it were written,
+    /// so the module is what was forgotten).
+    pub(crate) fn absorb_default(&mut self) -> bool {
+        match &self.names {
+            Some(names) if !self.wanted.is_empty() && names.default_relation.is_some() => {
+                self.uses += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The one finding, at the top of the first file, if any name waited.
+    pub(crate) fn finding(&self) -> Option<Diagnostic> {
+        let names = self.names.as_ref()?;
+        if self.wanted.is_empty() {
+            return None;
+        }
+        const SHOWN: usize = 4;
+        let mut list: Vec<String> = self
+            .wanted
+            .iter()
+            .take(SHOWN)
+            .map(|n| format!("`{n}`"))
+            .collect();
+        if self.wanted.len() > SHOWN {
+            list.push(format!("{} more", self.wanted.len() - SHOWN));
+        }
+        let list = match list.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => list.join(""),
+        };
+        let module = builtin::SOCIETY5;
+        let message = format!(
+            "{list} come from the built-in metamodel `{module}`, which no file uses \
+             ({} uses wait for it): add `use {module}` at the top of a file",
+            self.uses
+        );
+        // The suggestion inserts the line at the top of the file (an empty
+        // span), which editors offer as a quick fix.
+        Some(undefined_reference::plain(
+            names.first_file,
+            Span::empty(0),
+            message,
+            Some(format!("use {module}\n")),
+        ))
+    }
+}
+
+impl Meta {
+    /// The keyword that declares one.
+    pub(super) fn keyword(self) -> &'static str {
+        match self {
+            Meta::Layer => "layer",
+            Meta::Kind => "kind",
+            Meta::RelationKind => "relation",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::run;
+
+    /// A model written for `society5` that forgot `use society5`: kinds,
+    /// relation kinds, a default relation, nesting, a viewpoint's lists
+    /// and a decision all wait for it.
+    const FORGOT_USE: &str = r#"
+system bms "Building management" {
+  component hvac_ctl
+  component edge_gw
+  hvac_ctl -> edge_gw : flows
+}
+device sensor
+device meter
+dataset occupancy
+organization owner
+service comfort_service
+sensor -> bms.edge_gw : flows
+meter -> bms.edge_gw : flows
+bms -> occupancy
+owner -> bms : owns
+bms -> comfort_service : realizes
+bms -> sensor : depends
+concern comfort
+stakeholder tenant { concerns comfort }
+viewpoint devices { frames comfort kinds system, device, dataset relations flows, uses }
+view all of devices { include *, bms.* }
+"#;
+
+    #[test]
+    fn a_missing_use_society5_is_at_most_three_findings() {
+        let analysis = run(&[("a.kozo", FORGOT_USE), ("b.kozo", "device gateway\n")]);
+        let findings = analysis.diagnostics();
+        assert!(
+            (1..=3).contains(&findings.len()),
+            "{:#?}",
+            findings.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+        let first = &findings[0];
+        assert_eq!(analysis.path(first.file), "a.kozo");
+        assert!(first.span.is_empty() && first.span.start == 0);
+        assert!(first.message.contains("add `use society5`"));
+    }
+
+    #[test]
+    fn with_the_use_the_same_model_is_checked_as_usual() {
+        let text = format!("use society5\n{FORGOT_USE}");
+        let analysis = run(&[("a.kozo", &text)]);
+        assert!(analysis
+            .diagnostics()
+            .iter()
+            .all(|d| !d.message.contains("use society5")));
+    }
+}
