@@ -7,6 +7,9 @@
 //! - `render/builtin_svg_dense_view`: the same for the densest view of
 //!   `examples/city-platform` (27 elements, 37 relationships; target
 //!   ≤ 50 ms);
+//! - `render/builtin_svg_c4_containers`: the container view of
+//!   `examples/c4-bigbank` (9 elements, descriptions in the boxes and
+//!   technology on boxes and edges);
 //! - `render/builtin_svg_3000`: a 3 000-element view, to see that the
 //!   layout grows no faster than it should;
 //! - `render/graphviz_kozo_share_300`: everything kozo does around Graphviz
@@ -79,12 +82,14 @@ fn synthetic(elements: usize) -> (Analysis, ViewId) {
     (analysis, id)
 }
 
-/// The city-platform example, read from the repository.
-fn city_platform() -> Analysis {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/city-platform");
+/// An example workspace (`examples/NAME`), read from the repository.
+fn example(name: &str) -> Analysis {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name);
     let mut analysis = Analysis::new(Config::default());
     let mut files: Vec<_> = std::fs::read_dir(&root)
-        .expect("examples/city-platform")
+        .expect("the example's folder")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "kozo"))
@@ -103,7 +108,7 @@ fn render_benches(c: &mut Criterion) {
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(8));
 
-    let city = city_platform();
+    let city = example("city-platform");
     let dense = city
         .model()
         .view_by_name("platform_view")
@@ -111,6 +116,20 @@ fn render_benches(c: &mut Criterion) {
     group.bench_function("builtin_svg_dense_view", |b| {
         b.iter(|| {
             let diagram = Diagram::of_view(&city, dense, None);
+            black_box(render::to_svg(&diagram, Engine::Builtin).unwrap())
+        })
+    });
+
+    // A view that shows descriptions in its boxes and technology on its
+    // boxes and edges: the wrapping and sizing they add.
+    let bank = example("c4-bigbank");
+    let containers = bank
+        .model()
+        .view_by_name("containers")
+        .expect("the containers view");
+    group.bench_function("builtin_svg_c4_containers", |b| {
+        b.iter(|| {
+            let diagram = Diagram::of_view(&bank, containers, None);
             black_box(render::to_svg(&diagram, Engine::Builtin).unwrap())
         })
     });

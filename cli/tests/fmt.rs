@@ -54,6 +54,7 @@ fn examples_are_formatted() {
         "drone-logistics",
         "data-space",
         "city-platform",
+        "c4-bigbank",
     ] {
         let out = kozo(&["fmt", "--check", &format!("examples/{example}")], &repo());
         assert_eq!(

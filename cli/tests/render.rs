@@ -87,7 +87,12 @@ fn renders_every_view_of_the_examples_with_both_engines() {
     if graphviz_installed() {
         engines.push("graphviz");
     }
-    for example in ["smart-building", "drone-logistics", "data-space"] {
+    for example in [
+        "smart-building",
+        "drone-logistics",
+        "data-space",
+        "c4-bigbank",
+    ] {
         let path = repo().join("examples").join(example);
         let expected = expected_counts(&path);
         assert!(expected.len() >= 3);

@@ -15,6 +15,7 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
         suppress::check_rule_names(db, file, &mut found);
     }
     let model = db::model(db, workspace);
+    syntax_error::in_workspace_words(model, &mut found);
     found.extend(model.diagnostics.iter().cloned());
     rules::check_model(model, &mut found);
 

@@ -70,6 +70,7 @@ fn a_model_against_itself_is_no_change() {
         "data-space",
         "drone-logistics",
         "every-rule",
+        "c4-bigbank",
     ] {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../examples")

@@ -293,8 +293,9 @@ pub enum Entry {
         text: StrLit,
         span: Span,
     },
-    /// `description "..."`.
+    /// `description "..."`, or a translation `description ja "..."`.
     Description {
+        language: Option<Ident>,
         text: StrLit,
         span: Span,
     },
@@ -367,6 +368,10 @@ pub enum ClauseKeyword {
     Upward,
     /// `same_kind` in a relation kind.
     SameKind,
+    /// `technology "..."` on an element or a relationship.
+    Technology,
+    /// `show description, technology` in a viewpoint or a view.
+    Show,
 }
 
 impl ClauseKeyword {
@@ -400,6 +405,8 @@ impl ClauseKeyword {
             ClauseKeyword::Allow => "allow",
             ClauseKeyword::Upward => "upward",
             ClauseKeyword::SameKind => "same_kind",
+            ClauseKeyword::Technology => "technology",
+            ClauseKeyword::Show => "show",
         }
     }
 }
@@ -422,11 +429,12 @@ pub enum ClauseArgs {
     Number(SmolStr, Span),
     /// `layer data`, `shape cylinder`, `status accepted`.
     Word(Ident),
-    /// `parents`, `kinds`, `relations`, `concerns`, `frames`, `addresses`, `affects`.
+    /// `parents`, `kinds`, `relations`, `concerns`, `frames`, `addresses`,
+    /// `affects`; `show` (its words as one-segment paths).
     Paths(Vec<Path>),
     /// `include`, `exclude`, `from`, `to`.
     Selectors(Vec<Selector>),
-    /// `rationale "..."`, `note "..."`.
+    /// `rationale "..."`, `note "..."`, `technology "..."`.
     Text(StrLit),
     /// `exclude a -> b : kind`.
     Relationship(RelationPattern),
@@ -537,6 +545,11 @@ pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
 /// Contextual words at the top of a file: `extend` before a metamodel
 /// declaration, `library` as a file's first statement.
 pub const METAMODEL_WORDS: &[&str] = &["extend", "library"];
+/// `technology` in element and relationship bodies; `show` in viewpoints and views.
+pub const TECHNOLOGY_WORD: &str = "technology";
+pub const SHOW_WORD: &str = "show";
+/// The words `show` takes.
+pub const SHOW_ITEMS: &[&str] = &["description", "technology", "none"];
 
 /// The values of `implied`, `direction`, `line`, `head` and `tail`.
 pub const IMPLIED_VALUES: &[&str] = &["off", "on"];

@@ -14,7 +14,9 @@ mod parser;
 
 pub use ast::*;
 pub use line_index::LineIndex;
-pub use parser::{parse, scan_comments, Parse, MAX_NESTING};
+pub use parser::{
+    parse, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING, SECOND_STRING_MESSAGE,
+};
 
 /// True when `text` can be used as a name: a Unicode identifier that is not a keyword.
 pub fn is_valid_name(text: &str) -> bool {

@@ -437,7 +437,7 @@ impl<'t> Builder<'t> {
                 Rule::arrow => arrow = span_of(&part),
                 Rule::relation_ref => relation = part.into_inner().next().map(ident),
                 Rule::decl_label => label = part.into_inner().next().map(|s| self.string(s)),
-                Rule::plain_body => body = Some(self.body(part, Rule::probe_plain)),
+                Rule::relationship_body => body = Some(self.body(part, Rule::probe_relationship)),
                 _ => {}
             }
         }
@@ -532,12 +532,20 @@ impl<'t> Builder<'t> {
                 }
                 Rule::description_stmt => {
                     let span = span_of(&part);
-                    let text = part
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::string)
-                        .map(|p| self.string(p))
-                        .unwrap_or_else(|| missing_string(span));
-                    Entry::Description { text, span }
+                    let mut language = None;
+                    let mut text = None;
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::language => language = p.into_inner().next().map(ident),
+                            Rule::string => text = Some(self.string(p)),
+                            _ => {}
+                        }
+                    }
+                    Entry::Description {
+                        language,
+                        text: text.unwrap_or_else(|| missing_string(span)),
+                        span,
+                    }
                 }
                 Rule::property => {
                     let span = span_of(&part);
@@ -605,6 +613,8 @@ impl<'t> Builder<'t> {
             Rule::allow_clause => ClauseKeyword::Allow,
             Rule::upward_clause => ClauseKeyword::Upward,
             Rule::same_kind_clause => ClauseKeyword::SameKind,
+            Rule::technology_clause => ClauseKeyword::Technology,
+            Rule::show_clause => ClauseKeyword::Show,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);
@@ -646,6 +656,11 @@ impl<'t> Builder<'t> {
                         .map(path_or_ident)
                         .collect();
                     args = ClauseArgs::Paths(paths);
+                }
+                // `show description, technology`: each word a one-segment path.
+                Rule::show_list => {
+                    let words = part.into_inner().map(|w| path_or_ident(w)).collect();
+                    args = ClauseArgs::Paths(words);
                 }
                 Rule::kind_pattern_list | Rule::selector_list => {
                     args = ClauseArgs::Selectors(part.into_inner().map(selector).collect());
@@ -919,6 +934,20 @@ impl<'t> Builder<'t> {
         // that starts the tail behind (`a -> b :` leaves `:`, `view v of {`
         // leaves `of`, `concerns a,` leaves `,`): say what that word needed.
         let before = self.trim(Span::new(0, start)).end as usize;
+        // `software_system a "A" "Does things"` (the positional strings of
+        // other architecture languages): say where the second string goes.
+        if rest.starts_with('"')
+            && previous_token(self.text, before) == Some("\"")
+            && matches!(probe, Rule::probe_top | Rule::probe_element)
+        {
+            if let Some(end) = string_end(self.text, start) {
+                self.errors.push(SyntaxError {
+                    span: Span::new(start, end),
+                    message: SECOND_STRING_MESSAGE.to_string(),
+                });
+                return;
+            }
+        }
         if let Some((token, expected)) = leftover(rest, previous_token(self.text, before), probe) {
             let after = self.skip_layout(start + token.len());
             if truncated && after >= self.parsed_len {
@@ -1004,6 +1033,14 @@ impl<'t> Builder<'t> {
             if previous.is_some_and(|p| is_clause_word(p, probe)) && words.len() > 1 {
                 words.retain(|w| *w != "`=`");
             }
+            // `description` takes an optional language before its string.
+            if previous == Some("description") {
+                for word in &mut words {
+                    if *word == "a name" {
+                        *word = "a language code (such as `ja`)";
+                    }
+                }
+            }
             if let (["a name"], Some(word)) = (words.as_slice(), previous) {
                 if let Some(what) = name_after(word, probe) {
                     words = vec![what];
@@ -1061,7 +1098,11 @@ fn leftover(
     } else if rest.starts_with(',')
         && !matches!(
             probe,
-            Rule::probe_top | Rule::probe_element | Rule::probe_plain | Rule::probe_layer
+            Rule::probe_top
+                | Rule::probe_element
+                | Rule::probe_plain
+                | Rule::probe_layer
+                | Rule::probe_relationship
         )
     {
         Some((",", "another list item"))
@@ -1134,10 +1175,12 @@ fn names_something(rule: Rule) -> bool {
 /// is not a reserved word.
 fn is_clause_word(word: &str, probe: Rule) -> bool {
     match probe {
-        Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word),
+        Rule::probe_view => VIEW_CLAUSE_WORDS.contains(&word) || word == SHOW_WORD,
+        Rule::probe_viewpoint => word == SHOW_WORD,
         Rule::probe_relation => {
             RELATION_NOTATION_WORDS.contains(&word) || RELATION_RULE_WORDS.contains(&word)
         }
+        Rule::probe_element | Rule::probe_relationship => word == TECHNOLOGY_WORD,
         _ => false,
     }
 }
@@ -1441,16 +1484,17 @@ fn error_offset(err: &pest::error::Error<Rule>) -> usize {
 /// What a statement list of this kind accepts, in words.
 fn statement_words(probe: Rule) -> &'static str {
     match probe {
-        Rule::probe_top => "a declaration (such as `system bms`, `concern privacy`, `view v of vp`) or a relationship `a -> b`",
-        Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label` or `description`",
+        Rule::probe_top => TOP_STATEMENT_WORDS,
+        Rule::probe_element => "a nested element, a relationship `a -> b`, a property `key = value`, `label`, `description` or `technology`",
         Rule::probe_layer => "`order`, `label`, `description` or a property",
         Rule::probe_kind => "`layer`, `parents`, `shape`, `label`, `description` or a property",
         Rule::probe_relation => "`from`, `to`, `allow`, `acyclic`, `downward`, `upward`, `same_kind`, `default`, `line`, `head`, `tail`, `label`, `description` or a property",
         Rule::probe_stakeholder => "`concerns`, `label`, `description` or a property",
-        Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `label`, `description` or a property",
-        Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `label`, `description` or a property",
+        Rule::probe_viewpoint => "`frames`, `kinds`, `relations`, `show`, `label`, `description` or a property",
+        Rule::probe_view => "`include`, `exclude`, `implied`, `direction`, `group`, `note`, `show`, `label`, `description` or a property",
         Rule::probe_group => "`include`, `label`, `description` or a property",
         Rule::probe_decision => "`status`, `addresses`, `affects`, `rationale`, `label`, `description` or a property",
+        Rule::probe_relationship => "`technology`, `label`, `description` or a property",
         _ => "`label`, `description` or a property `key = value`",
     }
 }
@@ -1491,6 +1535,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::implied_value => "`off` or `on`",
         Rule::direction_value => "a direction (`down` or `right`)",
         Rule::line_style => "a line style (`solid`, `dashed` or `dotted`)",
+        Rule::show_item | Rule::show_list => "`description`, `technology` or `none`",
         Rule::end_mark => {
             "an end mark (arrow, open, triangle, hollow_triangle, diamond, hollow_diamond, circle or none)"
         }
@@ -1509,7 +1554,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::viewpoint_body
         | Rule::view_body
         | Rule::group_body
-        | Rule::decision_body => "`{`",
+        | Rule::decision_body
+        | Rule::relationship_body => "`{`",
         Rule::rbrace => "`}`",
         Rule::equals => "`=`",
         Rule::star => "`*`",
@@ -1559,6 +1605,37 @@ fn previous_token(text: &str, pos: usize) -> Option<&str> {
         return Some("->");
     }
     Some(&before[before.len() - last.len_utf8()..])
+}
+
+/// The example element declaration in [`TOP_STATEMENT_WORDS`]: the
+/// engine, which knows the workspace's kinds, puts one of them in its place.
+pub const ELEMENT_EXAMPLE: &str = "`system bms`";
+
+/// What a file's statement list accepts, in words.
+const TOP_STATEMENT_WORDS: &str = "a declaration (such as `system bms`, `concern privacy`, `view v of vp`) or a relationship `a -> b`";
+
+/// What a string written after a declaration's label is told.
+pub const SECOND_STRING_MESSAGE: &str = "a declaration takes one string, its label: a description is written `description \"...\"` (and a technology `technology \"...\"`) inside its body `{ ... }`";
+
+/// Where the closed string starting at `pos` ends, if it is closed on its line
+/// (or, for `"""`, anywhere).
+fn string_end(text: &str, pos: usize) -> Option<usize> {
+    let rest = text.get(pos..)?;
+    if let Some(body) = rest.strip_prefix("\"\"\"") {
+        return body.find("\"\"\"").map(|i| pos + 3 + i + 3);
+    }
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some(pos + i + 1),
+            '\\' => {
+                chars.next();
+            }
+            '\n' | '\r' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where the token starting at `pos` ends (at least one character on).

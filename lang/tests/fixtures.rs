@@ -345,8 +345,16 @@ impl Renderer<'_> {
                 let what = format!("label {} {}", self.ident(language), self.string(text));
                 self.line(depth, *span, &what);
             }
-            Entry::Description { text, span } => {
-                let what = format!("description {}", self.string(text));
+            Entry::Description {
+                language,
+                text,
+                span,
+            } => {
+                let language = language
+                    .as_ref()
+                    .map(|l| format!("{} ", self.ident(l)))
+                    .unwrap_or_default();
+                let what = format!("description {language}{}", self.string(text));
                 self.line(depth, *span, &what);
             }
             Entry::Property { key, value, span } => {

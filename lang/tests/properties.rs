@@ -112,7 +112,12 @@ impl Spans {
                     self.ident(language);
                     self.string(text);
                 }
-                Entry::Description { text, .. } => self.string(text),
+                Entry::Description { language, text, .. } => {
+                    if let Some(language) = language {
+                        self.ident(language);
+                    }
+                    self.string(text)
+                }
                 Entry::Property { key, value, .. } => {
                     self.ident(key);
                     self.value(value);

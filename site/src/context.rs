@@ -184,6 +184,19 @@ impl<'a> Context<'a> {
         self.translated(base, &info.translations)
     }
 
+    /// A declaration's description in every language (`description ja
+    /// "..."`), if it has one.
+    pub fn description(&self, info: &Info) -> Option<Markup> {
+        let base = info.description.as_deref()?;
+        Some(self.translated(base, &info.descriptions))
+    }
+
+    /// A relationship's description in every language, if it has one.
+    pub fn relationship_description(&self, r: &Relationship) -> Option<Markup> {
+        let base = r.description.as_deref()?;
+        Some(self.translated(base, &r.descriptions))
+    }
+
     /// A relationship's label in every language, if it has one.
     pub fn relationship_label(&self, r: &Relationship) -> Option<Markup> {
         let base = r.label.as_deref()?;

@@ -175,6 +175,7 @@ fn every_example_gets_a_complete_site_with_working_links() {
         "data-space",
         "drone-logistics",
         "every-rule",
+        "c4-bigbank",
     ] {
         let analysis = example(name);
         let site = build(&analysis, &options());
@@ -340,6 +341,40 @@ fn a_workspace_with_errors_still_gets_a_site_with_its_findings() {
         element.contains("undefined-reference"),
         "the element page lists its finding"
     );
+}
+
+#[test]
+fn element_pages_show_descriptions_in_every_language_and_technology() {
+    let analysis = example("c4-bigbank");
+    let site = build(&analysis, &options());
+    let (_, page) = html_pages(&site)
+        .find(|(path, text)| {
+            path.starts_with("elements/")
+                && text.contains("<code>internet_banking.api_application</code>")
+        })
+        .expect("the API application's page");
+    assert!(
+        page.contains("Provides Internet banking functionality via a JSON/HTTPS API."),
+        "{page}"
+    );
+    assert!(
+        page.contains("JSON/HTTPS の API でインターネットバンキングの機能を提供する。"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt>Technology</dt><dd>Java and Spring MVC</dd>"),
+        "{page}"
+    );
+    // Relationships list what carries them.
+    let (_, security) = html_pages(&site)
+        .find(|(path, _)| path.ends_with("api_application.security_component.html"))
+        .expect("the security component's page");
+    assert!(security.contains("<td>SQL/TCP</td>"), "{security}");
+    // The container view's diagram on the site holds the descriptions.
+    let (_, view) = html_pages(&site)
+        .find(|(path, text)| path.starts_with("views/") && text.contains("<code>containers</code>"))
+        .expect("the containers view page");
+    assert!(view.contains("«Container: Xamarin»"), "containers view");
 }
 
 #[test]

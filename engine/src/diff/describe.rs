@@ -23,31 +23,58 @@ fn info_fields(info: &Info) -> BTreeMap<String, String> {
     }
     texts(
         &mut fields,
-        &info.translations,
-        &info.description,
-        &info.doc,
+        Texts {
+            translations: &info.translations,
+            description: &info.description,
+            descriptions: &info.descriptions,
+            technology: &info.technology,
+            doc: &info.doc,
+        },
     );
     properties(&mut fields, &info.properties);
     fields
 }
 
-fn texts(
-    fields: &mut BTreeMap<String, String>,
-    translations: &[(smol_str::SmolStr, String)],
-    description: &Option<String>,
-    doc: &Option<String>,
-) {
-    for (lang, text) in translations {
+/// A declaration's words besides its label, as [`texts`] lists them.
+struct Texts<'a> {
+    translations: &'a [(smol_str::SmolStr, String)],
+    description: &'a Option<String>,
+    descriptions: &'a [(smol_str::SmolStr, String)],
+    technology: &'a Option<String>,
+    doc: &'a Option<String>,
+}
+
+fn texts(fields: &mut BTreeMap<String, String>, texts: Texts) {
+    for (lang, text) in texts.translations {
         fields
             .entry(format!("label {lang}"))
             .or_insert_with(|| text.clone());
     }
-    if let Some(d) = description {
+    if let Some(d) = texts.description {
         fields.insert("description".to_string(), d.clone());
     }
-    if let Some(d) = doc {
+    for (lang, text) in texts.descriptions {
+        fields
+            .entry(format!("description {lang}"))
+            .or_insert_with(|| text.clone());
+    }
+    if let Some(t) = texts.technology {
+        fields.insert("technology".to_string(), t.clone());
+    }
+    if let Some(d) = texts.doc {
         fields.insert("doc".to_string(), d.trim().to_string());
     }
+}
+
+/// `show` as written, in one canonical form.
+fn show_text(show: crate::model::Show) -> String {
+    match (show.description, show.technology) {
+        (false, false) => "none",
+        (true, false) => "description",
+        (false, true) => "technology",
+        (true, true) => "description, technology",
+    }
+    .to_string()
 }
 
 fn properties(fields: &mut BTreeMap<String, String>, properties: &[crate::model::Property]) {
@@ -100,7 +127,16 @@ pub(super) fn relationship_decl(model: &Model, i: usize) -> Decl {
     if let Some(label) = &r.label {
         fields.insert("label".to_string(), label.clone());
     }
-    texts(&mut fields, &r.translations, &r.description, &r.doc);
+    texts(
+        &mut fields,
+        Texts {
+            translations: &r.translations,
+            description: &r.description,
+            descriptions: &r.descriptions,
+            technology: &r.technology,
+            doc: &r.doc,
+        },
+    );
     properties(&mut fields, &r.properties);
     let kind = &model.relation_kind(r.kind).info;
     Decl {
@@ -121,6 +157,9 @@ pub(super) fn view_decl(model: &Model, i: usize) -> Decl {
             "viewpoint".to_string(),
             model.viewpoint(vp).info.name.to_string(),
         );
+    }
+    if let Some(show) = v.show {
+        fields.insert("show".to_string(), show_text(show));
     }
     Decl {
         label: v.info.display_label(None).to_string(),
@@ -186,6 +225,9 @@ pub(super) fn decl(model: &Model, category: Category, i: usize) -> Decl {
                     .map(|r| model.relation_kind(*r).info.name.as_str());
                 extra.push(("relations", name_list(names)));
             }
+            if let Some(show) = v.show {
+                extra.push(("show", show_text(show)));
+            }
             (&v.info, extra)
         }
         Category::Decision => {
@@ -249,6 +291,8 @@ pub(super) fn same_element(old: &Model, o: usize, new: &Model, n: usize) -> bool
         && x.label == y.label
         && x.translations == y.translations
         && x.description == y.description
+        && x.descriptions == y.descriptions
+        && x.technology == y.technology
         && x.doc == y.doc
         && same_properties(&x.properties, &y.properties)
 }
@@ -258,6 +302,8 @@ pub(super) fn same_relationship(old: &Model, o: usize, new: &Model, n: usize) ->
     a.label == b.label
         && a.translations == b.translations
         && a.description == b.description
+        && a.descriptions == b.descriptions
+        && a.technology == b.technology
         && a.doc == b.doc
         && same_properties(&a.properties, &b.properties)
 }

@@ -262,6 +262,9 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
         }
     }
     translations(out, &element.info);
+    if let Some(technology) = &element.info.technology {
+        let _ = writeln!(out, "Technology: {}  ", escape_markdown(technology));
+    }
     texts(out, &element.info);
 
     let node = element.node;
@@ -295,6 +298,9 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
             );
             if let Some(label) = &r.label {
                 let _ = write!(out, " \"{}\"", escape_markdown(label));
+            }
+            if let Some(technology) = &r.technology {
+                let _ = write!(out, " \\[{}\\]", escape_markdown(technology));
             }
             out.push('\n');
         }
@@ -385,6 +391,9 @@ fn texts(out: &mut String, info: &Info) {
     }
     if let Some(description) = &info.description {
         let _ = write!(out, "\n{}\n", escape_markdown(description));
+    }
+    for (lang, text) in &info.descriptions {
+        let _ = write!(out, "\n({lang}) {}\n", escape_markdown(text));
     }
 }
 
@@ -556,6 +565,30 @@ Controls HVAC and lighting.
 
 **In views** (1)
 - `building`"#
+        );
+    }
+
+    #[test]
+    fn element_hover_shows_technology_and_description_translations() {
+        let text = check(
+            r#"use society5
+system bm$0s "Banking" {
+  description "Moves money."
+  description ja "送金する。"
+  technology "Java"
+  component api
+  api -> bms { technology "JSON/HTTPS" }
+}
+"#,
+        );
+        assert!(text.contains("Technology: Java  \n"), "{text}");
+        assert!(
+            text.contains("\nMoves money.\n\n(ja) 送金する。\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- ← `bms.api` *uses* \\[JSON/HTTPS\\]"),
+            "{text}"
         );
     }
 

@@ -165,7 +165,7 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
                     }
                     _ if next_kind == Some(TokenKind::Equals) => plain(TokenType::Property),
                     _ if matches!(word, "true" | "false") => plain(TokenType::Value),
-                    _ if matches!(previous, Some("shape" | "status" | "label")) => {
+                    _ if matches!(previous, Some("shape" | "status" | "label" | "description")) => {
                         plain(TokenType::Value)
                     }
                     _ if previous == Some("use") => plain(TokenType::Module),
@@ -188,9 +188,9 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
     out
 }
 
-/// The contextual keywords of views and relation kinds (and a view's
-/// `group`, `extend` and `library`), by where they start, with the values
-/// of their clauses.
+/// The contextual keywords of views, viewpoints, relation kinds, elements
+/// and relationships (and a view's `group`, `extend` and `library`), by
+/// where they start, with the values of their clauses.
 fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenType>) {
     use kozo_lang::{ClauseArgs, ClauseKeyword, DeclKind, Entry, Item};
     fn visit(entries: &[Entry], out: &mut HashMap<u32, TokenType>) {
@@ -208,11 +208,22 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                             | ClauseKeyword::Allow
                             | ClauseKeyword::Upward
                             | ClauseKeyword::SameKind
+                            | ClauseKeyword::Technology
+                            | ClauseKeyword::Show
                     ) =>
                 {
                     out.insert(clause.keyword_span.start, TokenType::Keyword);
-                    if let ClauseArgs::Word(word) = &clause.args {
-                        out.insert(word.span.start, TokenType::Value);
+                    match &clause.args {
+                        ClauseArgs::Word(word) => {
+                            out.insert(word.span.start, TokenType::Value);
+                        }
+                        // `show description, technology`: fixed words.
+                        ClauseArgs::Paths(words) => {
+                            for word in words {
+                                out.insert(word.span.start, TokenType::Value);
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 Entry::Decl(decl) => {
@@ -221,6 +232,7 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                     }
                     visit(decl.entries(), out);
                 }
+                Entry::Relationship(r) => visit(r.entries(), out),
                 _ => {}
             }
         }
@@ -229,13 +241,17 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
         out.insert(library.start, TokenType::Keyword);
     }
     for item in &tree.items {
-        if let Item::Decl(decl) = item {
-            if let Some(extend) = decl.extend_keyword() {
-                out.insert(extend.start, TokenType::Keyword);
+        match item {
+            Item::Decl(decl) => {
+                if let Some(extend) = decl.extend_keyword() {
+                    out.insert(extend.start, TokenType::Keyword);
+                }
+                if !matches!(decl.kind, DeclKind::Layer | DeclKind::Kind) {
+                    visit(decl.entries(), out);
+                }
             }
-            if matches!(decl.kind, DeclKind::View | DeclKind::Relation) {
-                visit(decl.entries(), out);
-            }
+            Item::Relationship(r) => visit(r.entries(), out),
+            _ => {}
         }
     }
 }
@@ -282,6 +298,47 @@ mod tests {
                 "Keyword shape",
                 "Value box",
                 "Element a +declaration",
+            ]
+        );
+    }
+
+    #[test]
+    fn technology_show_and_description_languages_are_classified() {
+        let f = Fixture::new(
+            "use society5
+system technology {
+  description ja \"説明\"
+  technology \"Rust\"
+  technology -> technology : uses { technology \"HTTPS\" }
+}
+viewpoint vp { show description, technology }
+",
+        );
+        let found: Vec<String> = semantic_tokens(&f.analysis, f.file)
+            .into_iter()
+            .filter(|t| !matches!(t.token_type, TokenType::String))
+            .map(|t| format!("{:?} {}", t.token_type, &f.text()[t.span.range()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Keyword use",
+                "Module society5",
+                "Kind system",
+                "Element technology",
+                "Keyword description",
+                "Value ja",
+                "Keyword technology",
+                "Element technology",
+                "Operator ->",
+                "Element technology",
+                "RelationKind uses",
+                "Keyword technology",
+                "Keyword viewpoint",
+                "Viewpoint vp",
+                "Keyword show",
+                "Keyword description",
+                "Value technology",
             ]
         );
     }

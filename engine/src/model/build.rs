@@ -406,12 +406,14 @@ impl<'a> Builder<'a> {
     /// once names can be resolved).
     fn info(&self, pending: Pending<'a>) -> Info {
         let decl = pending.decl;
-        let (translations, description) = texts(decl.entries());
+        let texts = texts(decl.entries());
         Info {
             name: decl.name.text.clone(),
             label: decl.label.as_ref().map(|l| l.value.clone()),
-            translations,
-            description,
+            translations: texts.translations,
+            description: texts.description,
+            descriptions: texts.descriptions,
+            technology: texts.technology,
             doc: decl.doc.clone(),
             properties: Vec::new(),
             name_loc: Loc {
@@ -430,7 +432,7 @@ impl<'a> Builder<'a> {
     fn check_repeats(&mut self, file: SourceFile, entries: &[Entry]) {
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         enum Key<'e> {
-            Description,
+            Description(Option<&'e str>),
             Label(&'e str),
             Property(&'e str),
             Clause(ClauseKeyword),
@@ -439,7 +441,10 @@ impl<'a> Builder<'a> {
         let mut seen: HashMap<Key, ast::Span> = HashMap::default();
         for entry in entries {
             let (key, span) = match entry {
-                Entry::Description { span, .. } => (Key::Description, *span),
+                Entry::Description { language, span, .. } => (
+                    Key::Description(language.as_ref().map(|l| l.text.as_str())),
+                    *span,
+                ),
                 Entry::Label { language, span, .. } => (Key::Label(&language.text), *span),
                 Entry::Property { key, span, .. } => (Key::Property(&key.text), *span),
                 Entry::Clause(c) if single_valued(c) => (Key::Clause(c.keyword), c.span),
@@ -453,7 +458,8 @@ impl<'a> Builder<'a> {
                 std::collections::hash_map::Entry::Occupied(slot) => *slot.get(),
             };
             let what = match key {
-                Key::Description => "`description`".to_string(),
+                Key::Description(None) => "`description`".to_string(),
+                Key::Description(Some(language)) => format!("`description {language}`"),
                 Key::Label(language) => format!("`label {language}`"),
                 Key::Property(name) => format!("the property `{name}`"),
                 Key::Clause(keyword) => format!("`{}`", keyword.as_str()),
@@ -1039,7 +1045,7 @@ impl<'a> Builder<'a> {
                 continue;
             };
             self.check_repeats(file, rel.entries());
-            let (translations, description) = texts(rel.entries());
+            let texts = texts(rel.entries());
             let properties = self.properties(file, rel.entries(), scope);
             let id = RelationshipId(self.model.relationships.len() as u32);
             let (s, t) = (
@@ -1053,8 +1059,10 @@ impl<'a> Builder<'a> {
                 kind,
                 kind_written: rel.relation.is_some(),
                 label: rel.label.as_ref().map(|l| l.value.clone()),
-                translations,
-                description,
+                translations: texts.translations,
+                description: texts.description,
+                descriptions: texts.descriptions,
+                technology: texts.technology,
                 doc: rel.doc.clone(),
                 properties,
                 loc: Loc {
@@ -1144,6 +1152,7 @@ impl<'a> Builder<'a> {
                 frames,
                 kinds,
                 relations,
+                show: Show::written(pending.decl.entries()),
             });
         }
     }
@@ -1191,6 +1200,7 @@ impl<'a> Builder<'a> {
                 direction: None,
                 groups: Vec::new(),
                 notes: Vec::new(),
+                show: Show::written(pending.decl.entries()),
             };
             self.curate_view(pending.file, pending.decl.entries(), &mut view);
             self.model.views.push(view);
@@ -1316,22 +1326,45 @@ fn single_valued(clause: &ast::Clause) -> bool {
         )
 }
 
-/// The translations and the description written in a body.
-fn texts(entries: &[Entry]) -> (Vec<(SmolStr, String)>, Option<String>) {
-    let mut translations = Vec::new();
-    let mut description = None;
+/// The words a body gives its declaration besides its label.
+#[derive(Default)]
+struct Texts {
+    translations: Vec<(SmolStr, String)>,
+    description: Option<String>,
+    descriptions: Vec<(SmolStr, String)>,
+    technology: Option<String>,
+}
+
+/// The translations, the descriptions and the technology written in a
+/// body (the first of each holds; a repeat is a duplicate definition).
+fn texts(entries: &[Entry]) -> Texts {
+    let mut texts = Texts::default();
     for entry in entries {
         match entry {
-            Entry::Label { language, text, .. } => {
-                translations.push((language.text.clone(), text.value.clone()))
-            }
-            Entry::Description { text, .. } if description.is_none() => {
-                description = Some(text.value.clone())
+            Entry::Label { language, text, .. } => texts
+                .translations
+                .push((language.text.clone(), text.value.clone())),
+            Entry::Description {
+                language: None,
+                text,
+                ..
+            } if texts.description.is_none() => texts.description = Some(text.value.clone()),
+            Entry::Description {
+                language: Some(language),
+                text,
+                ..
+            } if !texts.descriptions.iter().any(|(l, _)| *l == language.text) => texts
+                .descriptions
+                .push((language.text.clone(), text.value.clone())),
+            Entry::Clause(clause) if clause.keyword == ClauseKeyword::Technology => {
+                if let (None, ClauseArgs::Text(text)) = (&texts.technology, &clause.args) {
+                    texts.technology = Some(text.value.clone());
+                }
             }
             _ => {}
         }
     }
-    (translations, description)
+    texts
 }
 
 /// The `order` a layer declaration gives, if any (the last one written).

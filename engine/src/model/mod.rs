@@ -58,6 +58,10 @@ pub struct Info {
     /// `label LANG "text"` translations, in source order.
     pub translations: Vec<(SmolStr, String)>,
     pub description: Option<String>,
+    /// `description LANG "text"` translations, in source order.
+    pub descriptions: Vec<(SmolStr, String)>,
+    /// `technology "..."` (elements: what it is built with).
+    pub technology: Option<String>,
     /// The `///` doc comment.
     pub doc: Option<String>,
     pub properties: Vec<Property>,
@@ -81,6 +85,57 @@ impl Info {
             }
         }
         self.label.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The description in `lang` when there is a translation, else the description.
+    pub fn display_description(&self, lang: Option<&str>) -> Option<&str> {
+        translated(&self.descriptions, lang).or(self.description.as_deref())
+    }
+}
+
+/// The text of `translations` in `lang`, if there is one.
+fn translated<'t>(translations: &'t [(SmolStr, String)], lang: Option<&str>) -> Option<&'t str> {
+    let lang = lang?;
+    translations
+        .iter()
+        .find(|(l, _)| l == lang)
+        .map(|(_, text)| text.as_str())
+}
+
+/// What a viewpoint or view shows besides names and kinds:
+/// `show description, technology`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Show {
+    /// Descriptions inside the boxes.
+    pub description: bool,
+    /// Technology on boxes (after the kind) and on edges (`label [technology]`).
+    pub technology: bool,
+}
+
+impl Show {
+    /// The `show` clauses of a body, read in order (`none` clears what came
+    /// before); `None` when the body has none.
+    pub fn written(entries: &[kozo_lang::Entry]) -> Option<Show> {
+        let mut show = None;
+        for entry in entries {
+            let kozo_lang::Entry::Clause(clause) = entry else {
+                continue;
+            };
+            let (kozo_lang::ClauseKeyword::Show, kozo_lang::ClauseArgs::Paths(words)) =
+                (clause.keyword, &clause.args)
+            else {
+                continue;
+            };
+            let current: &mut Show = show.get_or_insert_with(Show::default);
+            for word in words {
+                match word.to_text().as_str() {
+                    "description" => current.description = true,
+                    "technology" => current.technology = true,
+                    _ => *current = Show::default(),
+                }
+            }
+        }
+        show
     }
 }
 
@@ -405,6 +460,10 @@ pub struct Relationship {
     pub label: Option<String>,
     pub translations: Vec<(SmolStr, String)>,
     pub description: Option<String>,
+    /// `description LANG "text"` translations, in source order.
+    pub descriptions: Vec<(SmolStr, String)>,
+    /// `technology "..."`: how it is carried (`JSON/HTTPS`).
+    pub technology: Option<String>,
     pub doc: Option<String>,
     pub properties: Vec<Property>,
     /// The whole relationship statement.
@@ -423,6 +482,11 @@ impl Relationship {
             }
         }
         self.label.as_deref()
+    }
+
+    /// The description in `lang` when there is a translation, else the description.
+    pub fn display_description(&self, lang: Option<&str>) -> Option<&str> {
+        translated(&self.descriptions, lang).or(self.description.as_deref())
     }
 }
 
@@ -447,6 +511,8 @@ pub struct Viewpoint {
     pub kinds: Option<Vec<KindId>>,
     /// `relations ...`: the relation kinds its views may show (`None`: any).
     pub relations: Option<Vec<RelationKindId>>,
+    /// `show ...`: what its views' boxes and edges show (`None`: not said).
+    pub show: Option<Show>,
 }
 
 impl Viewpoint {
@@ -490,6 +556,9 @@ pub struct View {
     pub groups: Vec<ViewGroup>,
     /// `note "text"`, in source order.
     pub notes: Vec<ViewNote>,
+    /// `show ...` written in the view; it replaces its viewpoint's (see
+    /// [`Model::view_show`]).
+    pub show: Option<Show>,
 }
 
 /// An element selector after `exclude`. Its file is its view's.
@@ -686,6 +755,15 @@ impl Model {
     pub fn viewpoint(&self, id: ViewpointId) -> &Viewpoint {
         &self.viewpoints[id.index()]
     }
+    /// What a view's boxes and edges show: the view's own `show` when it
+    /// writes one, else its viewpoint's, else names and kinds only.
+    pub fn view_show(&self, id: ViewId) -> Show {
+        let view = self.view(id);
+        view.show
+            .or_else(|| view.viewpoint.and_then(|vp| self.viewpoint(vp).show))
+            .unwrap_or_default()
+    }
+
     pub fn view(&self, id: ViewId) -> &View {
         &self.views[id.index()]
     }

@@ -11,6 +11,7 @@ use kozo_lang::LineIndex;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
+pub use crate::model::Show;
 pub use crate::model::{Direction, Head, LineStyle, Notation};
 use crate::model::{ElementId, LayerId, Loc, Model, Shape, ViewId};
 
@@ -65,13 +66,33 @@ pub struct Node {
     pub children: Vec<usize>,
     /// The band of its top-level ancestor.
     pub band: usize,
+    /// The description in the chosen language (drawn in the box when the
+    /// view shows descriptions; always in the tooltip).
     pub description: Option<String>,
+    /// `technology "..."`.
+    pub technology: Option<String>,
     pub source: Option<Source>,
 }
 
 impl Node {
     pub fn is_container(&self) -> bool {
         !self.children.is_empty()
+    }
+
+    /// The kind line of the box: `«kind»`, or `«kind: technology»` when
+    /// the view shows technology and the element names one.
+    pub fn kind_line(&self, show: Show) -> String {
+        match &self.technology {
+            Some(tech) if show.technology => format!("«{}: {tech}»", self.kind_label),
+            _ => format!("«{}»", self.kind_label),
+        }
+    }
+
+    /// The description drawn in the box, when the view shows descriptions.
+    pub fn shown_description(&self, show: Show) -> Option<&str> {
+        self.description
+            .as_deref()
+            .filter(|d| show.description && !d.trim().is_empty())
     }
 }
 
@@ -81,6 +102,7 @@ pub struct RelationshipRef {
     /// `source->target:kind` with the full paths of the real ends.
     pub key: String,
     pub label: Option<String>,
+    pub technology: Option<String>,
     pub source: Option<Source>,
 }
 
@@ -94,8 +116,11 @@ pub struct Edge {
     pub kind_label: String,
     /// What the edge says: the relationship's label, else the kind's label;
     /// for an implied edge standing for several relationships, the kind's
-    /// label and their count.
+    /// label and their count; followed by ` [technology]` when the view
+    /// shows technology and the relationships name one.
     pub label: String,
+    /// The technology its relationships share, if any.
+    pub technology: Option<String>,
     /// Drawn between ancestors of the real ends (dashed).
     pub implied: bool,
     /// The relation kind's position in the model (its colour).
@@ -217,6 +242,8 @@ pub struct Diagram {
     pub groups: Vec<Group>,
     /// The view's notes, in source order.
     pub notes: Vec<Note>,
+    /// What boxes and edges show besides names and kinds.
+    pub show: Show,
 }
 
 /// Turns spans into 1-based lines and character columns, one line index per file.
@@ -313,7 +340,8 @@ impl Diagram {
                 parent,
                 children: Vec::new(),
                 band: 0,
-                description: element.info.description.clone(),
+                description: element.info.display_description(lang).map(str::to_string),
+                technology: element.info.technology.clone(),
                 source: locator.source(element.info.name_loc),
             });
         }
@@ -358,6 +386,7 @@ impl Diagram {
         // Edges: SPEC §2.2's shown and implied relationships.
         let mut edges = Vec::new();
         let render = &analysis.config().render;
+        let show = model.view_show(view_id);
         for shown in model.view_relationships_with(view_id, render.implied) {
             let (Some(&source), Some(&target)) =
                 (node_of.get(&shown.source), node_of.get(&shown.target))
@@ -379,10 +408,17 @@ impl Diagram {
                             kind.info.name
                         ),
                         label: rel.display_label(lang).map(str::to_string),
+                        technology: rel.technology.clone(),
                         source: locator.source(rel.loc),
                     }
                 })
                 .collect();
+            let technology = relationships.first().and_then(|r| r.technology.clone());
+            let technology = technology.filter(|t| {
+                relationships
+                    .iter()
+                    .all(|r| r.technology.as_deref() == Some(t.as_str()))
+            });
             let label = match relationships.as_slice() {
                 [one] => one.label.clone().unwrap_or_else(|| kind_label.clone()),
                 many => {
@@ -394,12 +430,17 @@ impl Diagram {
                     }
                 }
             };
+            let label = match &technology {
+                Some(tech) if show.technology => format!("{label} [{tech}]"),
+                _ => label,
+            };
             edges.push(Edge {
                 source,
                 target,
                 kind: kind.info.name.to_string(),
                 kind_label,
                 label,
+                technology,
                 implied: shown.implied,
                 color: shown.kind.index(),
                 key: format!(
@@ -460,6 +501,7 @@ impl Diagram {
             direction: view.direction.unwrap_or(render.direction),
             groups,
             notes,
+            show,
         }
     }
 
@@ -485,6 +527,28 @@ impl Diagram {
     /// The node and its shown ancestors, nearest first.
     pub fn ancestors_and_self(&self, node: usize) -> Vec<usize> {
         std::iter::successors(Some(node), |&n| self.nodes[n].parent).collect()
+    }
+}
+
+/// Whether a label and a name say the same words (`Software system` and
+/// `software_system`): compared without case, `_` and `-` read as spaces.
+pub fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
+}
+
+/// A legend entry's text: the label, and the name in brackets when it says
+/// something the label does not.
+pub fn legend_text(label: &str, name: &str) -> String {
+    if same_words(label, name) {
+        label.to_string()
+    } else {
+        format!("{label} ({name})")
     }
 }
 

@@ -45,6 +45,8 @@ const KIND_SIZE: f64 = 8.5;
 const EDGE_SIZE: f64 = 8.5;
 /// The widest a label line may get before it wraps (points).
 const LABEL_WRAP: f64 = 150.0;
+const DESCRIPTION_SIZE: f64 = 8.5;
+const DESCRIPTION_WRAP: f64 = 170.0;
 const EDGE_WRAP: f64 = 120.0;
 const NOTE_SIZE: f64 = 9.5;
 /// The size of a band's title (points).
@@ -97,12 +99,28 @@ fn lines_markup(lines: &[String]) -> String {
         .join("<BR/>")
 }
 
-fn kind_markup(node: &Node) -> String {
-    format!(
-        "<FONT POINT-SIZE=\"{KIND_SIZE}\" COLOR=\"{}\">«{}»</FONT>",
+/// The kind line, and below it the description when the view shows
+/// descriptions (wrapped as the built-in engine wraps it).
+fn kind_markup(diagram: &Diagram, node: &Node) -> String {
+    let mut markup = format!(
+        "<FONT POINT-SIZE=\"{KIND_SIZE}\" COLOR=\"{}\">{}</FONT>",
         palette::MUTED,
-        text::xml_escape(&node.kind_label)
-    )
+        text::xml_escape(&node.kind_line(diagram.show))
+    );
+    if let Some(description) = node.shown_description(diagram.show) {
+        let width = if node.is_container() {
+            LABEL_WRAP * 1.5
+        } else {
+            DESCRIPTION_WRAP
+        };
+        let lines = text::wrap(description.trim(), width, DESCRIPTION_SIZE);
+        markup.push_str(&format!(
+            "<BR/><FONT POINT-SIZE=\"{DESCRIPTION_SIZE}\" COLOR=\"{}\">{}</FONT>",
+            palette::DESCRIPTION,
+            lines_markup(&lines)
+        ));
+    }
+    markup
 }
 
 fn node_name(diagram: &Diagram, node: usize) -> Id {
@@ -151,7 +169,7 @@ fn person_statement(diagram: &Diagram, node: usize) -> Stmt {
         stroke = c.stroke,
         fill = c.fill,
         label = lines_markup(&lines),
-        kind = kind_markup(n)
+        kind = kind_markup(diagram, n)
     );
     Stmt::Node(DotNode::new(
         NodeId(node_name(diagram, node), None),
@@ -188,7 +206,11 @@ fn leaf_statement(diagram: &Diagram, node: usize) -> Stmt {
             attr_str("class", trace.class),
             attr(
                 "label",
-                html(format!("{}<BR/>{}", lines_markup(&lines), kind_markup(n))),
+                html(format!(
+                    "{}<BR/>{}",
+                    lines_markup(&lines),
+                    kind_markup(diagram, n)
+                )),
             ),
             attr_str("shape", shape),
             attr_str("style", style),
@@ -211,7 +233,7 @@ fn container_statement(diagram: &Diagram, node: usize) -> Stmt {
             html(format!(
                 "<B>{}</B><BR/>{}",
                 lines_markup(&lines),
-                kind_markup(n)
+                kind_markup(diagram, n)
             )),
         )),
         Stmt::Attribute(attr_str("style", "rounded,filled")),
@@ -578,6 +600,29 @@ pub fn notation_sample(notation: Notation) -> String {
     format!("{tail}{line}{head}")
 }
 
+/// The muted words in brackets after a legend entry's label: each of
+/// `words` that says something not already said (`Person (person,
+/// person)` would name one kind three times), or nothing.
+fn legend_aside(said: &[&str], words: &[&str]) -> String {
+    let mut said: Vec<&str> = said.to_vec();
+    let mut new = Vec::new();
+    for &word in words {
+        if !said.iter().any(|s| super::diagram::same_words(s, word)) {
+            new.push(text::xml_escape(word));
+            said.push(word);
+        }
+    }
+    if new.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " <FONT COLOR=\"{}\">({})</FONT>",
+            palette::MUTED,
+            new.join(", ")
+        )
+    }
+}
+
 fn legend_markup(diagram: &Diagram) -> String {
     let legend = &diagram.legend;
     let mut kinds = format!(
@@ -588,13 +633,11 @@ fn legend_markup(diagram: &Diagram) -> String {
     for k in &legend.kinds {
         let c = palette::layer(k.color);
         kinds.push_str(&format!(
-            "<TR><TD BGCOLOR=\"{}\" COLOR=\"{}\" BORDER=\"1\" WIDTH=\"22\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({}, {})</FONT></FONT></TD></TR>",
+            "<TR><TD BGCOLOR=\"{}\" COLOR=\"{}\" BORDER=\"1\" WIDTH=\"22\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{}{}</FONT></TD></TR>",
             c.fill,
             c.stroke,
             text::xml_escape(&k.label),
-            palette::MUTED,
-            text::xml_escape(&k.name),
-            shape_name(k.shape)
+            legend_aside(&[&k.label], &[&k.name, shape_name(k.shape)]),
         ));
     }
     let mut relations = String::new();
@@ -608,11 +651,10 @@ fn legend_markup(diagram: &Diagram) -> String {
     for r in &legend.relations {
         let color = palette::relation(r.color);
         relations.push_str(&format!(
-            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{color}\">{}</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{} <FONT COLOR=\"{}\">({})</FONT></FONT></TD></TR>",
+            "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"{color}\">{}</FONT></TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\">{}{}</FONT></TD></TR>",
             text::xml_escape(&notation_sample(r.notation)),
             text::xml_escape(&r.label),
-            palette::MUTED,
-            text::xml_escape(&r.name)
+            legend_aside(&[&r.label], &[&r.name]),
         ));
     }
     if legend.implied {

@@ -390,6 +390,7 @@ mod tests {
             direction: super::super::diagram::Direction::Down,
             groups: Vec::new(),
             notes: Vec::new(),
+            show: Default::default(),
         };
         for svg in ["", "<svg>", "not svg at all\n<g id=\"kozo_layer_0\" >\n"] {
             assert_eq!(widen(svg, &diagram, 21.6), svg);

@@ -48,6 +48,8 @@ pub struct Common {
     /// Translations: language → text.
     pub labels: BTreeMap<String, String>,
     pub description: Option<String>,
+    /// Description translations: language → text (added within version 1).
+    pub descriptions: BTreeMap<String, String>,
     pub doc: Option<String>,
     pub builtin: bool,
     pub location: Location,
@@ -115,6 +117,8 @@ pub struct ElementOut {
     #[serde(flatten)]
     pub common: Common,
     pub kind: String,
+    /// `technology "..."` (added within version 1).
+    pub technology: Option<String>,
     pub layer: Option<String>,
     pub parent: Option<String>,
     pub children: Vec<String>,
@@ -131,6 +135,10 @@ pub struct RelationshipOut {
     pub label: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub description: Option<String>,
+    /// Description translations (added within version 1).
+    pub descriptions: BTreeMap<String, String>,
+    /// `technology "..."` (added within version 1).
+    pub technology: Option<String>,
     pub doc: Option<String>,
     pub properties: BTreeMap<String, serde_json::Value>,
     pub location: Location,
@@ -161,6 +169,8 @@ pub struct ViewpointOut {
     /// Element kinds its views may show; `null` means any.
     pub kinds: Option<Vec<String>>,
     pub relations: Option<Vec<String>>,
+    /// `show ...` as written; `null` when it does not say (added within version 1).
+    pub show: Option<Vec<&'static str>>,
 }
 
 #[derive(Serialize)]
@@ -187,6 +197,9 @@ pub struct ViewOut {
     pub implied: Option<bool>,
     /// `direction down|right` as written; `null` when the view does not say.
     pub direction: Option<&'static str>,
+    /// `show ...` as written; `null` when the view does not say (its
+    /// viewpoint's then holds; added within version 1).
+    pub show: Option<Vec<&'static str>>,
     pub groups: Vec<GroupOut>,
     pub notes: Vec<NoteOut>,
 }
@@ -237,6 +250,7 @@ impl Locator<'_> {
                 .map(|(l, t)| (l.to_string(), t.clone()))
                 .collect(),
             description: info.description.clone(),
+            descriptions: translations(&info.descriptions),
             doc: info.doc.clone(),
             builtin: info.builtin,
             location: self.at(info.name_loc, info.name_loc.span.end),
@@ -360,6 +374,7 @@ pub fn export_model(analysis: &Analysis) -> Export {
                 path: e.path.clone(),
                 common: loc.common(&e.info),
                 kind: e.kind_name.to_string(),
+                technology: e.info.technology.clone(),
                 layer: model
                     .element_layer(id)
                     .map(|l| model.layer(l).info.name.to_string()),
@@ -394,6 +409,8 @@ pub fn export_model(analysis: &Analysis) -> Export {
                     .map(|(l, t)| (l.to_string(), t.clone()))
                     .collect(),
                 description: r.description.clone(),
+                descriptions: translations(&r.descriptions),
+                technology: r.technology.clone(),
                 doc: r.doc.clone(),
                 properties: properties(model, &r.properties),
                 location: loc.at(r.loc, r.loc.span.end),
@@ -446,6 +463,7 @@ pub fn export_model(analysis: &Analysis) -> Export {
                     .map(|&r| model.relation_kind(r).info.name.to_string())
                     .collect()
             }),
+            show: v.show.map(show_words),
         })
         .collect();
     let views = model
@@ -475,6 +493,7 @@ pub fn export_model(analysis: &Analysis) -> Export {
                     .collect(),
                 implied: v.implied,
                 direction: v.direction.map(|d| d.as_str()),
+                show: v.show.map(show_words),
                 groups: v
                     .groups
                     .iter()
@@ -542,4 +561,24 @@ pub fn export(analysis: &Analysis) -> String {
     });
     out.push('\n');
     out
+}
+
+/// Translations as a sorted object: language → text.
+fn translations(texts: &[(smol_str::SmolStr, String)]) -> BTreeMap<String, String> {
+    texts
+        .iter()
+        .map(|(l, t)| (l.to_string(), t.clone()))
+        .collect()
+}
+
+/// `show` as the words it sets (`[]` for `show none`).
+fn show_words(show: crate::model::Show) -> Vec<&'static str> {
+    let mut words = Vec::new();
+    if show.description {
+        words.push("description");
+    }
+    if show.technology {
+        words.push("technology");
+    }
+    words
 }

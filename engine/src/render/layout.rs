@@ -44,6 +44,13 @@ pub const META_SIZE: f64 = 12.0;
 pub const LEGEND_SIZE: f64 = 11.0;
 
 const LEAF_WRAP: f64 = 150.0;
+/// Descriptions wrap wider than labels: they are longer, and a box of a
+/// few long lines reads better than a tall narrow one.
+const LEAF_DESCRIPTION_WRAP: f64 = 180.0;
+pub const DESCRIPTION_SIZE: f64 = 10.0;
+pub const DESCRIPTION_LINE: f64 = 13.0;
+/// The room between the kind line and the description.
+pub const DESCRIPTION_GAP: f64 = 4.0;
 const CONTAINER_WRAP: f64 = 240.0;
 const EDGE_WRAP: f64 = 130.0;
 const BAND_WRAP: f64 = 104.0;
@@ -124,6 +131,8 @@ pub struct NodeGeom {
     pub rect: Rect,
     pub label: Vec<String>,
     pub kind: String,
+    /// The description's lines, when the view shows descriptions.
+    pub description: Vec<String>,
     /// A container's header height (0 for a leaf).
     pub header: f64,
 }
@@ -269,6 +278,7 @@ struct Sizing {
     offset: Vec<(f64, f64)>,
     label: Vec<Vec<String>>,
     kind: Vec<String>,
+    description: Vec<Vec<String>>,
     header: Vec<f64>,
 }
 
@@ -470,6 +480,7 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         offset: vec![(0.0, 0.0); n],
         label: vec![Vec::new(); n],
         kind: vec![String::new(); n],
+        description: vec![Vec::new(); n],
         header: vec![0.0; n],
     };
     // Children come after their parents in selection order only when they
@@ -478,20 +489,39 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
     order.sort_by_key(|&i| std::cmp::Reverse(diagram.ancestors_and_self(i).len()));
     for i in order {
         let node = &diagram.nodes[i];
-        s.kind[i] = format!("«{}»", node.kind_label);
+        s.kind[i] = node.kind_line(diagram.show);
         let kind_w = text::text_width(&s.kind[i], KIND_SIZE);
         if !node.is_container() {
             let lines = text::wrap(&node.label, LEAF_WRAP, LABEL_SIZE);
+            let description = description_lines(node, diagram.show, LEAF_DESCRIPTION_WRAP);
             let (l, t, r, b) = shape_padding(node.shape);
-            let w = text::block_width(&lines, LABEL_SIZE).max(kind_w) + l + r;
-            let h = lines.len() as f64 * LABEL_LINE + KIND_LINE + t + b;
+            let w = text::block_width(&lines, LABEL_SIZE)
+                .max(kind_w)
+                .max(text::block_width(&description, DESCRIPTION_SIZE))
+                + l
+                + r;
+            let h = lines.len() as f64 * LABEL_LINE
+                + KIND_LINE
+                + description_height(&description)
+                + t
+                + b;
             s.size[i] = (w.max(96.0).ceil(), h.ceil());
             s.label[i] = lines;
+            s.description[i] = description;
             continue;
         }
         let lines = text::wrap(&node.label, CONTAINER_WRAP, LABEL_SIZE);
-        let header = 10.0 + lines.len() as f64 * LABEL_LINE + KIND_LINE + 8.0;
-        let header_w = text::block_width(&lines, LABEL_SIZE).max(kind_w) * 1.06 + 2.0 * INNER_PAD;
+        let description = description_lines(node, diagram.show, CONTAINER_WRAP);
+        let header = 10.0
+            + lines.len() as f64 * LABEL_LINE
+            + KIND_LINE
+            + description_height(&description)
+            + 8.0;
+        let header_w = text::block_width(&lines, LABEL_SIZE)
+            .max(kind_w)
+            .max(text::block_width(&description, DESCRIPTION_SIZE))
+            * 1.06
+            + 2.0 * INNER_PAD;
         let children = &node.children;
         let edges = lifted_edges(diagram, children, Some(i));
         let mut layers = layering(children.len(), &edges);
@@ -564,9 +594,31 @@ fn size_nodes(diagram: &Diagram, sp: Spacing) -> Sizing {
         let h = y - sp.inner_gap_y + INNER_PAD + if last_grouped { GROUP_PAD } else { 0.0 };
         s.size[i] = (w.ceil(), h.ceil());
         s.label[i] = lines;
+        s.description[i] = description;
         s.header[i] = header;
     }
     s
+}
+
+/// The description a box shows, wrapped to `width`; none when the view
+/// does not show descriptions.
+fn description_lines(
+    node: &super::diagram::Node,
+    show: super::diagram::Show,
+    width: f64,
+) -> Vec<String> {
+    node.shown_description(show)
+        .map(|d| text::wrap(d.trim(), width, DESCRIPTION_SIZE))
+        .unwrap_or_default()
+}
+
+/// The height the description's lines take in a box (with the gap above them).
+pub fn description_height(lines: &[String]) -> f64 {
+    if lines.is_empty() {
+        0.0
+    } else {
+        DESCRIPTION_GAP + lines.len() as f64 * DESCRIPTION_LINE
+    }
 }
 
 /// Places a node and its subtree at absolute coordinates.
@@ -576,6 +628,7 @@ fn place(diagram: &Diagram, sizing: &Sizing, node: usize, x: f64, y: f64, out: &
         rect: Rect { x, y, w, h },
         label: sizing.label[node].clone(),
         kind: sizing.kind[node].clone(),
+        description: sizing.description[node].clone(),
         header: sizing.header[node],
     };
     for &child in &diagram.nodes[node].children {
@@ -1622,7 +1675,13 @@ fn legend_geometry(diagram: &Diagram, x: f64, y: f64, width: f64) -> LegendGeom 
             .kinds
             .iter()
             .enumerate()
-            .map(|(i, k)| (Some(i), format!("{} ({})", k.label, k.name), 28.0))
+            .map(|(i, k)| {
+                (
+                    Some(i),
+                    super::diagram::legend_text(&k.label, &k.name),
+                    28.0,
+                )
+            })
             .collect();
         geom.kinds = flow(items, &mut cursor);
     }
@@ -1634,7 +1693,13 @@ fn legend_geometry(diagram: &Diagram, x: f64, y: f64, width: f64) -> LegendGeom 
             .relations
             .iter()
             .enumerate()
-            .map(|(i, r)| (Some(i), format!("{} ({})", r.label, r.name), 36.0))
+            .map(|(i, r)| {
+                (
+                    Some(i),
+                    super::diagram::legend_text(&r.label, &r.name),
+                    36.0,
+                )
+            })
             .collect();
         if legend.implied {
             items.push((None, diagram.words.implied.to_string(), 36.0));

@@ -75,7 +75,14 @@ fn shaped(shape: Shape, text: &str) -> String {
 fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
     let n = &diagram.nodes[node];
     let indent = "  ".repeat(depth);
-    let text = format!("{}<br/>«{}»", escape(&n.label), escape(&n.kind_label));
+    let mut text = format!(
+        "{}<br/>{}",
+        escape(&n.label),
+        escape(&n.kind_line(diagram.show))
+    );
+    if let Some(description) = n.shown_description(diagram.show) {
+        let _ = write!(text, "<br/><small>{}</small>", escape(description.trim()));
+    }
     let _ = writeln!(out, "{indent}%% {}", escape(&n.path));
     if n.is_container() {
         let _ = writeln!(out, "{indent}subgraph {}[\"{text}\"]", node_id(node));

@@ -30,6 +30,8 @@ pub mod text;
 pub mod trace;
 
 #[cfg(test)]
+mod c4_tests;
+#[cfg(test)]
 mod curation_tests;
 #[cfg(test)]
 mod tests;

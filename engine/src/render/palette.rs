@@ -103,6 +103,9 @@ pub fn relation(index: usize) -> &'static str {
 pub const TEXT: &str = "#1F2328";
 /// Secondary text: kinds, the viewpoint line, the legend.
 pub const MUTED: &str = "#59636E";
+/// A description inside a box: between the label's ink and the kind's grey,
+/// dark enough to read on every layer's fill.
+pub const DESCRIPTION: &str = "#3B434B";
 /// A container's fill: white, so its children's colours stand out.
 pub const CONTAINER_FILL: &str = "#FFFFFF";
 /// A note's paper: a pale yellow, as sticky notes on a review board.

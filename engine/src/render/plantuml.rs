@@ -69,11 +69,14 @@ fn element(out: &mut String, diagram: &Diagram, node: usize, depth: usize) {
     let n = &diagram.nodes[node];
     let c = palette::layer(n.color);
     let indent = "  ".repeat(depth);
-    let text = format!(
-        "{}\\n<size:10>«{}»</size>",
+    let mut text = format!(
+        "{}\\n<size:10>{}</size>",
         escape(&n.label),
-        escape(&n.kind_label)
+        escape(&n.kind_line(diagram.show))
     );
+    if let Some(description) = n.shown_description(diagram.show) {
+        let _ = write!(text, "\\n<size:9>{}</size>", escape(description.trim()));
+    }
     if n.is_container() {
         let _ = writeln!(
             out,

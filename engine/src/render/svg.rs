@@ -220,12 +220,15 @@ fn element(out: &mut String, diagram: &Diagram, index: usize, g: &NodeGeom) {
             &muted,
             &g.kind,
         );
+        description(out, &g.description, r.x + 14.0, y, "start");
     } else {
         shape(out, node.shape, &g.rect, colors.fill, colors.stroke);
         let (l, t, r, b) = layout::shape_padding(node.shape);
         let rect = g.rect;
         let cx = rect.x + l + (rect.w - l - r) / 2.0;
-        let block = g.label.len() as f64 * layout::LABEL_LINE + layout::KIND_LINE;
+        let block = g.label.len() as f64 * layout::LABEL_LINE
+            + layout::KIND_LINE
+            + layout::description_height(&g.description);
         let mut y = rect.y + t + ((rect.h - t - b) - block) / 2.0;
         for line in &g.label {
             y += layout::LABEL_LINE;
@@ -241,8 +244,27 @@ fn element(out: &mut String, diagram: &Diagram, index: usize, g: &NodeGeom) {
             &muted,
             &g.kind,
         );
+        description(out, &g.description, cx, y, "middle");
     }
     out.push_str("</g>\n");
+}
+
+/// A box's description, its lines below `top` (the kind line's bottom).
+fn description(out: &mut String, lines: &[String], x: f64, top: f64, anchor: &str) {
+    let mut y = top + layout::DESCRIPTION_GAP;
+    let style = format!(" fill=\"{}\"", palette::DESCRIPTION);
+    for line in lines {
+        y += layout::DESCRIPTION_LINE;
+        text_line(
+            out,
+            x,
+            y - 3.0,
+            layout::DESCRIPTION_SIZE,
+            anchor,
+            &style,
+            line,
+        );
+    }
 }
 
 fn edge(out: &mut String, diagram: &Diagram, index: usize, g: &EdgeGeom) {

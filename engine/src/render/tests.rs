@@ -16,6 +16,7 @@ const EXAMPLES: &[&str] = &[
     "drone-logistics",
     "data-space",
     "city-platform",
+    "c4-bigbank",
 ];
 
 fn examples_dir() -> PathBuf {
@@ -632,6 +633,7 @@ const CROSSINGS: &[(&str, usize)] = &[
     ("drone-logistics", 43),
     ("data-space", 32),
     ("city-platform", 260),
+    ("c4-bigbank", 8),
 ];
 
 #[test]

@@ -5,6 +5,7 @@ use kozo_lang::Span;
 use super::{Rule, RuleDoc};
 use crate::db::{self, SourceFile};
 use crate::diagnostic::Diagnostic;
+use crate::model::Model;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "text does not parse; the rest of the file and workspace is still checked as far as it can be",
@@ -51,10 +52,49 @@ pub(crate) fn check_file(db: &dyn crate::db::Db, file: SourceFile, out: &mut Vec
     }
 }
 
+/// Puts syntax-error examples in the workspace's own words: "such as
+/// `system bms`" names a kind of the built-in metamodel, which a workspace
+/// with a metamodel of its own may not have. The example becomes a kind the
+/// workspace declares (one that may stand at top level, declared first),
+/// with the name of one of its elements when it has one.
+pub(crate) fn in_workspace_words(model: &Model, found: &mut [Diagnostic]) {
+    let Some(example) = element_example(model) else {
+        return;
+    };
+    for d in found.iter_mut() {
+        if d.rule == Rule::SyntaxError && d.message.contains(kozo_lang::ELEMENT_EXAMPLE) {
+            d.message = d.message.replace(kozo_lang::ELEMENT_EXAMPLE, &example);
+        }
+    }
+}
+
+/// `` `KIND NAME` `` for the workspace's first own top-level kind; `None`
+/// when the workspace declares no kind (the built-in example then holds).
+fn element_example(model: &Model) -> Option<String> {
+    let own = model
+        .kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !k.info.builtin);
+    let (index, kind) = own
+        .clone()
+        .find(|(_, k)| k.parents.is_none())
+        .or_else(|| own.clone().next())?;
+    let name = model
+        .elements
+        .iter()
+        .find(|e| e.kind.map(|k| k.index()) == Some(index) && e.parent.is_none())
+        .map_or_else(
+            || format!("my_{}", kind.info.name),
+            |e| e.info.name.to_string(),
+        );
+    Some(format!("`{} {name}`", kind.info.name))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::Rule;
-    use crate::testing::fires;
+    use crate::testing::{fires, messages};
 
     #[test]
     fn reports_and_recovers() {
@@ -63,6 +103,33 @@ mod tests {
             Rule::SyntaxError,
         );
         assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn examples_use_a_kind_the_workspace_declares() {
+        let message = |src: &str| messages(src, Rule::SyntaxError)[0].clone();
+        let own = message(
+            "kind software_system\nkind container { parents software_system }\nsoftware_system bank\n= oops\n",
+        );
+        assert!(own.contains("such as `software_system bank`"), "{own}");
+        assert!(!own.contains("system bms"), "{own}");
+        let unnamed = message("kind person\n= oops\n");
+        assert!(unnamed.contains("such as `person my_person`"), "{unnamed}");
+        // The built-in metamodel's own example stays with `use society5`.
+        let builtin = message("use society5\n= oops\n");
+        assert!(builtin.contains("such as `system bms`"), "{builtin}");
+    }
+
+    #[test]
+    fn a_second_string_after_a_label_says_where_a_description_goes() {
+        let src = "kind software_system\nsoftware_system a \"A\" \"Does things\"\n";
+        assert_eq!(fires(src, Rule::SyntaxError), ["\"Does things\""]);
+        let found = messages(src, Rule::SyntaxError);
+        assert!(
+            found[0].contains("a description is written `description \"...\"`"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]

@@ -230,9 +230,16 @@ impl Layout<'_> {
                 self.p.token(language.span, Sep::Space)?;
                 self.p.token(text.span, Sep::Space)
             }
-            Entry::Description { text, span } => {
+            Entry::Description {
+                language,
+                text,
+                span,
+            } => {
                 self.keyword(span.start as usize, "description")?;
                 self.start(keyword_span(*span, "description"), indent, *span)?;
+                if let Some(language) = language {
+                    self.p.token(language.span, Sep::Space)?;
+                }
                 self.p.token(text.span, Sep::Space)
             }
             Entry::Property { key, value, span } => {

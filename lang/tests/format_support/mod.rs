@@ -159,8 +159,15 @@ fn body(b: &mut Body) {
                 ident(language);
                 string(text);
             }
-            Entry::Description { text, span } => {
+            Entry::Description {
+                language,
+                text,
+                span,
+            } => {
                 *span = Span::default();
+                if let Some(language) = language {
+                    ident(language);
+                }
                 string(text);
             }
             Entry::Property {

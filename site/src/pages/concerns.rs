@@ -87,7 +87,7 @@ pub fn page(cx: &Context) -> String {
                 @let views: Vec<ViewId> = model.view_ids().filter(|v| model.view(*v).viewpoint.map(|x| x.index()) == Some(i)).collect();
                 article.card id={ "vp-" (vp.info.name) } {
                     h3 { (cx.label(&vp.info)) " " code { (vp.info.name) } }
-                    (super::prose(vp.info.description.as_deref(), vp.info.doc.as_deref()))
+                    (super::prose(cx.description(&vp.info), vp.info.doc.as_deref()))
                     p { "Frames: " (concern_links(cx, &vp.frames)) }
                     @if views.is_empty() { p.flag { "No view is governed by this viewpoint (viewpoint-without-view)." } }
                     @else { p { "Views: " @for (j, &v) in views.iter().enumerate() { @if j > 0 { ", " } (cx.view_link(root, v)) } } }
@@ -99,7 +99,7 @@ pub fn page(cx: &Context) -> String {
             @for s in &model.stakeholders {
                 article.card id={ "s-" (s.info.name) } {
                     h3 { (cx.label(&s.info)) " " code { (s.info.name) } }
-                    (super::prose(s.info.description.as_deref(), s.info.doc.as_deref()))
+                    (super::prose(cx.description(&s.info), s.info.doc.as_deref()))
                     @if s.concerns.is_empty() { p.flag { "Holds no concern (stakeholder-without-concern)." } }
                     @else { p { "Concerns: " (concern_links(cx, &s.concerns)) } }
                 }
@@ -111,7 +111,7 @@ pub fn page(cx: &Context) -> String {
                 @let concern = model.concern(c);
                 article.card id={ "c-" (concern.info.name) } {
                     h3 { (cx.label(&concern.info)) " " code { (concern.info.name) } }
-                    (super::prose(concern.info.description.as_deref(), concern.info.doc.as_deref()))
+                    (super::prose(cx.description(&concern.info), concern.info.doc.as_deref()))
                     @if !held(c) { p.flag { "No stakeholder holds this concern (concern-without-stakeholder)." } }
                     @if !framed(c) { p.flag { "No viewpoint frames this concern (concern-not-framed)." } }
                 }

@@ -42,7 +42,7 @@ pub fn page(cx: &Context) -> String {
                         }
                         dt { "Declared at" } dd { code { (cx.file_line(d.info.name_loc)) } }
                     }
-                    (super::prose(d.info.description.as_deref(), d.info.doc.as_deref()))
+                    (super::prose(cx.description(&d.info), d.info.doc.as_deref()))
                 }
             }
         }

@@ -31,13 +31,16 @@ fn page(cx: &Context, path: &str, id: ElementId) -> String {
             " · "
             @match layer { Some(l) => (cx.label(&l.info)), None => "no layer" }
         }
-        (super::prose(e.info.description.as_deref(), e.info.doc.as_deref()))
+        (super::prose(cx.description(&e.info), e.info.doc.as_deref()))
         section aria-labelledby="facts-h" {
             h2 #facts-h { "Facts" }
             dl.facts {
                 dt { "Path" } dd { code { (e.path) } }
                 dt { "Kind" } dd { code { (e.kind_name) } @if let Some(k) = kind { " (" (cx.label(&k.info)) ")" } }
                 dt { "Layer" } dd { @match layer { Some(l) => { code { (l.info.name) } " (" (cx.label(&l.info)) ")" }, None => "none" } }
+                @if let Some(technology) = &e.info.technology {
+                    dt { "Technology" } dd { (technology) }
+                }
                 dt { "Declared at" } dd { code { (cx.file_line(e.info.name_loc)) } }
                 dt { "Parent" } dd { @match e.parent { Some(p) => (cx.element_link(root, p)), None => "none (top level)" } }
             }
@@ -131,6 +134,7 @@ fn relationships(cx: &Context, root: &str, list: &[RelationshipId], outgoing: bo
                 thead { tr {
                     th scope="col" { "Kind" }
                     th scope="col" { "Label" }
+                    th scope="col" { "Technology" }
                     th scope="col" { (if outgoing { "To" } else { "From" }) }
                     th scope="col" { "Declared at" }
                 } }
@@ -140,7 +144,13 @@ fn relationships(cx: &Context, root: &str, list: &[RelationshipId], outgoing: bo
                         @let kind = model.relation_kind(rel.kind);
                         tr id=[outgoing.then(|| format!("r-{}", r.0))] {
                             td { code { (kind.info.name) } " (" (cx.label(&kind.info)) ")" }
-                            td { @if let Some(label) = cx.relationship_label(rel) { (label) } }
+                            td {
+                                @if let Some(label) = cx.relationship_label(rel) { (label) }
+                                @if let Some(description) = cx.relationship_description(rel) {
+                                    br; small.description { (description) }
+                                }
+                            }
+                            td { @if let Some(technology) = &rel.technology { (technology) } }
                             td { (cx.element_link(root, if outgoing { rel.target } else { rel.source })) }
                             td { code { (cx.file_line(rel.loc)) } }
                         }

@@ -52,8 +52,9 @@ pub fn findings_table(cx: &Context, root: &str, indexes: &[usize]) -> Markup {
     }
 }
 
-/// A declaration's description and `///` documentation, as text.
-pub fn prose(description: Option<&str>, doc: Option<&str>) -> Markup {
+/// A declaration's description in every language and its `///`
+/// documentation, as text.
+pub fn prose(description: Option<Markup>, doc: Option<&str>) -> Markup {
     html! {
         @if let Some(d) = description { p.description { (d) } }
         @if let Some(d) = doc { div.doc { (d) } }

@@ -83,7 +83,7 @@ fn page(
     let viewpoint = view.viewpoint.map(|v| (v, model.viewpoint(v)));
     let body = html! {
         p.subtitle { "View " code { (view.info.name) } " · " (cx.file_line(view.info.name_loc)) }
-        (super::prose(view.info.description.as_deref(), view.info.doc.as_deref()))
+        (super::prose(cx.description(&view.info), view.info.doc.as_deref()))
         section.diagram-section aria-labelledby="diagram-h" {
             h2 #diagram-h { "Diagram" }
             div.toolbar role="toolbar" aria-label="Zoom" {

@@ -4,11 +4,14 @@
 //! - create the missing element, concern or viewpoint an undefined
 //!   reference names;
 //! - add a concern to a viewpoint's `frames` or a stakeholder's `concerns`;
+//! - move a second string after a label into the body, as a description
+//!   or a technology;
 //! - silence a finding with a `// kozo-allow: rule` comment.
 
 mod allow;
 mod concerns;
 mod create;
+mod positional;
 
 use kozo_lang::{Decl, Entry, Item, Parse, Span};
 
@@ -69,6 +72,9 @@ pub fn code_actions(analysis: &Analysis, file: SourceFile, range: Span) -> Vec<C
         }
         if d.rule == Rule::UndefinedReference {
             out.extend(create::create_missing(analysis, d));
+        }
+        if d.rule == Rule::SyntaxError {
+            out.extend(positional::move_into_body(analysis, d));
         }
     }
     out.extend(concerns::concern_actions(
@@ -196,6 +202,37 @@ mod tests {
     }
 
     const BASE: &str = "use society5\nsystem bms { component gw }\ndataset occupancy\nview v { include * }\nbms -> occupancy : flows\nbms.gw -> occupancy : flows\n";
+
+    #[test]
+    fn a_second_string_moves_into_the_body() {
+        let (text, rules) = apply(
+            "kind software_system\nsoftware_system bank \"Bank\" \"Hand$0les money\"\n",
+            "Move the string into `description`",
+        );
+        assert_eq!(
+            text,
+            "//- model.kozo\nkind software_system\nsoftware_system bank \"Bank\" {\n  description \"Handles money\"\n}\n"
+        );
+        assert!(!rules.contains(&"syntax-error".to_string()), "{rules:?}");
+        let (text, rules) = apply(
+            "kind system\nrelation uses { default }\nsystem a\nsystem b {\n  system c\n  c -> a \"Uses\" \"JSON/$0HTTPS\" // why\n}\n",
+            "Move the string into `technology`",
+        );
+        assert!(
+            text.contains("  c -> a \"Uses\" {\n    technology \"JSON/HTTPS\"\n  } // why\n"),
+            "{text}"
+        );
+        assert!(!rules.contains(&"syntax-error".to_string()), "{rules:?}");
+        assert_eq!(
+            titles("kind s\nrelation uses { default }\ns a\ns b\na -> b \"x\" \"$0y\"\n"),
+            [
+                "Move the string into `technology`",
+                "Move the string into `description`"
+            ]
+        );
+        // A body written after the string was skipped with it: no fix.
+        assert!(titles("kind s\ns a \"A\" \"$0B\" { }\n").is_empty());
+    }
 
     #[test]
     fn replace_with_the_suggested_name() {

@@ -156,6 +156,9 @@ fn clause_context(text: &str, tokens: &[Token], frame: &Frame, edge: u32) -> Opt
             };
             Some(Context::RelationKind { source, target })
         }
+        TokenKind::Comma if show_list_before(text, tokens) => {
+            clause_words("show", frame).map(Context::Words)
+        }
         TokenKind::Comma => {
             // Walk back over the list to the clause keyword that starts it.
             let mut listed = Vec::new();
@@ -231,6 +234,23 @@ fn keyword_context(keyword: &str, frame: &Frame, listed: Vec<String>) -> Option<
     })
 }
 
+/// Whether `tokens` end in `show WORD, (WORD,)*`: `description` is a
+/// keyword, so the general walk over a list stops at it.
+fn show_list_before(text: &str, tokens: &[Token]) -> bool {
+    let mut i = tokens.len();
+    while i >= 2 && tokens[i - 1].kind == TokenKind::Comma {
+        let item = tokens[i - 2];
+        if item.kind != TokenKind::Ident || !kozo_lang::SHOW_ITEMS.contains(&item.text(text)) {
+            return false;
+        }
+        i -= 2;
+    }
+    i < tokens.len()
+        && i >= 1
+        && tokens[i - 1].kind == TokenKind::Ident
+        && tokens[i - 1].text(text) == kozo_lang::SHOW_WORD
+}
+
 /// The values of a clause whose keyword is a word only in its body
 /// (`direction` in a view, `head` in a relation kind).
 fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
@@ -240,6 +260,7 @@ fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
         (Frame::Decl("relation"), "line") => kozo_lang::LINE_STYLES,
         (Frame::Decl("relation"), "head" | "tail") => kozo_lang::END_MARKS,
         (Frame::Top, "extend") => &["layer", "kind", "relation"],
+        (Frame::Decl("view" | "viewpoint"), "show") => kozo_lang::SHOW_ITEMS,
         _ => return None,
     })
 }

@@ -3,9 +3,9 @@
 //! only the relation kinds whose `from`/`to` allow the source and target
 //! after `:`, concerns after `frames`/`concerns`/`addresses`, viewpoints
 //! after `of`, layers, kinds, statuses and shapes in their clauses, and
-//! the words of a view's curation (`implied`, `direction`, `group`, `note`)
-//! and of a relation kind's notation (`line`, `head`, `tail`) with their
-//! values.
+//! the words of a view's curation (`implied`, `direction`, `group`, `note`,
+//! `show`) and of a relation kind's notation (`line`, `head`, `tail`) with
+//! their values, and `technology` in element and relationship bodies.
 //!
 //! A file being edited rarely parses at the cursor, so the context is read
 //! from the tokens before the cursor (see [`context`]); the names offered
@@ -236,7 +236,7 @@ fn statement_start(
             return;
         }
         Frame::Element { kind, .. } => {
-            out.keywords(&["label", "description"]);
+            out.keywords(&["label", "description", "technology"]);
             nestable_kinds(out, Some(model.kind_by_name(kind)));
             element_paths(out, scope, &[], false);
             return;
@@ -259,7 +259,14 @@ fn statement_start(
             "tail",
         ],
         Frame::Decl("stakeholder") => &["label", "description", "concerns"],
-        Frame::Decl("viewpoint") => &["label", "description", "frames", "kinds", "relations"],
+        Frame::Decl("viewpoint") => &[
+            "label",
+            "description",
+            "frames",
+            "kinds",
+            "relations",
+            "show",
+        ],
         Frame::Decl("view") => &[
             "label",
             "description",
@@ -269,6 +276,7 @@ fn statement_start(
             "direction",
             "group",
             "note",
+            "show",
         ],
         Frame::Decl("group") => &["label", "description", "include"],
         Frame::Decl("decision") => &[
@@ -279,7 +287,8 @@ fn statement_start(
             "affects",
             "rationale",
         ],
-        Frame::Decl(_) | Frame::Relationship | Frame::Unknown => &["label", "description"],
+        Frame::Relationship => &["label", "description", "technology"],
+        Frame::Decl(_) | Frame::Unknown => &["label", "description"],
     };
     out.keywords(body_keywords);
 }
@@ -414,7 +423,7 @@ viewpoint data_flow
     fn statement_start_in_an_element_body_offers_nestable_kinds_and_children() {
         check(
             &format!("{META}system other {{\n  component a\n  $0\n}}"),
-            "label description system component dataset a bms occupancy other",
+            "label description technology system component dataset a bms occupancy other",
         );
     }
 
@@ -422,7 +431,7 @@ viewpoint data_flow
     fn statement_start_in_other_bodies_offers_their_clauses() {
         check(
             &format!("{META}viewpoint vp \"x\" {{\n  $0\n}}"),
-            "label description frames kinds relations",
+            "label description frames kinds relations show",
         );
         check(
             &format!("{META}decision d {{ status accepted\n $0 }}"),
@@ -438,7 +447,11 @@ viewpoint data_flow
         );
         check(
             &format!("{META}view v {{\n  $0\n}}"),
-            "label description include exclude implied direction group note",
+            "label description include exclude implied direction group note show",
+        );
+        check(
+            &format!("{META}bms -> occupancy {{\n  $0\n}}"),
+            "label description technology",
         );
         check(
             &format!("{META}view v {{\n  group g \"G\" {{\n    $0\n  }}\n}}"),
@@ -449,6 +462,18 @@ viewpoint data_flow
     #[test]
     fn curation_and_notation_clauses_offer_their_values() {
         check(&format!("{META}view v {{ implied $0 }}"), "off on");
+        check(
+            &format!("{META}view v {{ show $0 }}"),
+            "description technology none",
+        );
+        check(
+            &format!("{META}viewpoint vp {{\n  show $0\n}}"),
+            "description technology none",
+        );
+        check(
+            &format!("{META}viewpoint vp {{\n  show description, $0\n}}"),
+            "description technology none",
+        );
         check(
             &format!("{META}view v {{\n  direction r$0\n}}"),
             "down right",

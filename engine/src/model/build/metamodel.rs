@@ -201,7 +201,11 @@ impl<'a> Builder<'a> {
                             }
                         }
                     }
-                    ast::Entry::Description { text, span } => match description_at {
+                    ast::Entry::Description {
+                        language: None,
+                        text,
+                        span,
+                    } => match description_at {
                         Some((first_file, first)) => {
                             self.repeated(file, *span, "`description`", first_file, first)
                         }
