@@ -9,7 +9,6 @@
 //! Output goes to standard output, or to `--out FILE`. Like `kozo render`,
 //! a model with errors is exported as far as it resolves, with a warning.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -101,14 +100,7 @@ pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
             workspace::write_file(path, &text)?;
             eprintln!("wrote {}", path.display());
         }
-        _ => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(err) = stdout.write_all(text.as_bytes()) {
-                if err.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(LoadError(format!("cannot write to standard output: {err}")));
-                }
-            }
-        }
+        _ => workspace::to_stdout(&text)?,
     }
     Ok(0)
 }

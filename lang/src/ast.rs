@@ -542,9 +542,6 @@ pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"
 pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
 /// A relation kind's contextual clause words that say which ends it joins.
 pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
-/// Contextual words at the top of a file: `extend` before a metamodel
-/// declaration, `library` as a file's first statement.
-pub const METAMODEL_WORDS: &[&str] = &["extend", "library"];
 /// `technology` in element and relationship bodies; `show` in viewpoints and views.
 pub const TECHNOLOGY_WORD: &str = "technology";
 pub const SHOW_WORD: &str = "show";
