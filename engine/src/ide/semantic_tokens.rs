@@ -205,11 +205,11 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                             | ClauseKeyword::Line
                             | ClauseKeyword::Head
                             | ClauseKeyword::Tail
+                            | ClauseKeyword::Technology
+                            | ClauseKeyword::Show
                             | ClauseKeyword::Allow
                             | ClauseKeyword::Upward
                             | ClauseKeyword::SameKind
-                            | ClauseKeyword::Technology
-                            | ClauseKeyword::Show
                     ) =>
                 {
                     out.insert(clause.keyword_span.start, TokenType::Keyword);

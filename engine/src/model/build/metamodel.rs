@@ -151,14 +151,23 @@ impl<'a> Builder<'a> {
         let mut label_at = pending.decl.label.as_ref().map(|l| (pending.file, l.span));
         let mut description_at = None;
         let mut translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
+        // `description LANG "..."`, each language once.
+        let mut description_translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
         for entry in pending.decl.entries() {
             match entry {
                 ast::Entry::Label { language, span, .. } => {
                     translation_at.push((language.text.clone(), pending.file, *span))
                 }
-                ast::Entry::Description { span, .. } if description_at.is_none() => {
-                    description_at = Some((pending.file, *span))
-                }
+                ast::Entry::Description {
+                    language: None,
+                    span,
+                    ..
+                } if description_at.is_none() => description_at = Some((pending.file, *span)),
+                ast::Entry::Description {
+                    language: Some(language),
+                    span,
+                    ..
+                } => description_translation_at.push((language.text.clone(), pending.file, *span)),
                 _ => {}
             }
         }
@@ -198,6 +207,34 @@ impl<'a> Builder<'a> {
                                 info.translations
                                     .push((language.text.clone(), text.value.clone()));
                                 translation_at.push((language.text.clone(), file, *span));
+                            }
+                        }
+                    }
+                    ast::Entry::Description {
+                        language: Some(language),
+                        text,
+                        span,
+                    } => {
+                        let first = description_translation_at
+                            .iter()
+                            .find(|(l, _, _)| *l == language.text)
+                            .map(|(_, f, s)| (*f, *s));
+                        match first {
+                            Some((first_file, first)) => self.repeated(
+                                file,
+                                *span,
+                                &format!("`description {}`", language.text),
+                                first_file,
+                                first,
+                            ),
+                            None => {
+                                info.descriptions
+                                    .push((language.text.clone(), text.value.clone()));
+                                description_translation_at.push((
+                                    language.text.clone(),
+                                    file,
+                                    *span,
+                                ));
                             }
                         }
                     }
