@@ -279,6 +279,33 @@ fn definition_across_files_and_into_the_builtin_metamodel() {
 }
 
 #[test]
+fn definition_into_the_archimate_metamodel() {
+    let a =
+        "use archimate\nbusiness_actor clerk\nbusiness_role teller\nclerk -> teller : assignment\n";
+    let (_dir, root) = workspace(&[("a.kozo", a)]);
+    let mut client = start(&root);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": a_uri }, "position": at(a, "assignment") }),
+        )
+        .unwrap();
+    let found_uri = found["uri"].as_str().unwrap();
+    assert!(found_uri.ends_with("/archimate.kozo"), "{found_uri}");
+    let path = found_uri.trim_start_matches("file://");
+    let text = std::fs::read_to_string(path).unwrap();
+    let line = found["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(text
+        .lines()
+        .nth(line)
+        .unwrap()
+        .starts_with("relation assignment"));
+    assert!(std::fs::metadata(path).unwrap().permissions().readonly());
+    client.shutdown();
+}
+
+#[test]
 fn rename_across_files_keeps_every_comment() {
     let a = "use society5\n/// occupancy per floor (occupancy!)\ndataset occupancy \"occupancy\" // occupancy\n";
     let b = "// occupancy flows from the gateway\nsystem bms { component gw }\nbms.gw -> occupancy : flows /* occupancy */\nview v { include occupancy } // occupancy\n";

@@ -86,12 +86,12 @@ pub fn rename(
     }
     check_collision(analysis, model, at.target, new_name)?;
 
-    let builtin = analysis.builtin();
+    let builtins = [analysis.builtin(), analysis.archimate()];
     let mut by_file: BTreeMap<String, (SourceFile, Vec<TextEdit>)> = BTreeMap::new();
     for occurrence in occurrences(analysis, at.target, true) {
         // A workspace declaration overriding a built-in one is also named in
         // the built-in file; that file is never edited.
-        if occurrence.file == builtin {
+        if builtins.contains(&occurrence.file) {
             continue;
         }
         let entry = by_file

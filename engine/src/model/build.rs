@@ -107,6 +107,10 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         b.missing_module =
             MissingModule::new(db::parse(db, builtin_file), files.first().map(|(f, _)| *f));
     }
+    if b.model.modules.iter().any(|m| m == builtin::ARCHIMATE) {
+        let file = *workspace.archimate(db);
+        sources.push((file, &**db::parse(db, file), true));
+    }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
 

@@ -573,7 +573,7 @@ viewpoint data_flow
             &format!("{META}decision d {{ status $0 }}"),
             "proposed accepted superseded rejected",
         );
-        check("use $0", "society5");
+        check("use $0", "society5 archimate");
     }
 
     #[test]
