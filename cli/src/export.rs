@@ -188,7 +188,7 @@ fn write_replacing(path: &std::path::Path, text: &str) -> Result<(), LoadError> 
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        file.write_all(text.as_bytes())?;
+        std::io::Write::write_all(&mut file, text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
     })();

@@ -19,7 +19,7 @@ use kozo_lang::Span;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Info, KindId, Model, Target};
+use crate::model::{ElementId, Info, KindId, Model, Space, Target};
 
 use context::{context, Context, Frame};
 
@@ -363,7 +363,7 @@ fn resolve(model: &Model, scope: Option<ElementId>, path: &[String]) -> Option<E
     };
     let mut current = match scope.and_then(|s| child(s, first)) {
         Some(id) => id,
-        None => match model.top_level(first) {
+        None => match model.top_level(Space::Element, first) {
             Some(Target::Element(id)) => id,
             _ => return None,
         },
