@@ -14,7 +14,6 @@
 //! Output goes to standard output, or to `--out FILE`. Like `kozo render`,
 //! a model with errors is exported as far as it resolves, with a warning.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
