@@ -138,12 +138,7 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
         Format::Sarif => output::sarif::print(&mut stdout.lock(), &reports),
         Format::Github => output::github::print(&mut stdout.lock(), &reports),
     };
-    if let Err(err) = result {
-        // A closed pipe (`kozo check | head`) is not an error worth reporting.
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(LoadError(format!("cannot write the report: {err}")));
-        }
-    }
+    workspace::written(result, "the report")?;
 
     let deny_warnings = args.deny.contains(&Deny::Warnings);
     // The process ends right after: leave the analyses to the operating

@@ -3,7 +3,9 @@
 use clap::Args;
 use kozo_engine::Rule;
 
-use crate::workspace::LoadError;
+use std::fmt::Write as _;
+
+use crate::workspace::{self, LoadError};
 
 #[derive(Args)]
 pub struct ExplainArgs {
@@ -16,30 +18,32 @@ pub struct ExplainArgs {
 
 pub fn run(args: ExplainArgs) -> Result<u8, LoadError> {
     if args.all {
-        print!("{}", all_rules_markdown());
+        workspace::to_stdout(&all_rules_markdown())?;
         return Ok(0);
     }
     let Some(name) = args.rule else {
-        println!("{:<30} {:<8} fires when", "rule", "default");
+        let mut out = format!("{:<30} {:<8} fires when\n", "rule", "default");
         for rule in Rule::ALL {
-            println!(
+            let _ = writeln!(
+                out,
                 "{:<30} {:<8} {}",
                 rule.name(),
                 rule.default_severity().as_str(),
                 rule.doc().summary
             );
         }
-        println!("\n`kozo explain RULE` explains one rule.");
+        out.push_str("\n`kozo explain RULE` explains one rule.\n");
+        workspace::to_stdout(&out)?;
         return Ok(0);
     };
     match Rule::from_name(&name) {
         Some(rule) => {
-            println!("{}", rule.doc().explanation.trim_end());
-            println!(
-                "\nDefault severity: {}. Change it in kozo.toml: `[rules] {} = \"off\"`.",
+            workspace::to_stdout(&format!(
+                "{}\n\nDefault severity: {}. Change it in kozo.toml: `[rules] {} = \"off\"`.\n",
+                rule.doc().explanation.trim_end(),
                 rule.default_severity().as_str(),
                 rule.name()
-            );
+            ))?;
             Ok(0)
         }
         None => {

@@ -6,10 +6,14 @@
 //! - `--format plantuml`: with `--view`, one `@startuml` block; without, one
 //!   block per view in one file (PlantUML draws each).
 //!
+//! - `--format archimate`: the whole model as an ArchiMate exchange file
+//!   (docs/archimate.md), views laid out by the built-in engine; the
+//!   workspace's `archimate.toml`, when there is one, gives back what an
+//!   import kept there.
+//!
 //! Output goes to standard output, or to `--out FILE`. Like `kozo render`,
 //! a model with errors is exported as far as it resolves, with a warning.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -46,6 +50,8 @@ pub enum Format {
     Mermaid,
     /// Views as PlantUML diagrams.
     Plantuml,
+    /// The whole model as an ArchiMate Model Exchange File (3.1).
+    Archimate,
 }
 
 pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
@@ -58,9 +64,9 @@ pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
         .clone()
         .or_else(|| analysis.config().render.lang.clone());
 
-    if args.format == Format::Json && args.view.is_some() {
+    if matches!(args.format, Format::Json | Format::Archimate) && args.view.is_some() {
         return Err(LoadError(
-            "`--view` applies to `--format mermaid` and `--format plantuml`; JSON is always the whole model"
+            "`--view` applies to `--format mermaid` and `--format plantuml`; JSON and ArchiMate are always the whole model"
                 .to_string(),
         ));
     }
@@ -78,6 +84,20 @@ pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
     };
     let text = match args.format {
         Format::Json => json::export(analysis),
+        Format::Archimate => {
+            let sidecar = read_sidecar(&loaded.root)?;
+            let (model, warnings) = kozo_archimate::export(analysis, sidecar.as_deref());
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            let xml = kozo_archimate::write(&model);
+            if let Some(path) = args.out.as_ref().filter(|p| p.as_os_str() != "-") {
+                write_replacing(path, &xml)?;
+                eprintln!("wrote {}", path.display());
+                return Ok(0);
+            }
+            xml
+        }
         Format::Mermaid if single => diagrams().map(|d| mermaid::to_mermaid(&d)).collect(),
         Format::Mermaid => {
             let mut doc = String::new();
@@ -101,14 +121,7 @@ pub fn run(args: ExportArgs) -> Result<u8, LoadError> {
             workspace::write_file(path, &text)?;
             eprintln!("wrote {}", path.display());
         }
-        _ => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(err) = stdout.write_all(text.as_bytes()) {
-                if err.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(LoadError(format!("cannot write to standard output: {err}")));
-                }
-            }
-        }
+        _ => workspace::to_stdout(&text)?,
     }
     Ok(0)
 }
@@ -132,4 +145,56 @@ fn markdown_heading(title: &str) -> String {
         }
     }
     out
+}
+
+/// The workspace's `archimate.toml`, if it has one (a regular file).
+fn read_sidecar(root: &std::path::Path) -> Result<Option<String>, LoadError> {
+    let path = root.join("archimate.toml");
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_file() => std::fs::read_to_string(&path).map(Some).map_err(|e| {
+            LoadError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                workspace::describe_io(&e)
+            ))
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// Writes a file through a temporary file in the same folder renamed over
+/// it, so a reader never sees half an exchange file.
+fn write_replacing(path: &std::path::Path, text: &str) -> Result<(), LoadError> {
+    let fail = |e: std::io::Error| {
+        LoadError(format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            workspace::describe_io(&e)
+        ))
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.kozo-export-{}.tmp", std::process::id()));
+    let result = (|| {
+        // `create_new`: never through a link or into a file already there.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        std::io::Write::write_all(&mut file, text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(e) = &result {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            let _ = std::fs::remove_file(&temp);
+        }
+    }
+    result.map_err(fail)
 }

@@ -5,6 +5,7 @@ mod diff;
 mod explain;
 mod export;
 mod fmt;
+mod import;
 mod init;
 mod lsp;
 mod output;
@@ -43,8 +44,11 @@ enum Command {
     Lsp,
     /// Draw views as SVG (or DOT): every view into a folder, or one with `--view`.
     Render(render::RenderArgs),
-    /// Export the model as JSON, or views as Mermaid or PlantUML.
+    /// Export the model as JSON or an ArchiMate exchange file, or views as Mermaid or PlantUML.
     Export(export::ExportArgs),
+    /// Create a workspace from another tool's file (an ArchiMate exchange file).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// What changed in the architecture between two revisions or folders, and who has to review it.
     Diff(diff::DiffArgs),
     /// Write a static review site (views, elements, matrices, decisions, findings), or serve it.
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Lsp => lsp::run(),
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
+        Command::Import(command) => import::run(command),
         Command::Diff(args) => diff::run(args),
         Command::Site(args) => site::run(args),
     };

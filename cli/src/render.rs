@@ -188,13 +188,7 @@ pub fn run(args: RenderArgs) -> Result<u8, LoadError> {
                 .map_err(|e| LoadError(e.to_string()))?,
         };
         if to_stdout {
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            if let Err(err) = stdout.write_all(contents.as_bytes()) {
-                if err.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(LoadError(format!("cannot write to standard output: {err}")));
-                }
-            }
+            workspace::to_stdout(&contents)?;
             continue;
         }
         let path = destination(&diagram.view);

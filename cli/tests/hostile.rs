@@ -211,3 +211,35 @@ fn an_unreadable_folder_is_reported_not_skipped() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stderr(&out).contains("cannot read `"), "{}", stderr(&out));
 }
+
+/// `kozo explain | head` once panicked: `println!` on a pipe whose reader
+/// had gone. Every command that prints to standard output stops quietly.
+#[test]
+fn a_closed_pipe_on_stdout_is_no_panic() {
+    let dir = repo().join("examples/smart-building");
+    let dir = dir.to_str().unwrap();
+    for args in [
+        vec!["explain"],
+        vec!["explain", "--all"],
+        vec!["explain", "undefined-reference"],
+        vec!["check", "--format", "json", dir],
+        vec!["export", "--format", "json", dir],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // The reader is gone before the command writes a byte.
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kozo"))
+            .args(&args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+    }
+}

@@ -279,6 +279,33 @@ fn definition_across_files_and_into_the_builtin_metamodel() {
 }
 
 #[test]
+fn definition_into_the_archimate_metamodel() {
+    let a =
+        "use archimate\nbusiness_actor clerk\nbusiness_role teller\nclerk -> teller : assignment\n";
+    let (_dir, root) = workspace(&[("a.kozo", a)]);
+    let mut client = start(&root);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": a_uri }, "position": at(a, "assignment") }),
+        )
+        .unwrap();
+    let found_uri = found["uri"].as_str().unwrap();
+    assert!(found_uri.ends_with("/archimate.kozo"), "{found_uri}");
+    let path = found_uri.trim_start_matches("file://");
+    let text = std::fs::read_to_string(path).unwrap();
+    let line = found["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(text
+        .lines()
+        .nth(line)
+        .unwrap()
+        .starts_with("relation assignment"));
+    assert!(std::fs::metadata(path).unwrap().permissions().readonly());
+    client.shutdown();
+}
+
+#[test]
 fn rename_across_files_keeps_every_comment() {
     let a = "use society5\n/// occupancy per floor (occupancy!)\ndataset occupancy \"occupancy\" // occupancy\n";
     let b = "// occupancy flows from the gateway\nsystem bms { component gw }\nbms.gw -> occupancy : flows /* occupancy */\nview v { include occupancy } // occupancy\n";
@@ -362,6 +389,62 @@ fn definition_and_rename_through_an_ancestor() {
         .unwrap();
     let after = apply_edits(text, edit["changes"][&file].as_array().unwrap(), false);
     assert_eq!(after, text.replace("台帳", "元帳"));
+    client.shutdown();
+}
+
+#[test]
+fn one_name_in_three_spaces_definition_and_rename_keep_them_apart() {
+    // The concern, the stakeholder and the organization are all `市`.
+    let a = "use society5\nconcern 市 \"市の関心\"\nstakeholder 市 { concerns 市 }\nviewpoint vp { frames 市 }\n";
+    let b = "organization 市 { system 窓口 }\nview v of vp { include 市, 市.窓口 }\n";
+    let (_dir, root) = workspace(&[("a.kozo", a), ("b.kozo", b)]);
+    let mut client = start(&root);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let b_uri = client.open(&root.join("b.kozo"), b);
+    let definition = |client: &mut Client, uri: &str, position: Value| {
+        client
+            .request(
+                "textDocument/definition",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            )
+            .unwrap()
+    };
+    // `concerns 市` goes to the concern, `include 市` to the organization.
+    let concern = definition(&mut client, &a_uri, at(a, "市 }"));
+    assert_eq!(concern["uri"], a_uri);
+    assert_eq!(concern["range"], range(pos(1, 8), pos(1, 9)));
+    let element = definition(&mut client, &b_uri, at(b, "市, "));
+    assert_eq!(element["uri"], b_uri);
+    assert_eq!(element["range"], range(pos(0, 13), pos(0, 14)));
+
+    // Renaming the concern from its use leaves the stakeholder and the
+    // organization alone.
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": a_uri }, "position": at(a, "市 }"), "newName": "安全" }),
+        )
+        .unwrap();
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1, "{edit}");
+    assert_eq!(
+        apply_edits(a, changes[&a_uri].as_array().unwrap(), false),
+        "use society5\nconcern 安全 \"市の関心\"\nstakeholder 市 { concerns 安全 }\nviewpoint vp { frames 安全 }\n"
+    );
+
+    // Renaming the organization from a view renames its uses only.
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": b_uri }, "position": at(b, "市, "), "newName": "市役所" }),
+        )
+        .unwrap();
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1, "{edit}");
+    assert_eq!(
+        apply_edits(b, changes[&b_uri].as_array().unwrap(), false),
+        "organization 市役所 { system 窓口 }\nview v of vp { include 市役所, 市役所.窓口 }\n"
+    );
     client.shutdown();
 }
 

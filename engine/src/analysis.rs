@@ -67,7 +67,7 @@ impl Analysis {
     }
 
     fn on(db: Database, config: Config) -> Analysis {
-        // The built-in metamodel never changes: with high durability, a
+        // The built-in metamodels never change: with high durability, a
         // query that reads only it (its parse) is known valid after an edit
         // without checking its inputs again.
         let builtin = SourceFile::builder(
@@ -77,7 +77,14 @@ impl Analysis {
         )
         .durability(salsa::Durability::HIGH)
         .new(&db);
-        let workspace = Workspace::new(&db, Vec::new(), builtin, config);
+        let archimate = SourceFile::builder(
+            crate::builtin::ARCHIMATE_PATH.to_string(),
+            crate::builtin::ARCHIMATE_SOURCE.to_string(),
+            None,
+        )
+        .durability(salsa::Durability::HIGH)
+        .new(&db);
+        let workspace = Workspace::new(&db, Vec::new(), builtin, archimate, config);
         Analysis {
             db,
             workspace,
@@ -181,6 +188,9 @@ impl Analysis {
         if path == crate::builtin::SOCIETY5_PATH && !self.files.contains_key(path) {
             return Some(self.builtin());
         }
+        if path == crate::builtin::ARCHIMATE_PATH && !self.files.contains_key(path) {
+            return Some(self.archimate());
+        }
         self.files.get(path).copied()
     }
 
@@ -192,6 +202,11 @@ impl Analysis {
     /// The built-in metamodel's file.
     pub fn builtin(&self) -> SourceFile {
         *self.workspace.builtin(&self.db)
+    }
+
+    /// The built-in ArchiMate metamodel's file.
+    pub fn archimate(&self) -> SourceFile {
+        *self.workspace.archimate(&self.db)
     }
 
     pub fn path(&self, file: SourceFile) -> &str {

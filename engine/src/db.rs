@@ -35,6 +35,8 @@ pub struct Workspace {
     pub files: Vec<SourceFile>,
     /// The built-in `society5` metamodel, loaded by `use society5`.
     pub builtin: SourceFile,
+    /// The built-in ArchiMate metamodel, loaded by `use archimate`.
+    pub archimate: SourceFile,
     #[returns(ref)]
     pub config: Config,
 }

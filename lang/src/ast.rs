@@ -362,16 +362,16 @@ pub enum ClauseKeyword {
     Head,
     /// `tail arrow|...` in a relation kind.
     Tail,
+    /// `technology "..."` on an element or a relationship.
+    Technology,
+    /// `show description, technology` in a viewpoint or a view.
+    Show,
     /// `allow a, b -> c, d` in a relation kind.
     Allow,
     /// `upward` in a relation kind.
     Upward,
     /// `same_kind` in a relation kind.
     SameKind,
-    /// `technology "..."` on an element or a relationship.
-    Technology,
-    /// `show description, technology` in a viewpoint or a view.
-    Show,
 }
 
 impl ClauseKeyword {
@@ -402,11 +402,11 @@ impl ClauseKeyword {
             ClauseKeyword::Line => "line",
             ClauseKeyword::Head => "head",
             ClauseKeyword::Tail => "tail",
+            ClauseKeyword::Technology => "technology",
+            ClauseKeyword::Show => "show",
             ClauseKeyword::Allow => "allow",
             ClauseKeyword::Upward => "upward",
             ClauseKeyword::SameKind => "same_kind",
-            ClauseKeyword::Technology => "technology",
-            ClauseKeyword::Show => "show",
         }
     }
 }
@@ -540,16 +540,13 @@ pub const KEYWORDS: &[&str] = &[
 /// relation kind's `line`, `head` and `tail`.
 pub const VIEW_CLAUSE_WORDS: &[&str] = &["implied", "direction", "group", "note"];
 pub const RELATION_NOTATION_WORDS: &[&str] = &["line", "head", "tail"];
-/// A relation kind's contextual clause words that say which ends it joins.
-pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
-/// Contextual words at the top of a file: `extend` before a metamodel
-/// declaration, `library` as a file's first statement.
-pub const METAMODEL_WORDS: &[&str] = &["extend", "library"];
 /// `technology` in element and relationship bodies; `show` in viewpoints and views.
 pub const TECHNOLOGY_WORD: &str = "technology";
 pub const SHOW_WORD: &str = "show";
 /// The words `show` takes.
 pub const SHOW_ITEMS: &[&str] = &["description", "technology", "none"];
+/// A relation kind's contextual clause words that say which ends it joins.
+pub const RELATION_RULE_WORDS: &[&str] = &["allow", "upward", "same_kind"];
 
 /// The values of `implied`, `direction`, `line`, `head` and `tail`.
 pub const IMPLIED_VALUES: &[&str] = &["off", "on"];

@@ -610,11 +610,11 @@ impl<'t> Builder<'t> {
             Rule::line_clause => ClauseKeyword::Line,
             Rule::head_clause => ClauseKeyword::Head,
             Rule::tail_clause => ClauseKeyword::Tail,
+            Rule::technology_clause => ClauseKeyword::Technology,
+            Rule::show_clause => ClauseKeyword::Show,
             Rule::allow_clause => ClauseKeyword::Allow,
             Rule::upward_clause => ClauseKeyword::Upward,
             Rule::same_kind_clause => ClauseKeyword::SameKind,
-            Rule::technology_clause => ClauseKeyword::Technology,
-            Rule::show_clause => ClauseKeyword::Show,
             _ => ClauseKeyword::Rationale,
         };
         let mut keyword_span = Span::empty(span.start as usize);

@@ -186,7 +186,7 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
         // Converting many findings takes a while: stop here when an edit
         // is waiting for this snapshot to go.
         salsa::Database::unwind_if_revision_cancelled(analysis.db());
-        if file == analysis.builtin() {
+        if file == analysis.builtin() || file == analysis.archimate() {
             continue;
         }
         let rel = analysis.path(file).to_string();

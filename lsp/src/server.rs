@@ -210,6 +210,7 @@ impl LanguageServer for Backend {
             let mut state = shared.lock();
             state.unit = unit;
             state.work_done_progress = work_done_progress;
+            state.archimate_path = support.as_ref().map(|s| s.archimate.clone());
             state.builtin_path = support.map(|s| s.builtin);
             state.builtin_uri = builtin_uri;
             state.rules_url = rules_url;

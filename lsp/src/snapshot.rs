@@ -30,6 +30,8 @@ pub struct Snapshot {
     /// Open documents: path relative to the root → URI.
     pub open: HashMap<String, Uri>,
     pub builtin_uri: Option<Uri>,
+    /// The `file:` URI of the ArchiMate metamodel's read-only copy.
+    pub archimate_uri: Option<Uri>,
     pub rules_url: Option<String>,
 }
 
@@ -45,6 +47,7 @@ impl Snapshot {
                 .map(|(rel, doc)| (rel.clone(), doc.uri.clone()))
                 .collect(),
             builtin_uri: state.builtin_uri(),
+            archimate_uri: state.archimate_path.as_ref().and_then(Uri::from_file_path),
             rules_url: state.rules_url.clone(),
         }
     }
@@ -56,6 +59,9 @@ impl Snapshot {
     pub fn uri(&self, file: SourceFile) -> Option<Uri> {
         if file == self.analysis.builtin() {
             return self.builtin_uri.clone();
+        }
+        if file == self.analysis.archimate() {
+            return self.archimate_uri.clone();
         }
         let rel = self.analysis.path(file);
         match self.open.get(rel) {

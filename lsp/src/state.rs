@@ -119,6 +119,8 @@ pub struct State {
     pub roots: Roots,
     /// The read-only copy of the built-in metamodel, once written.
     pub builtin_path: Option<PathBuf>,
+    /// The read-only copy of the built-in ArchiMate metamodel, once written.
+    pub archimate_path: Option<PathBuf>,
     /// The URI the client shows the built-in metamodel under without a
     /// file (the VS Code extension's `kozo:` document); it replaces the
     /// copy's `file:` URI in every answer.
@@ -139,6 +141,7 @@ impl Default for State {
             folders: Vec::new(),
             roots: Roots::default(),
             builtin_path: None,
+            archimate_path: None,
             builtin_uri: None,
             rules_url: None,
             work_done_progress: false,

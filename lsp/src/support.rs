@@ -29,6 +29,9 @@ use kozo_engine::Rule;
 /// The file name of the built-in metamodel's copy.
 pub const BUILTIN_NAME: &str = "society5.kozo";
 
+/// The file name of the built-in ArchiMate metamodel's copy.
+pub const ARCHIMATE_NAME: &str = "archimate.kozo";
+
 /// The folder of the rules' explanations, one file per rule.
 pub const RULES_FOLDER: &str = "rules";
 
@@ -37,6 +40,8 @@ pub const RULES_FOLDER: &str = "rules";
 pub struct Support {
     /// The built-in metamodel's copy.
     pub builtin: PathBuf,
+    /// The built-in ArchiMate metamodel's copy.
+    pub archimate: PathBuf,
     /// The folder holding `<rule>.md` for every rule.
     pub rules: PathBuf,
 }
@@ -97,6 +102,8 @@ pub fn install(dir: &Path) -> Result<Support, String> {
     private_dir(&rules)?;
     let builtin = write_verified(dir, BUILTIN_NAME, kozo_engine::builtin::SOCIETY5_SOURCE)
         .map_err(|e| format!("cannot write {}: {e}", dir.join(BUILTIN_NAME).display()))?;
+    let archimate = write_verified(dir, ARCHIMATE_NAME, kozo_engine::builtin::ARCHIMATE_SOURCE)
+        .map_err(|e| format!("cannot write {}: {e}", dir.join(ARCHIMATE_NAME).display()))?;
     for rule in Rule::ALL {
         let name = format!("{}.md", rule.name());
         write_verified(&rules, &name, &rule_markdown(*rule))
@@ -104,6 +111,7 @@ pub fn install(dir: &Path) -> Result<Support, String> {
     }
     Ok(Support {
         builtin: crate::disk::normalize(&builtin),
+        archimate: crate::disk::normalize(&archimate),
         rules: crate::disk::normalize(&rules),
     })
 }
@@ -128,6 +136,9 @@ pub fn text(path: &str) -> Option<String> {
     let path = path.strip_prefix("builtin/").unwrap_or(path);
     if path == BUILTIN_NAME {
         return Some(kozo_engine::builtin::SOCIETY5_SOURCE.to_string());
+    }
+    if path == ARCHIMATE_NAME {
+        return Some(kozo_engine::builtin::ARCHIMATE_SOURCE.to_string());
     }
     let name = path
         .strip_prefix(RULES_FOLDER)?
@@ -321,6 +332,14 @@ mod tests {
             std::fs::read_to_string(&support.builtin).unwrap(),
             kozo_engine::builtin::SOCIETY5_SOURCE
         );
+        assert_eq!(
+            std::fs::read_to_string(&support.archimate).unwrap(),
+            kozo_engine::builtin::ARCHIMATE_SOURCE
+        );
+        assert_eq!(
+            super::text("builtin/archimate.kozo").as_deref(),
+            Some(kozo_engine::builtin::ARCHIMATE_SOURCE)
+        );
         for rule in Rule::ALL {
             let text =
                 std::fs::read_to_string(support.rules.join(format!("{}.md", rule.name()))).unwrap();
@@ -480,6 +499,7 @@ mod tests {
         );
         let support = Support {
             builtin: PathBuf::from("/c/society5.kozo"),
+            archimate: PathBuf::from("/c/archimate.kozo"),
             rules: PathBuf::from("/c/my rules"),
         };
         if cfg!(unix) {

@@ -328,11 +328,7 @@ pub fn run(args: DiffArgs) -> Result<u8, LoadError> {
         Format::Json => json::print(&mut out, &old, &new, &diff),
         Format::Markdown => markdown::print(&mut out, &old, &new, &diff),
     };
-    if let Err(err) = result {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(LoadError(format!("cannot write the report: {err}")));
-        }
-    }
+    crate::workspace::written(result, "the report")?;
 
     if let Some(dir) = &args.render {
         let options = render::Options {

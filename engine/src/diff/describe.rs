@@ -202,8 +202,11 @@ pub(super) fn decl(model: &Model, category: Category, i: usize) -> Decl {
             let extra = vec![
                 ("from", kind_set(&r.from)),
                 ("to", kind_set(&r.to)),
+                ("allow", allowed_pairs(model, &r.allow)),
                 ("acyclic", flag(r.acyclic)),
                 ("downward", flag(r.downward)),
+                ("upward", flag(r.upward)),
+                ("same_kind", flag(r.same_kind)),
                 ("default", flag(r.default)),
             ];
             (&r.info, extra)
@@ -306,4 +309,23 @@ pub(super) fn same_relationship(old: &Model, o: usize, new: &Model, n: usize) ->
         && a.technology == b.technology
         && a.doc == b.doc
         && same_properties(&a.properties, &b.properties)
+}
+
+/// `allow` pairs as written (`a, b -> c; d -> e`), or "none".
+fn allowed_pairs(model: &Model, pairs: &[crate::model::AllowedPairs]) -> String {
+    if pairs.is_empty() {
+        return "none".to_string();
+    }
+    let names = |kinds: &[crate::model::KindId]| {
+        kinds
+            .iter()
+            .map(|k| model.kind(*k).info.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    pairs
+        .iter()
+        .map(|p| format!("{} -> {}", names(&p.sources), names(&p.targets)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

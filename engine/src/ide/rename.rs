@@ -12,7 +12,7 @@ use super::navigation::{occurrences, target_at};
 use super::{SourceChange, SymbolKind, TextEdit};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Loc, Model, Target};
+use crate::model::{ElementId, Loc, Model, Property, PropertyValue, Space, Target};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RenameError {
@@ -86,12 +86,12 @@ pub fn rename(
     }
     check_collision(analysis, model, at.target, new_name)?;
 
-    let builtin = analysis.builtin();
+    let builtins = [analysis.builtin(), analysis.archimate()];
     let mut by_file: BTreeMap<String, (SourceFile, Vec<TextEdit>)> = BTreeMap::new();
     for occurrence in occurrences(analysis, at.target, true) {
         // A workspace declaration overriding a built-in one is also named in
         // the built-in file; that file is never edited.
-        if occurrence.file == builtin {
+        if builtins.contains(&occurrence.file) {
             continue;
         }
         let entry = by_file
@@ -145,6 +145,9 @@ fn check_collision(
         }
         Target::Element(id) => {
             let element = model.element(id);
+            if element.parent.is_none() {
+                property_values_would_change(model, target, new_name)?;
+            }
             match element.parent {
                 Some(parent) => {
                     let sibling = format!("{}.{new_name}", model.element(parent).path);
@@ -154,7 +157,7 @@ fn check_collision(
                     resolution_changes(analysis, model, id, new_name)?;
                 }
                 None => {
-                    if let Some(existing) = model.top_level(new_name) {
+                    if let Some(existing) = model.top_level(Space::Element, new_name) {
                         return Err(taken(existing));
                     }
                     resolution_changes(analysis, model, id, new_name)?;
@@ -166,10 +169,53 @@ fn check_collision(
         | Target::Viewpoint(_)
         | Target::View(_)
         | Target::Decision(_) => {
-            if let Some(existing) = model.top_level(new_name) {
+            // Only a name of the same space collides: a stakeholder may be
+            // renamed to the name of an element.
+            let space = Space::of(target).unwrap_or(Space::Element);
+            if let Some(existing) = model.top_level(space, new_name) {
                 return Err(taken(existing));
             }
+            property_values_would_change(model, target, new_name)?;
         }
+    }
+    Ok(())
+}
+
+/// A top-level declaration renamed to a name another space already has: a
+/// property value names any space (`owner = city`, the element first), so
+/// one that names either of the two would become ambiguous. Clauses name
+/// one space each and never change meaning.
+fn property_values_would_change(
+    model: &Model,
+    target: Target,
+    new_name: &str,
+) -> Result<(), RenameError> {
+    let others: Vec<Target> = model
+        .top_level_any(new_name)
+        .filter(|&t| t != target)
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    fn names(value: &PropertyValue, wanted: &[Target]) -> bool {
+        match value {
+            PropertyValue::Ref(_, Some(t)) => wanted.contains(t),
+            PropertyValue::List(items) => items.iter().any(|v| names(v, wanted)),
+            _ => false,
+        }
+    }
+    let mut wanted = others.clone();
+    wanted.push(target);
+    let named = |properties: &[Property]| properties.iter().any(|p| names(&p.value, &wanted));
+    let found = super::all_targets(model).any(|t| named(&model.definition(t).properties))
+        || model
+            .relationship_ids()
+            .any(|r| named(&model.relationship(r).properties));
+    if found {
+        return Err(RenameError::Collision(format!(
+            "{} `{new_name}` already exists, and a property value would no longer say which one it names",
+            article(SymbolKind::of(others[0]).describe())
+        )));
     }
     Ok(())
 }
@@ -328,6 +374,40 @@ view v { include presence }
     }
 
     #[test]
+    fn rename_a_stakeholder_that_shares_its_name_with_an_element() {
+        let src = "use society5\nconcern 安全\nstakeholder 市 { concerns 安全 }\norganization 市 { system 窓口 }\nviewpoint vp { frames 安全 }\nview v of vp { include 市, 市.窓口 }\n";
+        // From the stakeholder's declaration: the element keeps its name.
+        let renamed = check(
+            &src.replacen("stakeholder 市", "stakeholder 市$0", 1),
+            "市民",
+        )
+        .unwrap();
+        assert_eq!(
+            renamed,
+            format!(
+                "//- model.kozo\n{}",
+                src.replacen("stakeholder 市", "stakeholder 市民", 1)
+            )
+        );
+        // From a use of the element: the stakeholder keeps its name.
+        let renamed = check(&src.replacen("include 市", "include 市$0", 1), "市役所").unwrap();
+        assert_eq!(
+            renamed,
+            format!(
+                "//- model.kozo\n{}",
+                src.replace("organization 市", "organization 市役所")
+                    .replace("include 市, 市.窓口", "include 市役所, 市役所.窓口")
+            )
+        );
+        // Renaming to a name only another space has is fine.
+        assert!(check(
+            &src.replacen("stakeholder 市", "stakeholder 市$0", 1),
+            "安全"
+        )
+        .is_ok());
+    }
+
+    #[test]
     fn rename_a_kind_from_a_use() {
         let renamed = check("kind machine\nmach$0ine a\nmachine b\n", "device").unwrap();
         assert_eq!(renamed, "//- model.kozo\nkind device\ndevice a\ndevice b\n");
@@ -346,9 +426,17 @@ view v { include presence }
             Err(RenameError::InvalidName("2x".into()))
         );
         assert_eq!(
-            check(&format!("{base}occ$0upancy -> bms"), "privacy"),
+            check(&format!("{base}occ$0upancy -> bms"), "bms"),
             Err(RenameError::Collision(
-                "a concern `privacy` already exists (model.kozo)".into()
+                "an element `bms` already exists (model.kozo)".into()
+            ))
+        );
+        // A concern has a name space of its own, but a property value names
+        // any space: it would no longer say which `privacy` it means.
+        assert_eq!(
+            check(&format!("{base}occ$0upancy -> bms\nview v {{ p = privacy }}"), "privacy"),
+            Err(RenameError::Collision(
+                "a concern `privacy` already exists, and a property value would no longer say which one it names".into()
             ))
         );
         assert_eq!(

@@ -205,11 +205,11 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
                             | ClauseKeyword::Line
                             | ClauseKeyword::Head
                             | ClauseKeyword::Tail
+                            | ClauseKeyword::Technology
+                            | ClauseKeyword::Show
                             | ClauseKeyword::Allow
                             | ClauseKeyword::Upward
                             | ClauseKeyword::SameKind
-                            | ClauseKeyword::Technology
-                            | ClauseKeyword::Show
                     ) =>
                 {
                     out.insert(clause.keyword_span.start, TokenType::Keyword);
@@ -241,14 +241,14 @@ fn contextual_words(tree: &kozo_lang::SourceFile, out: &mut HashMap<u32, TokenTy
         out.insert(library.start, TokenType::Keyword);
     }
     for item in &tree.items {
-        if let Item::Decl(decl) = item {
-            if let Some(extend) = decl.extend_keyword() {
-                out.insert(extend.start, TokenType::Keyword);
-            }
-        }
         match item {
-            Item::Decl(decl) if !matches!(decl.kind, DeclKind::Layer | DeclKind::Kind) => {
-                visit(decl.entries(), out)
+            Item::Decl(decl) => {
+                if let Some(extend) = decl.extend_keyword() {
+                    out.insert(extend.start, TokenType::Keyword);
+                }
+                if !matches!(decl.kind, DeclKind::Layer | DeclKind::Kind) {
+                    visit(decl.entries(), out);
+                }
             }
             Item::Relationship(r) => visit(r.entries(), out),
             _ => {}

@@ -110,7 +110,8 @@ pub struct WorkspaceSymbol {
     pub name_span: Span,
     /// The label, if any.
     pub detail: Option<String>,
-    /// The parent element's path, or `society5` for a built-in declaration.
+    /// The parent element's path, or the module (`society5`, `archimate`)
+    /// for a built-in declaration.
     pub container: Option<String>,
 }
 
@@ -141,7 +142,14 @@ pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<WorkspaceSymbo
         };
         let info = model.definition(target);
         let container = match target {
-            _ if info.builtin => Some(crate::builtin::SOCIETY5.to_string()),
+            _ if info.builtin => Some(
+                if analysis.path(info.name_loc.file) == crate::builtin::ARCHIMATE_PATH {
+                    crate::builtin::ARCHIMATE
+                } else {
+                    crate::builtin::SOCIETY5
+                }
+                .to_string(),
+            ),
             Target::Element(id) => model
                 .element(id)
                 .parent

@@ -115,6 +115,10 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         b.missing_module =
             MissingModule::new(db::parse(db, builtin_file), files.first().map(|(f, _)| *f));
     }
+    if b.model.modules.iter().any(|m| m == builtin::ARCHIMATE) {
+        let file = *workspace.archimate(db);
+        sources.push((file, &**db::parse(db, file), true));
+    }
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
 
@@ -180,7 +184,7 @@ impl<'a> Builder<'a> {
         model.elements.reserve(elements);
         model.element_by_path.reserve(elements);
         model.child_by_name.reserve(elements);
-        model.top_level.reserve(top_level);
+        model.top_level[Space::Element as usize].reserve(top_level);
         model.relationships.reserve(relationships);
         model.references.reserve(elements + 3 * relationships);
         model.graph.0.reserve_nodes(elements);
@@ -300,15 +304,19 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Declares a name in the shared top-level scope; false if it is taken.
+    /// Declares a name in its top-level space; false if that space already
+    /// has it (the same name in another space is no duplicate).
     fn declare_top_level(&mut self, pending: Pending<'a>, target: Target) -> bool {
         let name = &pending.decl.name.text;
-        if let Some(&existing) = self.model.top_level.get(name) {
+        let Some(space) = Space::of(target) else {
+            return false;
+        };
+        if let Some(existing) = self.model.top_level(space, name) {
             let (file, span) = self.target_name_loc(existing);
-            self.duplicate(pending, file, span, "name");
+            self.duplicate(pending, file, span, space.noun());
             return false;
         }
-        self.model.top_level.insert(name.clone(), target);
+        self.model.top_level[space as usize].insert(name.clone(), target);
         true
     }
 
@@ -570,16 +578,20 @@ impl<'a> Builder<'a> {
             .map(RelationKindId)
     }
 
-    /// A single-segment path naming a top-level declaration of one sort.
+    /// A single-segment path naming a top-level declaration of `space`,
+    /// written in `clause` (which says the space: a name of another space is
+    /// never taken instead).
     fn resolve_top_level<T>(
         &mut self,
         file: SourceFile,
         path: &ast::Path,
-        what: &str,
+        space: Space,
+        clause: &str,
         pick: impl Fn(Target) -> Option<T>,
     ) -> Option<T> {
+        let what = space.noun();
         let first = path.segments.first()?;
-        if let Some(&target) = self.model.top_level.get(&first.text) {
+        if let Some(target) = self.model.top_level(space, &first.text) {
             if let Some(found) = pick(target) {
                 if path.segments.len() > 1 {
                     self.model.diagnostics.push(undefined_reference::plain(
@@ -596,25 +608,21 @@ impl<'a> Builder<'a> {
                 self.reference(file, first.span, target);
                 return Some(found);
             }
-            let sort = target_sort(target);
+        }
+        if let Some(other) = self.model.first_top_level(&first.text) {
+            let sort = target_sort(other);
+            let expected = space.with_article();
             self.model.diagnostics.push(undefined_reference::plain(
                 file,
                 first.span,
-                format!("`{}` is {sort}, not a {what}", first.text),
+                format!("`{}` is {sort}; `{clause}` expects {expected}", first.text),
                 None,
             ));
             return None;
         }
         let suggestion = self
             .suggester
-            .closest(
-                &first.text,
-                self.model
-                    .top_level
-                    .iter()
-                    .filter(|(_, t)| pick(**t).is_some())
-                    .map(|(n, _)| n.as_str()),
-            )
+            .closest(&first.text, self.model.top_level_names(space))
             .map(str::to_string);
         self.model.diagnostics.push(undefined_reference::not_found(
             file,
@@ -626,8 +634,14 @@ impl<'a> Builder<'a> {
         None
     }
 
-    fn resolve_concern(&mut self, file: SourceFile, path: &ast::Path) -> Option<ConcernId> {
-        self.resolve_top_level(file, path, "concern", |t| match t {
+    /// A concern named in `clause` (`concerns`, `frames` or `addresses`).
+    fn resolve_concern(
+        &mut self,
+        file: SourceFile,
+        path: &ast::Path,
+        clause: &str,
+    ) -> Option<ConcernId> {
+        self.resolve_top_level(file, path, Space::Concern, clause, |t| match t {
             Target::Concern(id) => Some(id),
             _ => None,
         })
@@ -661,7 +675,11 @@ impl<'a> Builder<'a> {
                 self.report_shadowed(scope, file, first.span, &first.text, level, child);
                 child
             }
-            None => match self.model.top_level.get(&first.text).copied() {
+            None => match self
+                .model
+                .top_level(Space::Element, &first.text)
+                .or_else(|| self.model.first_top_level(&first.text))
+            {
                 Some(Target::Element(id)) => id,
                 Some(other) => {
                     self.model.diagnostics.push(undefined_reference::plain(
@@ -788,7 +806,9 @@ impl<'a> Builder<'a> {
                 let first = &path.segments[0];
                 let in_scope = (scope.is_some() && first.text == scope::THIS)
                     || self.ancestor_child(scope, &first.text).is_some();
-                let target = match self.model.top_level.get(&first.text).copied() {
+                // A bare name is an element's first, then (paths name only
+                // elements) a name of another space, in `Space::ALL` order.
+                let target = match self.model.first_top_level(&first.text) {
                     Some(target) if !in_scope && path.segments.len() == 1 => {
                         self.reference(file, first.span, target);
                         Some(target)
@@ -810,7 +830,12 @@ impl<'a> Builder<'a> {
     fn unquoted_value(&mut self, file: SourceFile, word: &ast::Ident) {
         let suggestion = self
             .suggester
-            .closest(&word.text, self.model.top_level.keys().map(SmolStr::as_str))
+            .closest(
+                &word.text,
+                Space::ALL
+                    .into_iter()
+                    .flat_map(|space| self.model.top_level_names(space)),
+            )
             .map(str::to_string);
         let quoted = format!("\"{}\"", word.text);
         let diagnostic = match suggestion {
@@ -1124,7 +1149,7 @@ impl<'a> Builder<'a> {
                 {
                     concerns_written = true;
                     for path in paths {
-                        if let Some(id) = self.resolve_concern(pending.file, path) {
+                        if let Some(id) = self.resolve_concern(pending.file, path, "concerns") {
                             concerns.push(id);
                         }
                     }
@@ -1149,7 +1174,7 @@ impl<'a> Builder<'a> {
                 match (clause.keyword, &clause.args) {
                     (ClauseKeyword::Frames, ClauseArgs::Paths(paths)) => {
                         for path in paths {
-                            if let Some(id) = self.resolve_concern(pending.file, path) {
+                            if let Some(id) = self.resolve_concern(pending.file, path, "frames") {
                                 frames.push(id);
                             }
                         }
@@ -1190,7 +1215,7 @@ impl<'a> Builder<'a> {
     fn build_views(&mut self) {
         for pending in self.views.clone() {
             let viewpoint = pending.decl.viewpoint.as_ref().and_then(|path| {
-                self.resolve_top_level(pending.file, path, "viewpoint", |t| match t {
+                self.resolve_top_level(pending.file, path, Space::Viewpoint, "of", |t| match t {
                     Target::Viewpoint(id) => Some(id),
                     _ => None,
                 })
@@ -1250,7 +1275,8 @@ impl<'a> Builder<'a> {
                     }
                     (ClauseKeyword::Addresses, ClauseArgs::Paths(paths)) => {
                         for path in paths {
-                            if let Some(id) = self.resolve_concern(pending.file, path) {
+                            if let Some(id) = self.resolve_concern(pending.file, path, "addresses")
+                            {
                                 addresses.push(id);
                             }
                         }

@@ -730,7 +730,72 @@ pub struct Model {
     pub(crate) layer_by_name: HashMap<SmolStr, LayerId>,
     pub(crate) kind_by_name: HashMap<SmolStr, KindId>,
     pub(crate) relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
-    pub(crate) top_level: HashMap<SmolStr, Target>,
+    /// Top-level declarations by name, one map per [`Space`]: a stakeholder
+    /// `city` and an element `city` are two names.
+    pub(crate) top_level: [HashMap<SmolStr, Target>; Space::ALL.len()],
+}
+
+/// The name spaces of top-level declarations. Each clause says which one
+/// its names come from (`concerns` takes concerns, `of` a viewpoint,
+/// `include` elements), so one name may stand in several without ambiguity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Space {
+    Element,
+    Concern,
+    Stakeholder,
+    Viewpoint,
+    View,
+    Decision,
+}
+
+impl Space {
+    /// Every space, in the order a bare property value looks them up.
+    pub const ALL: [Space; 6] = [
+        Space::Element,
+        Space::Concern,
+        Space::Stakeholder,
+        Space::Viewpoint,
+        Space::View,
+        Space::Decision,
+    ];
+
+    /// The space a target's name lives in; `None` for the metamodel's
+    /// layers, kinds and relation kinds, which have name spaces of their own.
+    pub fn of(target: Target) -> Option<Space> {
+        Some(match target {
+            Target::Element(_) => Space::Element,
+            Target::Concern(_) => Space::Concern,
+            Target::Stakeholder(_) => Space::Stakeholder,
+            Target::Viewpoint(_) => Space::Viewpoint,
+            Target::View(_) => Space::View,
+            Target::Decision(_) => Space::Decision,
+            Target::Layer(_) | Target::Kind(_) | Target::RelationKind(_) => return None,
+        })
+    }
+
+    /// The word for one declaration of this space, as messages say it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Space::Element => "element",
+            Space::Concern => "concern",
+            Space::Stakeholder => "stakeholder",
+            Space::Viewpoint => "viewpoint",
+            Space::View => "view",
+            Space::Decision => "decision",
+        }
+    }
+
+    /// The noun with its article, as in "`concerns` expects a concern".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Space::Element => "an element",
+            Space::Concern => "a concern",
+            Space::Stakeholder => "a stakeholder",
+            Space::Viewpoint => "a viewpoint",
+            Space::View => "a view",
+            Space::Decision => "a decision",
+        }
+    }
 }
 
 impl Model {
@@ -791,12 +856,29 @@ impl Model {
     pub fn relation_kind_by_name(&self, name: &str) -> Option<RelationKindId> {
         self.relation_kind_by_name.get(name).copied()
     }
-    /// A top-level declaration (element, concern, stakeholder, viewpoint, view, decision).
-    pub fn top_level(&self, name: &str) -> Option<Target> {
-        self.top_level.get(name).copied()
+    /// The top-level declaration of one space (element, concern,
+    /// stakeholder, viewpoint, view or decision) with this name.
+    pub fn top_level(&self, space: Space, name: &str) -> Option<Target> {
+        self.top_level[space as usize].get(name).copied()
+    }
+    /// Every top-level declaration with this name, one per space at most,
+    /// in [`Space::ALL`] order.
+    pub fn top_level_any<'m>(&'m self, name: &'m str) -> impl Iterator<Item = Target> + 'm {
+        self.top_level
+            .iter()
+            .filter_map(move |m| m.get(name).copied())
+    }
+    /// The first top-level declaration with this name in [`Space::ALL`]
+    /// order: an element's before any other.
+    pub fn first_top_level(&self, name: &str) -> Option<Target> {
+        self.top_level_any(name).next()
+    }
+    /// The names of one space.
+    pub fn top_level_names(&self, space: Space) -> impl Iterator<Item = &str> {
+        self.top_level[space as usize].keys().map(SmolStr::as_str)
     }
     pub fn view_by_name(&self, name: &str) -> Option<ViewId> {
-        match self.top_level(name) {
+        match self.top_level(Space::View, name) {
             Some(Target::View(id)) => Some(id),
             _ => None,
         }

@@ -209,6 +209,14 @@ fn json_export_carries_notation_groups_and_notes() {
         realizes["notation"],
         serde_json::json!({ "line": "dotted", "head": "hollow_triangle", "tail": "none" })
     );
+    assert_eq!(realizes["upward"], true);
+    assert_eq!(realizes["same_kind"], false);
+    assert_eq!(
+        realizes["allow"][1],
+        serde_json::json!({ "from": ["platform", "api"], "to": ["api"] })
+    );
+    let uses = kinds.iter().find(|k| k["name"] == "uses").unwrap();
+    assert_eq!(uses["allow"], serde_json::json!([]));
     let views = value["views"].as_array().unwrap();
     let curated = views.iter().find(|v| v["name"] == "curated").unwrap();
     assert_eq!(curated["implied"], serde_json::Value::Null);

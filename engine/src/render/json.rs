@@ -79,11 +79,24 @@ pub struct RelationKindOut {
     /// Allowed source kinds; `null` means any.
     pub from: Option<Vec<String>>,
     pub to: Option<Vec<String>>,
+    /// `allow a, b -> c` pairs, each `{"from": [...], "to": [...]}` (added
+    /// within version 1; empty when the relation kind lists none).
+    pub allow: Vec<AllowOut>,
     pub acyclic: bool,
     pub downward: bool,
+    /// Added within version 1.
+    pub upward: bool,
+    /// Added within version 1.
+    pub same_kind: bool,
     pub default: bool,
     /// How its relationships are drawn (added in version 1: `line`, `head`, `tail`).
     pub notation: NotationOut,
+}
+
+#[derive(Serialize)]
+pub struct AllowOut {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -356,8 +369,18 @@ pub fn export_model(analysis: &Analysis) -> Export {
             common: loc.common(&r.info),
             from: kind_set(&r.from),
             to: kind_set(&r.to),
+            allow: r
+                .allow
+                .iter()
+                .map(|p| AllowOut {
+                    from: p.sources.iter().map(|&k| kind_name(k)).collect(),
+                    to: p.targets.iter().map(|&k| kind_name(k)).collect(),
+                })
+                .collect(),
             acyclic: r.acyclic,
             downward: r.downward,
+            upward: r.upward,
+            same_kind: r.same_kind,
             default: r.default,
             notation: NotationOut {
                 line: r.notation.line.as_str(),

@@ -17,7 +17,7 @@ mod graphviz;
 mod graphviz_bands;
 pub mod json;
 mod labels;
-mod layout;
+pub mod layout;
 pub mod mermaid;
 mod palette;
 pub mod plantuml;

@@ -12,9 +12,11 @@ pub const DOC: RuleDoc = RuleDoc {
     explanation: r#"## duplicate-definition
 
 **What.** Two declarations share a name in one scope. Top-level elements,
-concerns, stakeholders, viewpoints, views and decisions share one scope;
-children are scoped by their parent; layers, element kinds and relation kinds
-each have a namespace of their own. Only one relation kind may be `default`.
+concerns, stakeholders, viewpoints, views and decisions each have a name
+space of their own (a stakeholder `city` and an organization `city` are
+fine: each clause says which space its names come from); children are
+scoped by their parent; layers, element kinds and relation kinds each have a
+namespace of their own. Only one relation kind may be `default`.
 (A workspace declaration of a built-in layer, kind or relation kind is not a
 duplicate: it replaces the built-in one.)
 
@@ -25,7 +27,8 @@ entities with one name make every reference to it ambiguous, across files too.
 
 ```kozo
 system bms "Building management"
-concern bms "BMS availability"   // `bms` is already defined
+system bms "BMS"                 // `bms` is already defined
+concern bms "BMS availability"   // fine: concerns have a name space of their own
 ```
 
 **Fix.** Rename one of them (the language server's rename updates every
@@ -92,8 +95,8 @@ mod tests {
     use crate::testing::{fires, fires_in};
 
     #[test]
-    fn top_level_names_share_one_scope() {
-        let src = "use society5\nsystem bms\nconcern bms\nsystem a { component x\n component x }\nsystem b { component x }\n";
+    fn each_top_level_space_is_its_own_scope() {
+        let src = "use society5\nsystem bms\nconcern bms\nstakeholder bms\nconcern bms\nsystem a { component x\n component x }\nsystem b { component x }\n";
         assert_eq!(fires(src, Rule::DuplicateDefinition), ["bms", "x"]);
     }
 

@@ -9,7 +9,7 @@ use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 use crate::ide::{SourceChange, TextEdit};
-use crate::model::{ElementId, KindId, KindSet, Model, Target};
+use crate::model::{ElementId, KindId, KindSet, Model, Space, Target};
 
 /// What sort of declaration an unresolved name asks for.
 enum Missing<'a> {
@@ -197,13 +197,12 @@ fn find_missing<'a>(model: &Model, parse: &'a Parse, span: Span) -> Option<Missi
                 let found = visit(model, d.entries(), span);
                 // A view's viewpoint kinds say what may be included.
                 if let (DeclKind::View, Some(Missing::Element { parent, .. })) = (&d.kind, &found) {
-                    let required =
-                        d.viewpoint
-                            .as_ref()
-                            .and_then(|vp| match model.top_level(&vp.to_text()) {
-                                Some(Target::Viewpoint(id)) => model.viewpoint(id).kinds.clone(),
-                                _ => None,
-                            });
+                    let required = d.viewpoint.as_ref().and_then(|vp| {
+                        match model.top_level(Space::Viewpoint, &vp.to_text()) {
+                            Some(Target::Viewpoint(id)) => model.viewpoint(id).kinds.clone(),
+                            _ => None,
+                        }
+                    });
                     return Some(Missing::Element {
                         parent,
                         required,

@@ -259,8 +259,8 @@ fn clause_words(word: &str, frame: &Frame) -> Option<&'static [&'static str]> {
         (Frame::Decl("view"), "direction") => kozo_lang::DIRECTION_VALUES,
         (Frame::Decl("relation"), "line") => kozo_lang::LINE_STYLES,
         (Frame::Decl("relation"), "head" | "tail") => kozo_lang::END_MARKS,
-        (Frame::Top, "extend") => &["layer", "kind", "relation"],
         (Frame::Decl("view" | "viewpoint"), "show") => kozo_lang::SHOW_ITEMS,
+        (Frame::Top, "extend") => &["layer", "kind", "relation"],
         _ => return None,
     })
 }

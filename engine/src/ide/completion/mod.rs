@@ -19,7 +19,7 @@ use kozo_lang::Span;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Info, KindId, Model, Target, THIS};
+use crate::model::{ElementId, Info, KindId, Model, Space, Target, THIS};
 
 use context::{context, Context, Frame};
 
@@ -385,7 +385,7 @@ fn resolve(model: &Model, scope: Option<ElementId>, path: &[String]) -> Option<E
     } else {
         match nearest {
             Some(id) => id,
-            None => match model.top_level(first) {
+            None => match model.top_level(Space::Element, first) {
                 Some(Target::Element(id)) => id,
                 _ => return None,
             },
@@ -606,7 +606,7 @@ viewpoint data_flow
             &format!("{META}decision d {{ status $0 }}"),
             "proposed accepted superseded rejected",
         );
-        check("use $0", "society5");
+        check("use $0", "society5 archimate");
     }
 
     #[test]

@@ -151,6 +151,7 @@ impl<'a> Builder<'a> {
         let mut label_at = pending.decl.label.as_ref().map(|l| (pending.file, l.span));
         let mut description_at = None;
         let mut translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
+        // `description LANG "..."`, each language once.
         let mut description_translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
         for entry in pending.decl.entries() {
             match entry {

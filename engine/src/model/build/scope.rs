@@ -10,7 +10,7 @@ use smol_str::SmolStr;
 
 use super::Builder;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Target};
+use crate::model::{ElementId, Space, Target};
 use crate::rules::ambiguous_reference;
 
 /// The word that names the enclosing element in a path's first segment.
@@ -38,8 +38,8 @@ impl Builder<'_> {
     fn visible_element(&self, scope: Option<ElementId>, name: &SmolStr) -> Option<ElementId> {
         match self.ancestor_child(scope, name) {
             Some((_, child)) => Some(child),
-            None => match self.model.top_level.get(name) {
-                Some(Target::Element(id)) => Some(*id),
+            None => match self.model.top_level(Space::Element, name) {
+                Some(Target::Element(id)) => Some(id),
                 _ => None,
             },
         }
@@ -148,13 +148,7 @@ impl Builder<'_> {
             );
             level = element.parent;
         }
-        visible.extend(
-            self.model
-                .top_level
-                .iter()
-                .filter(|(_, t)| matches!(t, Target::Element(_)))
-                .map(|(n, _)| n.as_str()),
-        );
+        visible.extend(self.model.top_level_names(Space::Element));
         if let Some(close) = self.suggester.closest(name, visible) {
             return (Some(close.to_string()), false);
         }
