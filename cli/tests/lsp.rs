@@ -365,6 +365,34 @@ fn rename_across_files_keeps_every_comment() {
 }
 
 #[test]
+fn definition_and_rename_through_an_ancestor() {
+    // Inside `api`, `台帳` is found at `会計`'s level (nearest wins).
+    let text = "use society5\nsystem 会計 {\n  component 台帳\n  component api {\n    component 保安\n    保安 -> 台帳 : flows\n  }\n}\nview v { include 会計.** }\n";
+    let (_dir, root) = workspace(&[("a.kozo", text)]);
+    let mut client = start(&root);
+    let file = client.open(&root.join("a.kozo"), text);
+    let position = at(text, "台帳 : flows");
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": file }, "position": position }),
+        )
+        .unwrap();
+    assert_eq!(found["uri"], file);
+    assert_eq!(found["range"], range(pos(2, 12), pos(2, 14)));
+
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": file }, "position": position, "newName": "元帳" }),
+        )
+        .unwrap();
+    let after = apply_edits(text, edit["changes"][&file].as_array().unwrap(), false);
+    assert_eq!(after, text.replace("台帳", "元帳"));
+    client.shutdown();
+}
+
+#[test]
 fn one_name_in_three_spaces_definition_and_rename_keep_them_apart() {
     // The concern, the stakeholder and the organization are all `市`.
     let a = "use society5\nconcern 市 \"市の関心\"\nstakeholder 市 { concerns 市 }\nviewpoint vp { frames 市 }\n";

@@ -9,7 +9,7 @@ use std::fmt;
 use kozo_lang::Span;
 
 use super::navigation::{occurrences, target_at};
-use super::{display_name, SourceChange, SymbolKind, TextEdit};
+use super::{SourceChange, SymbolKind, TextEdit};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Loc, Model, Property, PropertyValue, Space, Target};
@@ -154,13 +154,13 @@ fn check_collision(
                     if let Some(existing) = model.element_by_path(&sibling) {
                         return Err(taken(Target::Element(existing)));
                     }
-                    captures_top_level(analysis, model, parent, new_name)?;
+                    resolution_changes(analysis, model, id, new_name)?;
                 }
                 None => {
                     if let Some(existing) = model.top_level(Space::Element, new_name) {
                         return Err(taken(existing));
                     }
-                    shadowed_by_child(analysis, model, id, new_name)?;
+                    resolution_changes(analysis, model, id, new_name)?;
                 }
             }
         }
@@ -220,55 +220,66 @@ fn property_values_would_change(
     Ok(())
 }
 
-/// A top-level element renamed to `new_name`: a reference to it written
-/// inside an element that has a child named `new_name` would then mean the
-/// child (a path's first segment names a child of the nearest enclosing
-/// element first).
-fn shadowed_by_child(
+/// The levels a path's first segment written in `scope` searches, nearest
+/// first: `scope`, each of its ancestors, then the top level (`None`).
+fn levels(model: &Model, scope: Option<ElementId>) -> impl Iterator<Item = Option<ElementId>> + '_ {
+    scope
+        .into_iter()
+        .flat_map(|s| model.ancestors_and_self(s))
+        .map(Some)
+        .chain(std::iter::once(None))
+}
+
+/// `id` renamed to `new_name` must not change what any reference means: a
+/// reference to it must not find a nearer element called `new_name` first,
+/// and a reference to another element called `new_name` must not find the
+/// renamed one first (names resolve at the nearest level that has them).
+fn resolution_changes(
     analysis: &Analysis,
     model: &Model,
     id: ElementId,
     new_name: &str,
 ) -> Result<(), RenameError> {
-    for r in model
-        .references
-        .iter()
-        .filter(|r| r.target == Target::Element(id))
-    {
-        if !is_first_segment(analysis, r.loc) {
-            continue;
-        }
-        if let Some(scope) = enclosing_element(model, r.loc) {
-            let child = format!("{}.{new_name}", model.element(scope).path);
-            if model.element_by_path(&child).is_some() {
+    let own_level = model.element(id).parent;
+    let child_named = |level: ElementId| {
+        model.element_by_path(&format!("{}.{new_name}", model.element(level).path))
+    };
+    let first_segments = |target: ElementId| {
+        model
+            .references
+            .iter()
+            .filter(move |r| r.target == Target::Element(target))
+            .filter(|r| is_first_segment(analysis, r.loc))
+    };
+    for r in first_segments(id) {
+        let scope = enclosing_element(model, r.loc);
+        for level in levels(model, scope).take_while(|&l| l != own_level) {
+            if let Some(nearer) = level.and_then(child_named) {
                 return Err(RenameError::Collision(format!(
-                    "inside `{}`, `{new_name}` would mean its child `{child}` instead",
-                    model.element(scope).path
+                    "inside `{}`, `{new_name}` would mean `{}` instead",
+                    model.element(scope.expect("a level below the top")).path,
+                    model.element(nearer).path
                 )));
             }
         }
     }
-    Ok(())
-}
-
-/// A child of `parent` renamed to `new_name`: a reference to a top-level
-/// `new_name` written inside `parent` would then mean the child.
-fn captures_top_level(
-    analysis: &Analysis,
-    model: &Model,
-    parent: ElementId,
-    new_name: &str,
-) -> Result<(), RenameError> {
-    let Some(top) = model.top_level(Space::Element, new_name) else {
-        return Ok(());
-    };
-    for r in model.references.iter().filter(|r| r.target == top) {
-        if is_first_segment(analysis, r.loc) && enclosing_element(model, r.loc) == Some(parent) {
-            return Err(RenameError::Collision(format!(
-                "inside `{}`, `{new_name}` would then mean the renamed child instead of the top-level `{}`",
-                model.element(parent).path,
-                display_name(model, top)
-            )));
+    for other in model.element_ids().filter(|&e| e != id) {
+        if model.element(other).info.name != new_name {
+            continue;
+        }
+        let other_level = model.element(other).parent;
+        for r in first_segments(other) {
+            let scope = enclosing_element(model, r.loc);
+            if levels(model, scope)
+                .take_while(|&l| l != other_level)
+                .any(|l| l == own_level)
+            {
+                return Err(RenameError::Collision(format!(
+                    "inside `{}`, `{new_name}` would then mean the renamed element instead of `{}`",
+                    scope.map_or("the top level", |s| model.element(s).path.as_str()),
+                    model.element(other).path
+                )));
+            }
         }
     }
     Ok(())
@@ -449,7 +460,7 @@ view v { include presence }
         assert_eq!(
             shadowed,
             Err(RenameError::Collision(
-                "inside `bms`, `gw` would mean its child `bms.gw` instead".into()
+                "inside `bms`, `gw` would mean `bms.gw` instead".into()
             ))
         );
         let captured = check(
@@ -457,8 +468,24 @@ view v { include presence }
             "occupancy",
         );
         assert!(
-            matches!(&captured, Err(RenameError::Collision(m)) if m.contains("instead of the top-level `occupancy`")),
+            matches!(&captured, Err(RenameError::Collision(m)) if m.contains("instead of `occupancy`")),
             "{captured:?}"
+        );
+    }
+
+    #[test]
+    fn rename_through_an_ancestor() {
+        // `db` inside `api` is found at `shop`'s level; renaming it there
+        // renames that use too, and a name that a nearer level has is refused.
+        let src = "use society5\nsystem shop {\n  component d$0b\n  component api {\n    component orders\n    orders -> db : flows\n  }\n}\n";
+        let renamed = check(src, "データ").unwrap();
+        assert!(renamed.contains("component データ\n"), "{renamed}");
+        assert!(renamed.contains("orders -> データ : flows"), "{renamed}");
+        assert_eq!(
+            check(src, "orders"),
+            Err(RenameError::Collision(
+                "inside `shop.api`, `orders` would mean `shop.api.orders` instead".into()
+            ))
         );
     }
 

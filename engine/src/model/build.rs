@@ -1,6 +1,7 @@
 //! Builds the [`Model`] from the parsed files: declares every name, resolves
 //! every reference (SPEC §2: a path's first segment names a child of the
-//! nearest enclosing element, else a top-level declaration), and reports
+//! nearest enclosing element, read as a walk up the ancestors, else a
+//! top-level declaration; see `scope`), and reports
 //! undefined and duplicate names on the way.
 
 use rustc_hash::FxHashMap as HashMap;
@@ -16,6 +17,9 @@ use crate::suggest::Suggester;
 
 mod curation;
 mod metamodel;
+mod scope;
+
+pub(crate) use scope::THIS;
 
 use metamodel::{union, MissingModule};
 
@@ -64,6 +68,9 @@ struct Builder<'a> {
     /// The built-in metamodel's names, when no file uses it: a name it
     /// defines is then reported once for the workspace, not at each use.
     missing_module: MissingModule,
+    /// Every element by its own name, built at the first name that resolves
+    /// nowhere (for "did you mean" with a nested path).
+    elements_by_name: Option<HashMap<SmolStr, Vec<ElementId>>>,
 }
 
 pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
@@ -89,6 +96,7 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         suggester: Suggester::default(),
         pending_extensions: Vec::new(),
         missing_module: MissingModule::default(),
+        elements_by_name: None,
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
@@ -639,7 +647,10 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Resolves an element path from `scope` (the nearest enclosing element).
+    /// Resolves an element path from `scope` (the nearest enclosing
+    /// element): the first segment is `this` (the enclosing element), a
+    /// child of the nearest of `scope` and its ancestors that has one so
+    /// named, or a top-level declaration ([`scope`]).
     fn resolve_element(
         &mut self,
         file: SourceFile,
@@ -647,9 +658,23 @@ impl<'a> Builder<'a> {
         scope: Option<ElementId>,
     ) -> Option<ElementId> {
         let (first, rest) = path.segments.split_first()?;
-        let in_scope = scope.and_then(|s| self.child(s, &first.text));
-        let mut current = match in_scope {
-            Some(id) => id,
+        if first.text == scope::THIS {
+            let Some(enclosing) = scope else {
+                self.model.diagnostics.push(undefined_reference::plain(
+                    file,
+                    first.span,
+                    "`this` names the enclosing element, and there is none here: `this` is written inside an element's body; write the element's name".to_string(),
+                    None,
+                ));
+                return None;
+            };
+            return self.resolve_rest(file, enclosing, rest);
+        }
+        let current = match self.ancestor_child(scope, &first.text) {
+            Some((level, child)) => {
+                self.report_shadowed(scope, file, first.span, &first.text, level, child);
+                child
+            }
             None => match self
                 .model
                 .top_level(Space::Element, &first.text)
@@ -666,29 +691,38 @@ impl<'a> Builder<'a> {
                     return None;
                 }
                 None => {
-                    let elements = &self.model.elements;
-                    let children = scope
-                        .map(|s| elements[s.index()].children.as_slice())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|c| elements[c.index()].info.name.as_str());
-                    let top_level = self.model.top_level_names(Space::Element);
-                    let suggestion = self
-                        .suggester
-                        .closest(&first.text, children.chain(top_level))
-                        .map(str::to_string);
-                    self.model.diagnostics.push(undefined_reference::not_found(
-                        file,
-                        first.span,
-                        "element",
-                        &first.text,
-                        suggestion.as_deref(),
-                    ));
+                    let (suggestion, nested) = self.suggest_element(scope, &first.text);
+                    self.model.diagnostics.push(if nested {
+                        undefined_reference::not_visible(
+                            file,
+                            first.span,
+                            &first.text,
+                            suggestion.as_deref().unwrap_or_default(),
+                        )
+                    } else {
+                        undefined_reference::not_found(
+                            file,
+                            first.span,
+                            "element",
+                            &first.text,
+                            suggestion.as_deref(),
+                        )
+                    });
                     return None;
                 }
             },
         };
         self.reference(file, first.span, Target::Element(current));
+        self.resolve_rest(file, current, rest)
+    }
+
+    /// The segments after the first, each a child of the one before.
+    fn resolve_rest(
+        &mut self,
+        file: SourceFile,
+        mut current: ElementId,
+        rest: &[ast::Ident],
+    ) -> Option<ElementId> {
         for segment in rest {
             match self.child(current, &segment.text) {
                 Some(child) => {
@@ -770,7 +804,8 @@ impl<'a> Builder<'a> {
             ast::Value::Path(path) => {
                 let text = path.to_text();
                 let first = &path.segments[0];
-                let in_scope = scope.is_some_and(|s| self.child(s, &first.text).is_some());
+                let in_scope = (scope.is_some() && first.text == scope::THIS)
+                    || self.ancestor_child(scope, &first.text).is_some();
                 // A bare name is an element's first, then (paths name only
                 // elements) a name of another space, in `Space::ALL` order.
                 let target = match self.model.first_top_level(&first.text) {

@@ -17,7 +17,7 @@ use smol_str::SmolStr;
 use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 
-pub(crate) use build::build_model;
+pub(crate) use build::{build_model, THIS};
 pub use selection::{Curation, CurationProblem, ShownRelationship};
 
 /// A place in a file.

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
+pub mod ambiguous_reference;
 pub mod concern_not_framed;
 pub mod concern_without_stakeholder;
 pub mod cycle;
@@ -97,6 +98,7 @@ rules! {
     MissingRationale => missing_rationale, "missing-rationale", Warning;
     ViewCuration => view_curation, "view-curation", Warning;
     RedefinedBuiltin => redefined_builtin, "redefined-builtin", Warning;
+    AmbiguousReference => ambiguous_reference, "ambiguous-reference", Info;
 }
 
 impl Rule {

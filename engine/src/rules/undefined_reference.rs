@@ -27,9 +27,11 @@ dataset occupancy "Occupancy counts"
 bms.edge_gw -> ocupancy : flows   // no element named `ocupancy`
 ```
 
-**Fix.** Use the suggested name, or declare what is missing. A path's first
-segment names a child of the nearest enclosing element, else a top-level
-declaration: write `bms.edge_gw` for a child of another element.
+**Fix.** Use the suggested name (it may be a path to an element nested out
+of sight, such as `internet_banking.database`), or declare what is missing.
+A path's first segment names a child of the enclosing element, else of each
+ancestor in turn, else a top-level declaration; `this` names the enclosing
+element and exists only inside an element body.
 "#,
 };
 
@@ -49,6 +51,16 @@ pub(crate) fn not_found(
         None => format!("no {what} named `{name}`"),
     };
     Diagnostic::new(Rule::UndefinedReference, file, span, message).with_suggestion(suggestion)
+}
+
+/// "no element named `x` here; did you mean `a.x`?": the name exists,
+/// nested where the reference cannot see it.
+pub(crate) fn not_visible(file: SourceFile, span: Span, name: &str, path: &str) -> Diagnostic {
+    let message = format!(
+        "no element named `{name}` here (one is nested out of sight); did you mean `{path}`?"
+    );
+    Diagnostic::new(Rule::UndefinedReference, file, span, message)
+        .with_suggestion(Some(path.to_string()))
 }
 
 /// "`bms` has no child named `x`; did you mean `y`?"

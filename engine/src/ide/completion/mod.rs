@@ -19,7 +19,7 @@ use kozo_lang::Span;
 
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Info, KindId, Model, Space, Target};
+use crate::model::{ElementId, Info, KindId, Model, Space, Target, THIS};
 
 use context::{context, Context, Frame};
 
@@ -311,9 +311,11 @@ fn nestable_kinds(out: &mut Candidates<'_>, parent: Option<Option<KindId>>) {
     }
 }
 
-/// Element names: after `qualifier.` its children; else the children of
-/// `scope` and the top-level elements. Selectors add `*` (and `**` after a
-/// qualifier).
+/// Element names: after `qualifier.` its children; else the names visible
+/// from `scope`: its children, then each ancestor's, then the top-level
+/// elements (a name a nearer level has hides the farther one, as in
+/// resolution), and `this` inside a body. Selectors add `*` (and `**` after
+/// a qualifier).
 fn element_paths(
     out: &mut Candidates<'_>,
     scope: Option<ElementId>,
@@ -322,15 +324,27 @@ fn element_paths(
 ) {
     let model = out.model;
     if qualifier.is_empty() {
-        if let Some(scope) = scope {
-            for &child in &model.element(scope).children {
-                out.element(child);
+        let mut seen: HashSet<&str> = HashSet::new();
+        for level in scope.into_iter().flat_map(|s| model.ancestors_and_self(s)) {
+            for &child in &model.element(level).children {
+                if seen.insert(model.element(child).info.name.as_str()) {
+                    out.element(child);
+                }
             }
         }
         for id in model.element_ids() {
-            if model.element(id).parent.is_none() {
+            if model.element(id).parent.is_none()
+                && seen.insert(model.element(id).info.name.as_str())
+            {
                 out.element(id);
             }
+        }
+        if let Some(scope) = scope {
+            out.word(
+                CompletionKind::Value,
+                THIS,
+                &format!("the enclosing element, `{}`", model.element(scope).path),
+            );
         }
         if selector {
             out.word(CompletionKind::Value, "*", "every top-level element");
@@ -349,8 +363,9 @@ fn element_paths(
     }
 }
 
-/// Resolves a path as the model does: the first segment is a child of
-/// `scope`, else a top-level element.
+/// Resolves a path as the model does: the first segment is `this` (the
+/// enclosing element), a child of the nearest of `scope` and its ancestors
+/// that has one so named, else a top-level element.
 fn resolve(model: &Model, scope: Option<ElementId>, path: &[String]) -> Option<ElementId> {
     let (first, rest) = path.split_first()?;
     let child = |parent: ElementId, name: &str| {
@@ -361,12 +376,20 @@ fn resolve(model: &Model, scope: Option<ElementId>, path: &[String]) -> Option<E
             .copied()
             .find(|c| model.element(*c).info.name == name)
     };
-    let mut current = match scope.and_then(|s| child(s, first)) {
-        Some(id) => id,
-        None => match model.top_level(Space::Element, first) {
-            Some(Target::Element(id)) => id,
-            _ => return None,
-        },
+    let nearest = scope
+        .into_iter()
+        .flat_map(|s| model.ancestors_and_self(s))
+        .find_map(|level| child(level, first));
+    let mut current = if first == THIS {
+        scope?
+    } else {
+        match nearest {
+            Some(id) => id,
+            None => match model.top_level(Space::Element, first) {
+                Some(Target::Element(id)) => id,
+                _ => return None,
+            },
+        }
     };
     for segment in rest {
         current = child(current, segment)?;
@@ -423,7 +446,7 @@ viewpoint data_flow
     fn statement_start_in_an_element_body_offers_nestable_kinds_and_children() {
         check(
             &format!("{META}system other {{\n  component a\n  $0\n}}"),
-            "label description technology system component dataset a bms occupancy other",
+            "label description technology system component dataset a bms occupancy other this",
         );
     }
 
@@ -519,7 +542,17 @@ viewpoint data_flow
         check(&format!("{META}bms.hvac -> bms.$0"), "hvac edge_gw");
         check(
             &format!("{META}system bms2 {{ component inner\n  inner -> $0 }}"),
-            "inner bms occupancy bms2",
+            "inner bms occupancy bms2 this",
+        );
+        // Names visible from the cursor: each ancestor's children in turn
+        // (a nearer name hides a farther one), then the top level.
+        check(
+            &format!("{META}system bms2 {{ component bms\n  component mid {{ component 葉\n    葉 -> $0 }} }}"),
+            "葉 bms mid occupancy bms2 this",
+        );
+        check(
+            &format!("{META}system bms2 {{ component mid {{ component 葉\n    葉 -> this.$0 }} }}"),
+            "葉",
         );
     }
 
