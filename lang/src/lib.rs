@@ -15,7 +15,7 @@ mod parser;
 pub use ast::*;
 pub use line_index::LineIndex;
 pub use parser::{
-    parse, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING, SECOND_STRING_MESSAGE,
+    body_words, parse, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING, SECOND_STRING_MESSAGE,
 };
 
 /// True when `text` can be used as a name: a Unicode identifier that is not a keyword.

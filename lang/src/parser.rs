@@ -1189,9 +1189,30 @@ fn is_clause_word(word: &str, probe: Rule) -> bool {
 /// elements have none: a misspelt word there is an element kind).
 fn clause_words(probe: Rule) -> &'static [&'static str] {
     match probe {
-        Rule::probe_layer => &["order", "label", "description"],
-        Rule::probe_kind => &["layer", "parents", "shape", "label", "description"],
-        Rule::probe_relation => &[
+        Rule::probe_layer => body_words("layer"),
+        Rule::probe_kind => body_words("kind"),
+        Rule::probe_relation => body_words("relation"),
+        Rule::probe_stakeholder => body_words("stakeholder"),
+        Rule::probe_viewpoint => body_words("viewpoint"),
+        Rule::probe_view => body_words("view"),
+        Rule::probe_group => body_words("group"),
+        Rule::probe_decision => body_words("decision"),
+        _ => &[],
+    }
+}
+
+/// The clause keywords the body of a `keyword` declaration takes (`layer`,
+/// `kind`, `relation`, `stakeholder`, `viewpoint`, `view`, `group`,
+/// `decision`), the shared ones (`label`, `description`) first; empty for
+/// any other word. One list for the parser's "did you mean" and the
+/// editor's completion, so that the two cannot drift apart.
+pub fn body_words(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "layer" => &["label", "description", "order"],
+        "kind" => &["label", "description", "layer", "parents", "shape"],
+        "relation" => &[
+            "label",
+            "description",
             "from",
             "to",
             "allow",
@@ -1203,29 +1224,35 @@ fn clause_words(probe: Rule) -> &'static [&'static str] {
             "line",
             "head",
             "tail",
+        ],
+        "stakeholder" => &["label", "description", "concerns"],
+        "viewpoint" => &[
             "label",
             "description",
+            "frames",
+            "kinds",
+            "relations",
+            "show",
         ],
-        Rule::probe_stakeholder => &["concerns", "label", "description"],
-        Rule::probe_viewpoint => &["frames", "kinds", "relations", "label", "description"],
-        Rule::probe_view => &[
+        "view" => &[
+            "label",
+            "description",
             "include",
             "exclude",
             "implied",
             "direction",
             "group",
             "note",
+            "show",
+        ],
+        "group" => &["label", "description", "include"],
+        "decision" => &[
             "label",
             "description",
-        ],
-        Rule::probe_group => &["include", "label", "description"],
-        Rule::probe_decision => &[
             "status",
             "addresses",
             "affects",
             "rationale",
-            "label",
-            "description",
         ],
         _ => &[],
     }

@@ -241,52 +241,9 @@ fn statement_start(
             element_paths(out, scope, &[], false);
             return;
         }
-        Frame::Decl("layer") => &["label", "description", "order"],
-        Frame::Decl("kind") => &["label", "description", "layer", "parents", "shape"],
-        Frame::Decl("relation") => &[
-            "label",
-            "description",
-            "from",
-            "to",
-            "allow",
-            "acyclic",
-            "downward",
-            "upward",
-            "same_kind",
-            "default",
-            "line",
-            "head",
-            "tail",
-        ],
-        Frame::Decl("stakeholder") => &["label", "description", "concerns"],
-        Frame::Decl("viewpoint") => &[
-            "label",
-            "description",
-            "frames",
-            "kinds",
-            "relations",
-            "show",
-        ],
-        Frame::Decl("view") => &[
-            "label",
-            "description",
-            "include",
-            "exclude",
-            "implied",
-            "direction",
-            "group",
-            "note",
-            "show",
-        ],
-        Frame::Decl("group") => &["label", "description", "include"],
-        Frame::Decl("decision") => &[
-            "label",
-            "description",
-            "status",
-            "addresses",
-            "affects",
-            "rationale",
-        ],
+        Frame::Decl(keyword) if !kozo_lang::body_words(keyword).is_empty() => {
+            kozo_lang::body_words(keyword)
+        }
         Frame::Relationship => &["label", "description", "technology"],
         Frame::Decl(_) | Frame::Unknown => &["label", "description"],
     };
