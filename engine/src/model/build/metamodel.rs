@@ -25,6 +25,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{AllowedPairs, Extension, Info, KindId, KindSet, Loc, Property, Target};
 use crate::rules::{duplicate_definition, redefined_builtin, undefined_reference};
 
+/// Where each language of a translated text was first given.
+type FirstGiven = Vec<(SmolStr, SourceFile, Span)>;
+
 impl<'a> Builder<'a> {
     /// Keeps an `extend` declaration until every name is declared.
     pub(super) fn declare_extension(&mut self, pending: Pending<'a>) {
@@ -90,6 +93,37 @@ impl<'a> Builder<'a> {
     }
 
     /// The declaration's extensions, in file order.
+    /// A translation an extension adds (`label LANG` or `description LANG`,
+    /// `clause` naming which): kept when its language has none yet, else
+    /// reported as given twice. `at` records where each language was first
+    /// given; `into` holds the translations.
+    fn extend_translation(
+        &mut self,
+        (clause, at, into): (&str, &mut FirstGiven, &mut Vec<(SmolStr, String)>),
+        language: &ast::Ident,
+        text: &str,
+        file: SourceFile,
+        span: Span,
+    ) {
+        let first = at
+            .iter()
+            .find(|(l, _, _)| *l == language.text)
+            .map(|(_, f, s)| (*f, *s));
+        match first {
+            Some((first_file, first)) => self.repeated(
+                file,
+                span,
+                &format!("`{clause} {}`", language.text),
+                first_file,
+                first,
+            ),
+            None => {
+                into.push((language.text.clone(), text.to_string()));
+                at.push((language.text.clone(), file, span));
+            }
+        }
+    }
+
     fn extensions_of(&mut self, meta: Meta, index: usize) -> Vec<Pending<'a>> {
         self.namespace(meta)
             .extensions
@@ -150,9 +184,9 @@ impl<'a> Builder<'a> {
         // Where each one-value text was first given, for the reports.
         let mut label_at = pending.decl.label.as_ref().map(|l| (pending.file, l.span));
         let mut description_at = None;
-        let mut translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
+        let mut translation_at: FirstGiven = Vec::new();
         // `description LANG "..."`, each language once.
-        let mut description_translation_at: Vec<(SmolStr, SourceFile, Span)> = Vec::new();
+        let mut description_translation_at: FirstGiven = Vec::new();
         for entry in pending.decl.entries() {
             match entry {
                 ast::Entry::Label { language, span, .. } => {
@@ -190,54 +224,28 @@ impl<'a> Builder<'a> {
                         language,
                         text,
                         span,
-                    } => {
-                        let first = translation_at
-                            .iter()
-                            .find(|(l, _, _)| *l == language.text)
-                            .map(|(_, f, s)| (*f, *s));
-                        match first {
-                            Some((first_file, first)) => self.repeated(
-                                file,
-                                *span,
-                                &format!("`label {}`", language.text),
-                                first_file,
-                                first,
-                            ),
-                            None => {
-                                info.translations
-                                    .push((language.text.clone(), text.value.clone()));
-                                translation_at.push((language.text.clone(), file, *span));
-                            }
-                        }
-                    }
+                    } => self.extend_translation(
+                        ("label", &mut translation_at, &mut info.translations),
+                        language,
+                        &text.value,
+                        file,
+                        *span,
+                    ),
                     ast::Entry::Description {
                         language: Some(language),
                         text,
                         span,
-                    } => {
-                        let first = description_translation_at
-                            .iter()
-                            .find(|(l, _, _)| *l == language.text)
-                            .map(|(_, f, s)| (*f, *s));
-                        match first {
-                            Some((first_file, first)) => self.repeated(
-                                file,
-                                *span,
-                                &format!("`description {}`", language.text),
-                                first_file,
-                                first,
-                            ),
-                            None => {
-                                info.descriptions
-                                    .push((language.text.clone(), text.value.clone()));
-                                description_translation_at.push((
-                                    language.text.clone(),
-                                    file,
-                                    *span,
-                                ));
-                            }
-                        }
-                    }
+                    } => self.extend_translation(
+                        (
+                            "description",
+                            &mut description_translation_at,
+                            &mut info.descriptions,
+                        ),
+                        language,
+                        &text.value,
+                        file,
+                        *span,
+                    ),
                     ast::Entry::Description {
                         language: None,
                         text,
