@@ -255,9 +255,14 @@ fn resolution_changes(
         let scope = enclosing_element(model, r.loc);
         for level in levels(model, scope).take_while(|&l| l != own_level) {
             if let Some(nearer) = level.and_then(child_named) {
+                // A level below the top holds the reference, so `scope` is
+                // an element; the top level is named should that change.
+                let place = scope.map_or_else(
+                    || "the top level".to_string(),
+                    |s| format!("`{}`", model.element(s).path),
+                );
                 return Err(RenameError::Collision(format!(
-                    "inside `{}`, `{new_name}` would mean `{}` instead",
-                    model.element(scope.expect("a level below the top")).path,
+                    "inside {place}, `{new_name}` would mean `{}` instead",
                     model.element(nearer).path
                 )));
             }

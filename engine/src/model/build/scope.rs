@@ -152,7 +152,9 @@ impl Builder<'_> {
         if let Some(close) = self.suggester.closest(name, visible) {
             return (Some(close.to_string()), false);
         }
-        let index = self.elements_by_name.as_ref().expect("built above");
+        let Some(index) = self.elements_by_name.as_ref() else {
+            return (None, false);
+        };
         let close = self
             .suggester
             .closest(name, index.keys().map(SmolStr::as_str))
