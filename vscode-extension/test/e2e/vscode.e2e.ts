@@ -475,7 +475,7 @@ async function scenario(run: Run): Promise<void> {
   await page.keyboard.press('F12');
   await until('society5.kozo to open', () => run.activeTab(), (t) => t === 'society5.kozo');
   const society5 = path.resolve(run.args.example, '..', '..', 'engine', 'src', 'builtin', 'society5.kozo');
-  const flowsLine = lineOf(society5, 'relation flows');
+  const flowsLine = lineOf(society5, 'relation flows "');
   await until(`the cursor on line ${flowsLine}`, () => run.cursor(), (c) => c.line === flowsLine);
   await run.focusEditor();
   await page.keyboard.type('x');
