@@ -108,17 +108,24 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
             }
         }
     }
-    let builtin_file = *workspace.builtin(db);
-    if b.model.modules.iter().any(|m| m == builtin::SOCIETY5) {
-        sources.push((builtin_file, &**db::parse(db, builtin_file), true));
-    } else {
-        b.missing_module =
-            MissingModule::new(db::parse(db, builtin_file), files.first().map(|(f, _)| *f));
+    // A module no file uses may still be what a name was written for:
+    // `society5` always (the default vocabulary), `archimate` when the
+    // workspace uses no module at all (a workspace that uses one has chosen
+    // its vocabulary, and an unknown name there is a mistake to report
+    // where it stands).
+    let no_module = b.model.modules.is_empty();
+    let mut missing: Vec<(&'static str, &Parse)> = Vec::new();
+    for (module, file) in [
+        (builtin::SOCIETY5, *workspace.builtin(db)),
+        (builtin::ARCHIMATE, *workspace.archimate(db)),
+    ] {
+        if b.model.modules.iter().any(|m| m == module) {
+            sources.push((file, &**db::parse(db, file), true));
+        } else if module == builtin::SOCIETY5 || no_module {
+            missing.push((module, &**db::parse(db, file)));
+        }
     }
-    if b.model.modules.iter().any(|m| m == builtin::ARCHIMATE) {
-        let file = *workspace.archimate(db);
-        sources.push((file, &**db::parse(db, file), true));
-    }
+    b.missing_module = MissingModule::new(&missing, files.first().map(|(f, _)| *f));
     sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
     b.reserve(&sources);
 
@@ -360,7 +367,14 @@ impl<'a> Builder<'a> {
         }
         let id = ElementId(self.model.elements.len() as u32);
         let path = match parent {
-            Some(p) => format!("{}.{}", self.model.elements[p.index()].path, name),
+            Some(p) => {
+                let parent_path = &self.model.elements[p.index()].path;
+                let mut path = String::with_capacity(parent_path.len() + 1 + name.len());
+                path.push_str(parent_path);
+                path.push('.');
+                path.push_str(name);
+                path
+            }
             None => name.to_string(),
         };
         match parent {
@@ -453,7 +467,22 @@ impl<'a> Builder<'a> {
             Property(&'e str),
             Clause(ClauseKeyword),
         }
-        // One set per body: a body of 80k properties once took 15 s here.
+        // Most bodies have a handful of such entries: those are compared
+        // with each other directly, without building a set. A large body
+        // gets one set (a body of 80k properties once took 15 s here).
+        const SMALL: usize = 8;
+        let keyed = || {
+            entries.iter().filter(|entry| match entry {
+                Entry::Description { .. } | Entry::Label { .. } | Entry::Property { .. } => true,
+                Entry::Clause(c) => single_valued(c),
+                _ => false,
+            })
+        };
+        if keyed().nth(1).is_none() {
+            return;
+        }
+        let small = keyed().nth(SMALL).is_none();
+        let mut few: Vec<(Key, ast::Span)> = Vec::new();
         let mut seen: HashMap<Key, ast::Span> = HashMap::default();
         for entry in entries {
             let (key, span) = match entry {
@@ -466,12 +495,22 @@ impl<'a> Builder<'a> {
                 Entry::Clause(c) if single_valued(c) => (Key::Clause(c.keyword), c.span),
                 _ => continue,
             };
-            let first = match seen.entry(key) {
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(span);
-                    continue;
+            let first = if small {
+                match few.iter().find(|(k, _)| *k == key) {
+                    Some(&(_, first)) => first,
+                    None => {
+                        few.push((key, span));
+                        continue;
+                    }
                 }
-                std::collections::hash_map::Entry::Occupied(slot) => *slot.get(),
+            } else {
+                match seen.entry(key) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(span);
+                        continue;
+                    }
+                    std::collections::hash_map::Entry::Occupied(slot) => *slot.get(),
+                }
             };
             let what = match key {
                 Key::Description(None) => "`description`".to_string(),

@@ -119,22 +119,42 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// Runs every rule that looks at the finished model.
+/// A rule that looks at the finished model.
+type ModelRule = fn(&Model, &mut Vec<Diagnostic>);
+
+/// Every rule that looks at the finished model, in the order their
+/// findings are gathered (the order is kept whichever finishes first).
+const MODEL_RULES: [ModelRule; 16] = [
+    relation_not_allowed::check,
+    invalid_nesting::check,
+    cycle::check,
+    layer_violation::check,
+    view_nonconformant::check,
+    empty_view::check,
+    stakeholder_without_concern::check,
+    concern_without_stakeholder::check,
+    concern_not_framed::check,
+    viewpoint_without_view::check,
+    element_not_in_view::check,
+    orphan_element::check,
+    self_relationship::check,
+    unused_definition::check,
+    missing_rationale::check,
+    view_curation::check,
+];
+
+/// Runs every rule that looks at the finished model. The rules only read
+/// the model, so they run on every core; each gathers its own findings,
+/// appended here in the fixed order of [`MODEL_RULES`].
 pub(crate) fn check_model(model: &Model, out: &mut Vec<Diagnostic>) {
-    relation_not_allowed::check(model, out);
-    invalid_nesting::check(model, out);
-    cycle::check(model, out);
-    layer_violation::check(model, out);
-    view_nonconformant::check(model, out);
-    empty_view::check(model, out);
-    stakeholder_without_concern::check(model, out);
-    concern_without_stakeholder::check(model, out);
-    concern_not_framed::check(model, out);
-    viewpoint_without_view::check(model, out);
-    element_not_in_view::check(model, out);
-    orphan_element::check(model, out);
-    self_relationship::check(model, out);
-    unused_definition::check(model, out);
-    missing_rationale::check(model, out);
-    view_curation::check(model, out);
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = MODEL_RULES
+        .par_iter()
+        .map(|rule| {
+            let mut found = Vec::new();
+            rule(model, &mut found);
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }

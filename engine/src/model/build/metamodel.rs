@@ -19,7 +19,6 @@ use kozo_lang::{self as ast, ClauseArgs, ClauseKeyword, DeclKind, Item, Parse, S
 use smol_str::SmolStr;
 
 use super::{clauses, single_valued, Builder, Meta, Pending};
-use crate::builtin;
 use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 use crate::model::{AllowedPairs, Extension, Info, KindId, KindSet, Loc, Property, Target};
@@ -339,21 +338,24 @@ pub(super) fn union(first: Option<KindSet>, more: KindSet) -> KindSet {
     }
 }
 
-/// The names of the built-in metamodel when no file uses it. A name it
-/// defines that the workspace writes is then gathered here instead of being
-/// reported where it stands: one finding at the top of the first file says
-/// to add `use society5`, and no element, relationship or view repeats it.
+/// The names of the built-in metamodels no file uses. A name one of them
+/// defines that the workspace writes is then gathered here instead of
+/// being reported where it stands: one finding at the top of the first file
+/// says which `use` to add (`use society5`, or `use archimate` when the
+/// names are ArchiMate's), and no element, relationship or view repeats it.
 #[derive(Default)]
 pub(crate) struct MissingModule {
-    /// `None` when the workspace uses the built-in metamodel (or has no file).
-    names: Option<BuiltinNames>,
+    /// The modules no file uses, `society5` first; empty when the
+    /// workspace has no file.
+    modules: Vec<BuiltinNames>,
     /// The built-in names the workspace wrote, in the order first met.
     wanted: Vec<SmolStr>,
-    /// How many names and default relationships wait for the module.
+    /// How many names and default relationships wait for a module.
     uses: usize,
 }
 
 struct BuiltinNames {
+    module: &'static str,
     first_file: SourceFile,
     layers: HashSet<SmolStr>,
     kinds: HashSet<SmolStr>,
@@ -361,13 +363,11 @@ struct BuiltinNames {
     default_relation: Option<SmolStr>,
 }
 
-impl MissingModule {
-    /// Reads the built-in metamodel's names from its parse.
-    pub(crate) fn new(builtin: &Parse, first_file: Option<SourceFile>) -> MissingModule {
-        let Some(first_file) = first_file else {
-            return MissingModule::default();
-        };
+impl BuiltinNames {
+    /// Reads a built-in metamodel's names from its parse.
+    fn new(module: &'static str, builtin: &Parse, first_file: SourceFile) -> BuiltinNames {
         let mut names = BuiltinNames {
+            module,
             first_file,
             layers: HashSet::default(),
             kinds: HashSet::default(),
@@ -393,25 +393,48 @@ impl MissingModule {
                 _ => {}
             }
         }
+        names
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.layers.contains(name)
+            || self.kinds.contains(name)
+            || self.relation_kinds.contains(name)
+    }
+}
+
+impl MissingModule {
+    /// `missing` holds each built-in module no file uses with its parse,
+    /// `society5` first.
+    pub(crate) fn new(
+        missing: &[(&'static str, &Parse)],
+        first_file: Option<SourceFile>,
+    ) -> MissingModule {
+        let Some(first_file) = first_file else {
+            return MissingModule::default();
+        };
         MissingModule {
-            names: Some(names),
+            modules: missing
+                .iter()
+                .map(|&(module, parse)| BuiltinNames::new(module, parse, first_file))
+                .collect(),
             wanted: Vec::new(),
             uses: 0,
         }
     }
 
     /// True (and the name is noted) when `name`, which the workspace does not
-    /// declare, is one the missing built-in metamodel would bring.
+    /// declare, is one a missing built-in metamodel would bring.
     pub(crate) fn absorb(&mut self, meta: Meta, name: &str) -> bool {
-        let Some(names) = &self.names else {
-            return false;
-        };
-        let set = match meta {
-            Meta::Layer => &names.layers,
-            Meta::Kind => &names.kinds,
-            Meta::RelationKind => &names.relation_kinds,
-        };
-        let Some(name) = set.get(name) else {
+        let found = self.modules.iter().find_map(|names| {
+            let set = match meta {
+                Meta::Layer => &names.layers,
+                Meta::Kind => &names.kinds,
+                Meta::RelationKind => &names.relation_kinds,
+            };
+            set.get(name)
+        });
+        let Some(name) = found else {
             return false;
         };
         if !self.wanted.contains(name) {
@@ -422,24 +445,38 @@ impl MissingModule {
     }
 
     /// True when a relationship without `: kind` lacks only the default
-    /// relation kind of the missing module (other names of it were written,
+    /// relation kind of a missing module (other names of it were written,
     /// so the module is what was forgotten).
     pub(crate) fn absorb_default(&mut self) -> bool {
-        match &self.names {
-            Some(names) if !self.wanted.is_empty() && names.default_relation.is_some() => {
-                self.uses += 1;
-                true
-            }
-            _ => false,
+        let Some(module) = self.likely_module() else {
+            return false;
+        };
+        if module.default_relation.is_none() {
+            return false;
         }
+        self.uses += 1;
+        true
+    }
+
+    /// The missing module that brings most of the wanted names (`society5`
+    /// on a tie); `None` when no name waited.
+    fn likely_module(&self) -> Option<&BuiltinNames> {
+        if self.wanted.is_empty() {
+            return None;
+        }
+        let mut best: Option<(&BuiltinNames, usize)> = None;
+        for names in &self.modules {
+            let count = self.wanted.iter().filter(|n| names.has(n)).count();
+            if best.is_none_or(|(_, most)| count > most) {
+                best = Some((names, count));
+            }
+        }
+        best.map(|(names, _)| names)
     }
 
     /// The one finding, at the top of the first file, if any name waited.
     pub(crate) fn finding(&self) -> Option<Diagnostic> {
-        let names = self.names.as_ref()?;
-        if self.wanted.is_empty() {
-            return None;
-        }
+        let names = self.likely_module()?;
         const SHOWN: usize = 4;
         let mut list: Vec<String> = self
             .wanted
@@ -454,7 +491,7 @@ impl MissingModule {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => list.join(""),
         };
-        let module = builtin::SOCIETY5;
+        let module = names.module;
         let message = format!(
             "{list} come from the built-in metamodel `{module}`, which no file uses \
              ({} uses wait for it): add `use {module}` at the top of a file",
@@ -525,6 +562,56 @@ view all of devices { include *, bms.* }
         assert_eq!(analysis.path(first.file), "a.kozo");
         assert!(first.span.is_empty() && first.span.start == 0);
         assert!(first.message.contains("add `use society5`"));
+    }
+
+    /// An ArchiMate model that forgot `use archimate` is told so, not to
+    /// add `use society5` (whose names it does not use).
+    #[test]
+    fn a_missing_use_archimate_is_named_when_the_names_are_archimates() {
+        let text = "\
+business_actor customer \"Customer\"
+application_component portal \"Portal\"
+node server
+portal -> server : serving
+customer -> portal : association
+";
+        let analysis = run(&[("model.kozo", text)]);
+        // Besides it, only "appears in no view" (the model has no view).
+        let findings: Vec<_> = analysis
+            .diagnostics()
+            .iter()
+            .filter(|d| d.rule != crate::rules::Rule::ElementNotInView)
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let message = &findings[0].message;
+        assert!(message.contains("add `use archimate`"), "{message}");
+        assert!(message.contains("`business_actor`"), "{message}");
+        assert_eq!(findings[0].suggestion.as_deref(), Some("use archimate\n"));
+    }
+
+    /// A name both built-in metamodels define goes to `society5`, and a
+    /// workspace that uses `society5` is never told to add `use archimate`
+    /// for a name it got wrong.
+    #[test]
+    fn society5_wins_a_tie_and_a_chosen_module_is_not_second_guessed() {
+        let analysis = run(&[("a.kozo", "device d\nfacility f\nd -> f : flows\n")]);
+        let message = &analysis.diagnostics()[0].message;
+        assert!(message.contains("add `use society5`"), "{message}");
+
+        let analysis = run(&[("a.kozo", "use society5\nnode n\nsystem s\nn -> s : uses\n")]);
+        let messages: Vec<&str> = analysis
+            .diagnostics()
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().all(|m| !m.contains("use archimate")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`node`")),
+            "{messages:#?}"
+        );
     }
 
     #[test]
