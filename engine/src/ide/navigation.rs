@@ -197,6 +197,16 @@ bms.edge$0_gw -> occupancy : flows
     }
 
     #[test]
+    fn definition_of_this_is_the_enclosing_element() {
+        let fixture =
+            "use society5\nsystem bms {\n  component gw\n  th$0is.gw -> this : flows\n}\n";
+        assert_eq!(definition(fixture).as_deref(), Some("model.kozo:bms"));
+        let fixture =
+            "use society5\nsystem bms {\n  component gw\n  this.g$0w -> this : flows\n}\n";
+        assert_eq!(definition(fixture).as_deref(), Some("model.kozo:gw"));
+    }
+
+    #[test]
     fn the_cursor_right_after_a_name_is_on_it() {
         assert_eq!(
             definition("use society5\nsystem bms\nview v { include bms$0 }").as_deref(),

@@ -12,14 +12,14 @@ use super::navigation::{occurrences, target_at};
 use super::{SourceChange, SymbolKind, TextEdit};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Loc, Model, Property, PropertyValue, Space, Target};
+use crate::model::{ElementId, Loc, Model, Property, PropertyValue, Space, Target, THIS};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RenameError {
     /// The cursor is on no declared or referenced name.
     NoName,
-    /// The name is declared by the built-in metamodel.
-    Builtin(String),
+    /// The name is declared by a built-in metamodel (the name, the module).
+    Builtin(String, &'static str),
     /// The new name is a keyword.
     Keyword(String),
     /// The new name is not an identifier.
@@ -32,9 +32,9 @@ impl fmt::Display for RenameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RenameError::NoName => f.write_str("there is no name to rename here"),
-            RenameError::Builtin(name) => write!(
+            RenameError::Builtin(name, module) => write!(
                 f,
-                "`{name}` is declared by the built-in `society5` metamodel and cannot be renamed; declare your own to override it"
+                "`{name}` is declared by the built-in `{module}` metamodel and cannot be renamed; declare your own to override it"
             ),
             RenameError::Keyword(name) => write!(f, "`{name}` is a keyword"),
             RenameError::InvalidName(name) => write!(
@@ -55,10 +55,26 @@ pub fn prepare_rename(
     offset: usize,
 ) -> Result<(Span, String), RenameError> {
     let at = target_at(analysis, file, offset).ok_or(RenameError::NoName)?;
+    if is_this(
+        analysis,
+        Loc {
+            file,
+            span: at.span,
+        },
+    ) {
+        // `this` names the enclosing element wherever it stands; renaming
+        // the element leaves it as it is.
+        return Err(RenameError::Keyword(THIS.to_string()));
+    }
     let model = analysis.model();
     let info = model.definition(at.target);
     if info.builtin {
-        return Err(RenameError::Builtin(info.name.to_string()));
+        let module = if info.name_loc.file == analysis.archimate() {
+            crate::builtin::ARCHIMATE
+        } else {
+            crate::builtin::SOCIETY5
+        };
+        return Err(RenameError::Builtin(info.name.to_string(), module));
     }
     let text = analysis.text(file);
     Ok((at.span, text.get(at.span.range()).unwrap_or("").to_string()))
@@ -75,7 +91,7 @@ pub fn rename(
     let at = target_at(analysis, file, offset).ok_or(RenameError::NoName)?;
     let model = analysis.model();
     let old = model.definition(at.target).name.clone();
-    if kozo_lang::is_keyword(new_name) {
+    if kozo_lang::is_keyword(new_name) || new_name == THIS {
         return Err(RenameError::Keyword(new_name.to_string()));
     }
     if !kozo_lang::is_valid_name(new_name) {
@@ -92,6 +108,16 @@ pub fn rename(
         // A workspace declaration overriding a built-in one is also named in
         // the built-in file; that file is never edited.
         if builtins.contains(&occurrence.file) {
+            continue;
+        }
+        // `this` still names the element once it is renamed.
+        if is_this(
+            analysis,
+            Loc {
+                file: occurrence.file,
+                span: occurrence.span,
+            },
+        ) {
             continue;
         }
         let entry = by_file
@@ -249,7 +275,7 @@ fn resolution_changes(
             .references
             .iter()
             .filter(move |r| r.target == Target::Element(target))
-            .filter(|r| is_first_segment(analysis, r.loc))
+            .filter(|r| is_first_segment(analysis, r.loc) && !is_this(analysis, r.loc))
     };
     for r in first_segments(id) {
         let scope = enclosing_element(model, r.loc);
@@ -288,6 +314,11 @@ fn resolution_changes(
         }
     }
     Ok(())
+}
+
+/// True when `loc` is a `this` (which names the enclosing element).
+fn is_this(analysis: &Analysis, loc: Loc) -> bool {
+    analysis.text(loc.file).get(loc.span.range()) == Some(THIS) && is_first_segment(analysis, loc)
 }
 
 fn is_first_segment(analysis: &Analysis, loc: Loc) -> bool {
@@ -363,6 +394,24 @@ bms.gw -> presence : flows /* occupancy */
 view v { include presence }
 "#
         );
+    }
+
+    #[test]
+    fn rename_leaves_this_as_it_is() {
+        let src = "use society5\nsystem b$0ms {\n  component gw\n  this.gw -> this : flows\n}\nsystem x\nx -> bms.gw : flows\n";
+        assert_eq!(
+            check(src, "hub").unwrap(),
+            "//- model.kozo\nuse society5\nsystem hub {\n  component gw\n  this.gw -> this : flows\n}\nsystem x\nx -> hub.gw : flows\n"
+        );
+        // Not from `this`, and not to `this`.
+        let from_this = src
+            .replace("b$0ms", "bms")
+            .replacen("this.gw", "th$0is.gw", 1);
+        assert_eq!(
+            check(&from_this, "hub"),
+            Err(RenameError::Keyword("this".into()))
+        );
+        assert_eq!(check(src, "this"), Err(RenameError::Keyword("this".into())));
     }
 
     #[test]
@@ -446,7 +495,11 @@ view v { include presence }
         );
         assert_eq!(
             check(&format!("{base}sys$0tem x"), "machine"),
-            Err(RenameError::Builtin("system".into()))
+            Err(RenameError::Builtin("system".into(), "society5"))
+        );
+        assert_eq!(
+            check("use archimate\nno$0de n\n", "machine").map_err(|e| e.to_string()),
+            Err("`node` is declared by the built-in `archimate` metamodel and cannot be renamed; declare your own to override it".into())
         );
         assert_eq!(
             check(&format!("{base}// just a comment$0"), "x"),

@@ -117,10 +117,17 @@ pub fn semantic_tokens(analysis: &Analysis, file: SourceFile) -> Vec<SemanticTok
         }
     };
     for r in model.references.iter().filter(|r| r.loc.file == file) {
-        names.insert(
-            r.loc.span.start,
-            (r.loc.span, TokenType::of(r.target), builtin(r.target)),
-        );
+        // `this` (the enclosing element) is a keyword where it stands.
+        let token_type = if text.get(r.loc.span.range()) == Some(crate::model::THIS) {
+            TokenType::Keyword
+        } else {
+            TokenType::of(r.target)
+        };
+        let modifiers = match token_type {
+            TokenType::Keyword => 0,
+            _ => builtin(r.target),
+        };
+        names.insert(r.loc.span.start, (r.loc.span, token_type, modifiers));
     }
     for target in all_targets(model) {
         let loc = model.definition(target).name_loc;
@@ -298,6 +305,28 @@ mod tests {
                 "Keyword shape",
                 "Value box",
                 "Element a +declaration",
+            ]
+        );
+    }
+
+    #[test]
+    fn this_is_a_keyword_and_what_follows_it_an_element() {
+        let f = Fixture::new(
+            "use society5\nsystem bms {\n  component gw\n  this.gw -> this : flows\n}\n",
+        );
+        let found: Vec<String> = semantic_tokens(&f.analysis, f.file)
+            .into_iter()
+            .skip_while(|t| &f.text()[t.span.range()] != "this")
+            .map(|t| format!("{:?} {}", t.token_type, &f.text()[t.span.range()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Keyword this",
+                "Element gw",
+                "Operator ->",
+                "Keyword this",
+                "RelationKind flows"
             ]
         );
     }

@@ -707,6 +707,9 @@ impl<'a> Builder<'a> {
                 ));
                 return None;
             };
+            // Recorded like any name, so that go to definition, hover and
+            // highlights work on it (rename leaves it as it is).
+            self.reference(file, first.span, Target::Element(enclosing));
             return self.resolve_rest(file, enclosing, rest);
         }
         let current = match self.ancestor_child(scope, &first.text) {
