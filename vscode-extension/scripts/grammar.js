@@ -29,9 +29,9 @@ const RESERVED = [
 const DECLARATION_WORDS = ['layer', 'kind', 'relation', 'concern', 'stakeholder', 'viewpoint', 'view', 'decision'];
 /** The declarations `extend` may add to. */
 const EXTENDABLE = ['layer', 'kind', 'relation'];
-/** Contextual words of a view body that this grammar colours there. */
+/** The contextual clause words of a view body (`VIEW_CLAUSE_WORDS` in ast.rs; `show` apart). */
 const VIEW_CLAUSE_WORDS = ['implied', 'direction', 'group', 'note'];
-/** Contextual words of a relation kind's body: its notation and its rules. */
+/** The contextual clause words of a relation kind's body: its notation, then its rules. */
 const RELATION_NOTATION_WORDS = ['line', 'head', 'tail'];
 const RELATION_RULE_WORDS = ['allow', 'upward', 'same_kind'];
 const TECHNOLOGY_WORD = 'technology';
@@ -41,7 +41,7 @@ const IMPLIED_VALUES = ['off', 'on'];
 const DIRECTION_VALUES = ['down', 'right'];
 const LINE_STYLES = ['solid', 'dashed', 'dotted'];
 const END_MARKS = ['arrow', 'open', 'triangle', 'hollow_triangle', 'diamond', 'hollow_diamond', 'circle', 'none'];
-/** The top-level contextual words. */
+/** The top-level contextual words (`kw_extend` and `kw_library` in grammar.pest). */
 const TOP_LEVEL_WORDS = ['extend', 'library'];
 /** A path's first segment that names the enclosing element. */
 const THIS_WORD = 'this';
