@@ -71,6 +71,8 @@ struct Builder<'a> {
     /// Every element by its own name, built at the first name that resolves
     /// nowhere (for "did you mean" with a nested path).
     elements_by_name: Option<HashMap<SmolStr, Vec<ElementId>>>,
+    /// Where the built-in module the workspace uses is first named.
+    first_use: Option<(SourceFile, ast::Span)>,
 }
 
 pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
@@ -97,15 +99,26 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
         pending_extensions: Vec::new(),
         missing_module: MissingModule::default(),
         elements_by_name: None,
+        first_use: None,
     };
 
     // `use` first: it decides whether the built-in metamodel takes part.
     let mut sources: Vec<(SourceFile, &Parse, bool)> = Vec::new();
+    let mut second_modules = Vec::new();
     for (file, parse) in &files {
         for item in &parse.tree.items {
             if let Item::Use(u) = item {
-                b.use_module(*file, u);
+                second_modules.extend(b.use_module(*file, u));
             }
+        }
+    }
+    if !second_modules.is_empty() {
+        let shared = metamodel::shared_names(
+            db::parse(db, *workspace.builtin(db)),
+            db::parse(db, *workspace.archimate(db)),
+        );
+        for (file, u) in second_modules {
+            b.second_module(file, u, &shared);
         }
     }
     // A module no file uses may still be what a name was written for:
@@ -202,11 +215,22 @@ impl<'a> Builder<'a> {
 
     // ------------------------------------------------------------ declaring
 
-    fn use_module(&mut self, file: SourceFile, u: &ast::UseDecl) {
+    /// Loads a module named by `use`. Returns the `use` when it names a
+    /// second built-in module beside the one already used: the two declare
+    /// the same layers and kinds, so only the first one met is loaded.
+    fn use_module<'u>(
+        &mut self,
+        file: SourceFile,
+        u: &'u ast::UseDecl,
+    ) -> Option<(SourceFile, &'u ast::UseDecl)> {
         let name = &u.module.text;
         if builtin::MODULES.contains(&name.as_str()) {
             if !self.model.modules.contains(name) {
+                if !self.model.modules.is_empty() {
+                    return Some((file, u));
+                }
                 self.model.modules.push(name.clone());
+                self.first_use = Some((file, u.module.span));
             }
         } else {
             let suggestion = self
@@ -220,6 +244,26 @@ impl<'a> Builder<'a> {
                 suggestion,
             ));
         }
+        None
+    }
+
+    /// A `use` of a second built-in module: reported, not loaded.
+    fn second_module(&mut self, file: SourceFile, u: &ast::UseDecl, shared: &[SmolStr]) {
+        let Some((first_file, first_span)) = self.first_use else {
+            return;
+        };
+        let kept = self.model.modules.first().cloned().unwrap_or_default();
+        self.model
+            .diagnostics
+            .push(duplicate_definition::second_module(
+                file,
+                u.module.span,
+                &u.module.text,
+                &kept,
+                shared,
+                first_file,
+                first_span,
+            ));
     }
 
     fn declare(&mut self, file: SourceFile, decl: &'a ast::Decl, is_builtin: bool, library: bool) {

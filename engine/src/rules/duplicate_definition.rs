@@ -2,6 +2,7 @@
 //! while the model is built (`model::build`); this module words the findings.
 
 use kozo_lang::Span;
+use smol_str::SmolStr;
 
 use super::{Rule, RuleDoc};
 use crate::db::SourceFile;
@@ -18,7 +19,9 @@ fine: each clause says which space its names come from); children are
 scoped by their parent; layers, element kinds and relation kinds each have a
 namespace of their own. Only one relation kind may be `default`.
 (A workspace declaration of a built-in layer, kind or relation kind is not a
-duplicate: it replaces the built-in one.)
+duplicate: it replaces the built-in one.) The two built-in metamodels
+declare some of the same names, so `use archimate` beside `use society5` is
+one finding at the second `use`; only the module used first is loaded.
 
 **Why.** An architecture description identifies each entity by name. Two
 entities with one name make every reference to it ambiguous, across files too.
@@ -89,10 +92,77 @@ pub(crate) fn second_default(
     .with_related(first_file, first, "the first `default`")
 }
 
+/// `use second` where another built-in module is already used: the two
+/// declare `shared` names, so only the first one is loaded.
+pub(crate) fn second_module(
+    file: SourceFile,
+    span: Span,
+    second: &str,
+    kept: &str,
+    shared: &[SmolStr],
+    first_file: SourceFile,
+    first: Span,
+) -> Diagnostic {
+    const SHOWN: usize = 4;
+    let mut names: Vec<String> = shared
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if shared.len() > SHOWN {
+        names.push(format!("{} more", shared.len() - SHOWN));
+    }
+    let names = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    let mut d = Diagnostic::new(
+        Rule::DuplicateDefinition,
+        file,
+        span,
+        format!(
+            "`use {second}` cannot stand beside `use {kept}`: both built-in metamodels declare {names}, \
+             so only `{kept}`, used first, is loaded; use one of them (declare what you need of the other in your own files). `use {kept}` is at "
+        ),
+    )
+    .with_place_at_end(first_file, first);
+    d.message.push('.');
+    d.with_related(first_file, first, format!("`{kept}` is used here"))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::Rule;
     use crate::testing::{fires, fires_in};
+
+    /// `use archimate` beside `use society5` is one finding at the second
+    /// `use`, not one per clashing name in files the user cannot edit.
+    #[test]
+    fn a_second_built_in_module_is_one_finding_at_its_use() {
+        let analysis = crate::testing::run(&[
+            (
+                "a.kozo",
+                "use society5\nsystem s\ndevice d\nd -> s : flows\n",
+            ),
+            ("b.kozo", "use archimate\n"),
+        ]);
+        let duplicates: Vec<_> = analysis
+            .diagnostics()
+            .iter()
+            .filter(|d| d.rule == Rule::DuplicateDefinition)
+            .collect();
+        assert_eq!(duplicates.len(), 1, "{duplicates:#?}");
+        let d = duplicates[0];
+        assert_eq!(analysis.path(d.file), "b.kozo");
+        assert_eq!(&analysis.text(d.file)[d.span.range()], "archimate");
+        assert!(
+            d.message.starts_with("`use archimate` cannot stand beside `use society5`: both built-in metamodels declare `strategy`, `business`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(analysis.path(d.related[0].file), "a.kozo");
+        assert!(analysis.model().modules.iter().all(|m| m != "archimate"));
+    }
 
     #[test]
     fn each_top_level_space_is_its_own_scope() {

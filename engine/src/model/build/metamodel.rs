@@ -508,6 +508,34 @@ impl MissingModule {
     }
 }
 
+/// The layer, kind and relation kind names both built-in metamodels
+/// declare, in `first`'s order.
+pub(crate) fn shared_names(first: &Parse, second: &Parse) -> Vec<SmolStr> {
+    let meta = |parse: &Parse| -> Vec<SmolStr> {
+        parse
+            .tree
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Decl(decl)
+                    if matches!(
+                        decl.kind,
+                        DeclKind::Layer | DeclKind::Kind | DeclKind::Relation
+                    ) =>
+                {
+                    Some(decl.name.text.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let theirs: HashSet<SmolStr> = meta(second).into_iter().collect();
+    meta(first)
+        .into_iter()
+        .filter(|name| theirs.contains(name))
+        .collect()
+}
+
 impl Meta {
     /// The keyword that declares one.
     pub(super) fn keyword(self) -> &'static str {
