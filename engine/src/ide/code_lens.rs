@@ -143,7 +143,9 @@ stakeholder s { concerns privacy }
                 "hvac: in 1 view · 1 relationship",
                 "occupancy: in 1 view · 2 relationships",
                 "privacy: held by 1 stakeholder · framed by 0 viewpoints",
-                "all: 3 elements · 2 relationships",
+                // `bms -> occupancy` is refined by `bms.hvac -> occupancy`
+                // (same kind, neither labelled): the view draws one edge.
+                "all: 3 elements · 1 relationship",
                 "some: 1 element · 0 relationships",
             ]
         );

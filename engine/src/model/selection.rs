@@ -192,6 +192,10 @@ pub(crate) fn view_relationships(
         .iter()
         .map(|d| (d.source, d.target, d.kind))
         .collect();
+    let redundant = redundant_edges(model, &direct, &implied);
+    if !redundant.is_empty() {
+        direct.retain(|d| !d.relationships.iter().all(|id| redundant.contains(id)));
+    }
     direct.extend(
         implied
             .into_iter()
@@ -207,6 +211,66 @@ pub(crate) fn view_relationships(
             ),
     );
     direct
+}
+
+/// The direct edges a more specific edge of the same kind makes redundant.
+/// A view that shows a container's children draws the container as a
+/// boundary; an edge to the boundary (`customer -> internet_banking`) beside
+/// one of the same kind and the same label to a child it holds (`customer ->
+/// internet_banking.spa`) says nothing more, and is left out. An edge with
+/// no label and no technology says nothing more than any refining edge of
+/// its kind. An edge whose label differs says something of its own and stays.
+fn redundant_edges(
+    model: &Model,
+    direct: &[ShownRelationship],
+    implied: &BTreeMap<(ElementId, ElementId, RelationKindId), Vec<RelationshipId>>,
+) -> HashSet<RelationshipId> {
+    // For each (ancestor-or-self of a source, ancestor-or-self of a target,
+    // kind) other than an edge's own ends: the labels of the edges below.
+    let mut below: rustc_hash::FxHashMap<
+        (ElementId, ElementId, RelationKindId),
+        Vec<Option<&str>>,
+    > = Default::default();
+    let edges = direct
+        .iter()
+        .map(|d| ((d.source, d.target, d.kind), d.relationships.as_slice()))
+        .chain(implied.iter().map(|(key, ids)| (*key, ids.as_slice())));
+    for ((source, target, kind), ids) in edges {
+        if model.element(source).parent.is_none() && model.element(target).parent.is_none() {
+            continue;
+        }
+        for a in model.ancestors_and_self(source) {
+            for b in model.ancestors_and_self(target) {
+                if (a, b) == (source, target) || a == b {
+                    continue;
+                }
+                let labels = below.entry((a, b, kind)).or_default();
+                labels.extend(
+                    ids.iter()
+                        .map(|&id| model.relationship(id).label.as_deref()),
+                );
+            }
+        }
+    }
+    let mut redundant = HashSet::default();
+    if below.is_empty() {
+        return redundant;
+    }
+    for d in direct {
+        let Some(labels) = below.get(&(d.source, d.target, d.kind)) else {
+            continue;
+        };
+        let [id] = d.relationships[..] else { continue };
+        let rel = model.relationship(id);
+        let says_nothing_more = match rel.label.as_deref() {
+            None => rel.technology.is_none(),
+            Some(label) => labels.contains(&Some(label)),
+        };
+        if says_nothing_more {
+            redundant.insert(id);
+        }
+    }
+    redundant
 }
 
 /// What is wrong with one part of a view's curation, and where.

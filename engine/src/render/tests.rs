@@ -507,6 +507,61 @@ fn implied_relationships_are_dashed_and_counted() {
     );
 }
 
+/// An edge to a container drawn as a boundary is left out when an edge of
+/// the same kind to (or from) something inside it says the same; one with a
+/// label of its own stays. Lifted edges refine too.
+#[test]
+fn an_edge_to_a_boundary_that_a_finer_one_repeats_is_left_out() {
+    let analysis = workspace(&[(
+        "m.kozo",
+        r#"use society5
+actor customer
+system bank {
+  component web
+  component api { component facade }
+}
+system mainframe
+system mail
+customer -> bank : uses "Pays using"
+customer -> bank.web : uses "Pays using"
+bank -> mainframe : uses "Gets accounts from"
+bank.api.facade -> mainframe : uses "Calls"
+bank -> mail : uses
+bank.api.facade -> mail : uses "Sends e-mail using"
+customer -> bank : flows "Statements"
+view v { include customer, bank, bank.*, mainframe, mail }
+"#,
+    )]);
+    let model = analysis.model();
+    let view = model.view_by_name("v").unwrap();
+    let mut shown: Vec<String> = model
+        .view_relationships(view)
+        .iter()
+        .map(|s| {
+            format!(
+                "{}->{}:{}{}",
+                model.element(s.source).path,
+                model.element(s.target).path,
+                model.relation_kind(s.kind).info.name,
+                if s.implied { " (implied)" } else { "" }
+            )
+        })
+        .collect();
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            // A label of its own: kept.
+            "bank->mainframe:uses",
+            "bank.api->mail:uses (implied)",
+            "bank.api->mainframe:uses (implied)",
+            "customer->bank.web:uses",
+            // Another kind: kept.
+            "customer->bank:flows",
+        ]
+    );
+}
+
 #[test]
 fn empty_views_and_models_with_errors_still_draw() {
     let analysis = workspace(&[(
