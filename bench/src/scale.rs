@@ -1,12 +1,13 @@
 //! Workspaces that grow one hostile dimension to `n`: duplicates, misspelt
-//! references, `kozo-allow` comments, cycles, one huge file, one large view.
+//! references, `kozo-allow` comments, cycles, one huge file, one large view,
+//! many tiny files.
 //! `kozo-scale CASE N OUT_DIR` writes them; docs/performance.md has the
 //! curve of `kozo check` (and `kozo render`) over 10k, 100k and 1M.
 
 use std::fmt::Write as _;
 
 /// The cases, as named on the command line.
-pub const CASES: [&str; 7] = [
+pub const CASES: [&str; 8] = [
     "duplicates",
     "misspelt",
     "allow",
@@ -14,7 +15,20 @@ pub const CASES: [&str; 7] = [
     "chain",
     "huge-file",
     "view",
+    "files",
 ];
+
+/// The `kozo.toml` written beside case `case`'s files: the one-file cases
+/// pass the default 16 MiB per-file limit at 1M, so they raise it; the
+/// many-files case turns off the two rules that would report every one of
+/// its elements (so that it measures loading and analysis, not printing
+/// `2n` findings).
+pub fn kozo_toml(case: &str) -> &'static str {
+    match case {
+        "files" => "[rules]\norphan-element = \"off\"\nelement-not-in-view = \"off\"\n",
+        _ => "[limits]\nmax-file-mib = 512\n",
+    }
+}
 
 /// The files of case `case` at size `n`, or `None` for an unknown case.
 pub fn scale_workspace(case: &str, n: usize) -> Option<Vec<(String, String)>> {
@@ -115,6 +129,19 @@ pub fn scale_workspace(case: &str, n: usize) -> Option<Vec<(String, String)>> {
             }
             text.push_str("view large { include * }\n");
             vec![("view.kozo".to_string(), text)]
+        }
+        // `n` files of one element each, 1,000 to a folder, and one file
+        // that says `use society5`.
+        "files" => {
+            let mut files = Vec::with_capacity(n + 1);
+            files.push(("d0000/aaa.kozo".to_string(), "use society5\n".to_string()));
+            for i in 0..n {
+                files.push((
+                    format!("d{:04}/f{i:07}.kozo", i / 1_000),
+                    format!("system s{i}\n"),
+                ));
+            }
+            files
         }
         _ => return None,
     };

@@ -36,8 +36,29 @@ fn every_case_grows_its_own_dimension() {
     assert_eq!(c.get(Rule::ElementNotInView.name()), None, "{c:?}");
     let c = counts("view", n);
     assert_eq!(c.get(Rule::ElementNotInView.name()), None, "{c:?}");
+    let files = scale_workspace("files", n).unwrap();
+    assert_eq!(files.len(), n + 1);
+    let c = counts("files", n);
+    assert_eq!(c.get(Rule::ElementNotInView.name()), Some(&n), "{c:?}");
+    assert_eq!(c.get(Rule::UndefinedReference.name()), None, "{c:?}");
     assert!(scale_workspace("nothing", n).is_none());
-    assert_eq!(CASES.len(), 7);
+    assert_eq!(CASES.len(), 8);
+}
+
+/// The `kozo.toml` of the many-files case turns off exactly the two rules
+/// that would report each of its elements.
+#[test]
+fn the_many_files_case_is_checked_clean_with_its_configuration() {
+    let config = Config::parse(kozo_bench::scale::kozo_toml("files")).unwrap();
+    let mut analysis = Analysis::new(config);
+    for (path, text) in scale_workspace("files", 300).unwrap() {
+        analysis.set_file(&path, text);
+    }
+    assert!(
+        analysis.diagnostics().is_empty(),
+        "{:?}",
+        analysis.diagnostics()
+    );
 }
 
 #[test]

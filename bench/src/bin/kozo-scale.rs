@@ -1,6 +1,7 @@
 //! `kozo-scale CASE N OUT_DIR`: writes a workspace that grows one hostile
 //! dimension (duplicates, misspelt references, `kozo-allow` comments,
-//! cycles, one huge file, one large view) to N, with an empty `kozo.toml`,
+//! cycles, one huge file, one large view, many tiny files) to N, with the
+//! `kozo.toml` the case needs,
 //! for timing `kozo check` and `kozo render` (docs/performance.md).
 
 use std::path::PathBuf;
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
     let dir = PathBuf::from(dir);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let written = kozo_bench::write_workspace(&dir, &files)
-        .and_then(|()| std::fs::write(dir.join("kozo.toml"), ""));
+        .and_then(|()| std::fs::write(dir.join("kozo.toml"), kozo_bench::scale::kozo_toml(case)));
     if let Err(err) = written {
         eprintln!("kozo-scale: cannot write to {}: {err}", dir.display());
         return ExitCode::from(1);
