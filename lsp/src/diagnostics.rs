@@ -70,14 +70,62 @@ async fn run_due(shared: &Arc<Shared>, workspace: usize) {
             .due
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if published.is_some() && revision_of(shared, workspace) == published {
+        if let Some(revision) = published.filter(|&p| revision_of(shared, workspace) == Some(p)) {
             due.remove(&workspace);
+            drop(due);
+            let shared = shared.clone();
+            tokio::spawn(async move { free_replaced(&shared, workspace, revision).await });
             return;
         }
         if revision_of(shared, workspace).is_none() {
             due.remove(&workspace);
             return;
         }
+    }
+}
+
+/// How many times freeing waits a quiet period for the readers of a
+/// workspace to finish before it gives up until the next revision.
+const FREE_TRIES: u32 = 40;
+
+/// Frees what a quiet workspace's last revision replaced (the previous
+/// model, above all) and gives the memory back to the system, so that
+/// between edits the server holds one model, not two: salsa would keep the
+/// replaced one until the next edit.
+///
+/// Freeing cancels every reader of the analysis, as an edit does, so it
+/// waits (a quiet period at a time, a bounded number of times) until no
+/// request is being answered; it gives up as soon as the workspace changes
+/// (the next revision frees the same results anyway).
+async fn free_replaced(shared: &Arc<Shared>, workspace: usize, revision: u64) {
+    for _ in 0..FREE_TRIES {
+        let freed = {
+            let mut state = shared.lock();
+            let Some(w) = state.workspaces.get_mut(workspace) else {
+                return;
+            };
+            if w.revision != revision || w.freed_revision >= revision {
+                return;
+            }
+            if w.unread() {
+                w.analysis.free_replaced();
+                w.freed_revision = revision;
+                true
+            } else {
+                false
+            }
+        };
+        if freed {
+            // The model goes on a background thread: wait for it (not
+            // holding the lock), then return the pages.
+            let _ = tokio::task::spawn_blocking(|| {
+                kozo_engine::Analysis::wait_until_freed();
+                crate::return_free_memory();
+            })
+            .await;
+            return;
+        }
+        tokio::time::sleep(QUIET).await;
     }
 }
 

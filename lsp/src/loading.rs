@@ -155,13 +155,20 @@ async fn load(shared: &Arc<Shared>, workspace: usize) {
         let Some(w) = state.workspaces.get_mut(workspace).filter(|w| w.live) else {
             return;
         };
-        (w.apply_read(read), w.analysis.clone())
+        (w.apply_read(read), (w.analysis.clone(), w.readers.clone()))
     };
     for problem in problems {
         shared.log(problem);
     }
-    // Parse every file on every core; an edit meanwhile cancels this.
-    let _ = snapshot::run(move || warm.parse_all_in_parallel()).await;
+    // Parse every file on every core; an edit meanwhile cancels this. The
+    // copy counts as a reader until it is dropped.
+    let _ = snapshot::run(move || {
+        let (warm, reader) = warm;
+        warm.parse_all_in_parallel();
+        drop(warm);
+        drop(reader);
+    })
+    .await;
     diagnostics::schedule(shared, workspace);
 }
 
