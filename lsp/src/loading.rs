@@ -148,6 +148,8 @@ async fn load(shared: &Arc<Shared>, workspace: usize) {
         return;
     };
     let Some(read) = blocking(move || kozo_loader::read(&root, &|_| true)).await else {
+        // Its open documents are still analysed.
+        diagnostics::schedule(shared, workspace);
         return;
     };
     let (problems, warm) = {
