@@ -368,7 +368,7 @@ fn element_paths(
             }
         } else {
             out.overflow();
-            for &(_, id) in top.starting_with(&out.typed) {
+            for id in top.starting_with(&out.typed) {
                 if out.full() {
                     break;
                 }
@@ -423,18 +423,27 @@ fn children<'m>(out: &mut Candidates<'m>, parent: ElementId, seen: &mut HashSet<
 pub(crate) struct TopLevelElements {
     /// In the order the model lists them (the order offered when all fit).
     in_order: Vec<ElementId>,
-    /// Sorted by lowercased name: the names that start with a text are
-    /// one range.
-    by_name: Vec<(Box<str>, ElementId)>,
+    /// Every name lowercased, one after the other: two allocations for
+    /// the whole index, so that building and freeing it cost little.
+    keys: String,
+    /// Each name's range in `keys`, sorted by that key: the names that
+    /// start with a text are one range of this list.
+    by_name: Vec<(u32, u32, ElementId)>,
 }
 
 impl TopLevelElements {
-    /// The entries whose lowercased name starts with `typed` (lowercased),
+    fn key(&self, &(start, end, _): &(u32, u32, ElementId)) -> &str {
+        self.keys.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The elements whose lowercased name starts with `typed` (lowercased),
     /// in name order.
-    fn starting_with(&self, typed: &str) -> &[(Box<str>, ElementId)] {
-        let start = self.by_name.partition_point(|(name, _)| &**name < typed);
-        let len = self.by_name[start..].partition_point(|(name, _)| name.starts_with(typed));
-        &self.by_name[start..start + len]
+    fn starting_with(&self, typed: &str) -> impl Iterator<Item = ElementId> + '_ {
+        let start = self.by_name.partition_point(|e| self.key(e) < typed);
+        let len = self.by_name[start..].partition_point(|e| self.key(e).starts_with(typed));
+        self.by_name[start..start + len]
+            .iter()
+            .map(|&(_, _, id)| id)
     }
 }
 
@@ -452,12 +461,31 @@ pub(crate) fn top_level_elements(db: &dyn db::Db, workspace: Workspace) -> TopLe
             element.parent.is_none() && seen.insert(element.info.name.as_str())
         })
         .collect();
-    let mut by_name: Vec<(Box<str>, ElementId)> = in_order
-        .iter()
-        .map(|&id| (lowercase(&model.element(id).info.name).into(), id))
-        .collect();
-    by_name.sort_unstable();
-    TopLevelElements { in_order, by_name }
+    let mut index = TopLevelElements {
+        by_name: Vec::with_capacity(in_order.len()),
+        in_order,
+        keys: String::new(),
+    };
+    for &id in &index.in_order {
+        let start = index.keys.len() as u32;
+        index.keys.extend(
+            model
+                .element(id)
+                .info
+                .name
+                .chars()
+                .flat_map(char::to_lowercase),
+        );
+        index.by_name.push((start, index.keys.len() as u32, id));
+    }
+    let keys = &index.keys;
+    let key = |&(start, end, _): &(u32, u32, ElementId)| {
+        keys.get(start as usize..end as usize).unwrap_or("")
+    };
+    index
+        .by_name
+        .sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+    index
 }
 
 /// `text` lowercased, as names are compared when filtering.
