@@ -6,10 +6,14 @@
 //! that finds the workspace idle is analysed at once; changes that come
 //! while an analysis runs are analysed together once the revision has
 //! stood still for [`QUIET`], so a burst of edits costs one analysis after
-//! the first, not one per edit (nor a thread and a snapshot each). A computation overtaken by an edit is cancelled and
-//! publishes nothing, and the task goes round again; publishes are
-//! serialised and a revision older than the last published one is
-//! dropped, so the client never sees stale findings after fresh ones.
+//! the first, not one per edit (nor a thread and a snapshot each). A
+//! computation overtaken by an edit is cancelled and publishes nothing,
+//! and the task goes round again; publishes are serialised and a revision
+//! older than the last published one is dropped, so the client never sees
+//! stale findings after fresh ones.
+//!
+//! Once a workspace is quiet, what its last revision replaced is freed
+//! (see [`free_replaced`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -157,15 +157,16 @@ async fn load(shared: &Arc<Shared>, workspace: usize) {
         let Some(w) = state.workspaces.get_mut(workspace).filter(|w| w.live) else {
             return;
         };
-        (w.apply_read(read), (w.analysis.clone(), w.readers.clone()))
+        (w.apply_read(read), (w.readers.clone(), w.analysis.clone()))
     };
     for problem in problems {
         shared.log(problem);
     }
     // Parse every file on every core; an edit meanwhile cancels this. The
-    // copy counts as a reader until it is dropped.
+    // copy counts as a reader until it is dropped (`reader` is declared
+    // first so that, unwinding too, it is dropped last).
     let _ = snapshot::run(move || {
-        let (warm, reader) = warm;
+        let (reader, warm) = warm;
         warm.parse_all_in_parallel();
         drop(warm);
         drop(reader);
