@@ -896,6 +896,54 @@ fn completion_knows_the_context_in_broken_text() {
 }
 
 #[test]
+fn a_long_completion_list_is_cut_to_what_is_typed_and_marked_incomplete() {
+    let mut text = String::from("use society5\n");
+    for i in 0..700 {
+        text.push_str(&format!("system s{i}\n"));
+    }
+    text.push_str("dataset 駅舎\n");
+    let (_dir, root) = workspace(&[("model.kozo", text.as_str())]);
+    let mut client = start(&root);
+    let uri = client.open(&root.join("model.kozo"), &text);
+    let mut version = 1;
+    let mut complete = |client: &mut Client, typed: &str| -> (bool, Vec<String>) {
+        version += 1;
+        let full = format!("{text}s0 -> {typed}");
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": full }] }),
+        );
+        let position = position_of(&full, full.len(), false);
+        let answer = client
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            )
+            .unwrap();
+        let items = answer
+            .as_array()
+            .or_else(|| answer["items"].as_array())
+            .unwrap();
+        let labels = items
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect();
+        (answer["isIncomplete"] == json!(true), labels)
+    };
+    // 701 names: cut at 500, the editor is to ask again as the name grows.
+    let (incomplete, all) = complete(&mut client, "");
+    assert!(incomplete);
+    assert_eq!(all.len(), 500);
+    let (incomplete, some) = complete(&mut client, "S6");
+    assert!(incomplete);
+    assert_eq!(some.len(), 111, "{some:?}");
+    assert!(some.iter().all(|l| l.starts_with("s6")), "{some:?}");
+    let (_, station) = complete(&mut client, "駅");
+    assert_eq!(station, ["駅舎"]);
+    client.shutdown();
+}
+
+#[test]
 fn code_actions_fix_findings() {
     let text = "use society5\nsystem bms\ndataset occupancy\nbms -> ocupancy : flows\nview v { include * }\n";
     let (_dir, root) = workspace(&[("model.kozo", text)]);

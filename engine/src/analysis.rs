@@ -258,6 +258,28 @@ impl Analysis {
         db::diagnostics(&self.db, self.workspace)
     }
 
+    /// Frees now what the last revision's computations replaced (the
+    /// previous model and everything computed from it) instead of when the
+    /// next change starts a new revision. salsa keeps a replaced result
+    /// until then, in case a reader still holds it, so between two edits
+    /// the workspace's memory held two models. No revision starts here:
+    /// every result computed so far stays valid and is not computed again.
+    ///
+    /// Like a change, this waits until every clone of the analysis (a
+    /// snapshot) is dropped, and cancels what they compute: call it when
+    /// none is alive. The model itself is freed on a background thread;
+    /// [`Analysis::wait_until_freed`] waits for it.
+    pub fn free_replaced(&mut self) {
+        salsa::Database::trigger_lru_eviction(&mut self.db);
+    }
+
+    /// Waits until the values freed in the background (models replaced by
+    /// a change, or given up by [`Analysis::free_replaced`]) are gone, so
+    /// that the allocator can return their memory.
+    pub fn wait_until_freed() {
+        crate::detached::wait_for_drops();
+    }
+
     pub fn summary(&self) -> Summary {
         let model = self.model();
         let mut summary = Summary {
@@ -380,6 +402,30 @@ mod tests {
         assert_eq!(batch.files().count(), 4);
         // `a2`, `b` and `c`: the file that is not UTF-8 declares nothing whole.
         assert_eq!(batch.summary().elements, 3);
+    }
+
+    #[test]
+    fn freeing_what_an_edit_replaced_keeps_every_result_valid() {
+        let mut analysis = Analysis::default();
+        let file = analysis.set_file("m.kozo", "system a\n".to_string());
+        let first = Arc::downgrade(db::parse(analysis.db(), file));
+        analysis.set_file("m.kozo", "system b\n".to_string());
+        let second = Arc::downgrade(db::parse(analysis.db(), file));
+        let model: *const Model = analysis.model();
+        // salsa keeps the replaced parse until something frees it: a new
+        // revision, or this.
+        assert!(first.upgrade().is_some());
+        analysis.free_replaced();
+        assert!(first.upgrade().is_none());
+        // Nothing was computed again: the same results, still valid.
+        assert!(second.upgrade().is_some());
+        assert!(std::ptr::eq(model, analysis.model()));
+        assert!(std::ptr::eq(
+            second.as_ptr(),
+            Arc::as_ptr(db::parse(analysis.db(), file))
+        ));
+        assert_eq!(analysis.summary().elements, 1);
+        Analysis::wait_until_freed();
     }
 
     /// The texts of `analysis`'s files, and a digest of what was made of them.

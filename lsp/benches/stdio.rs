@@ -125,9 +125,12 @@ fn rss(pid: u32) -> Option<u64> {
 }
 
 /// Lets the server finish what an edit started (a diagnostics run after
-/// its quiet period) before memory is read.
+/// its quiet period) before memory is read, and rest: the server gives
+/// freed memory back to the system after 2 s without a change
+/// (`diagnostics::REST`), so memory is read after 3 s of quiet.
 fn settle(client: &mut Client) {
     while client.next_message(Duration::from_millis(300)).is_some() {}
+    while client.next_message(Duration::from_secs(3)).is_some() {}
 }
 
 /// The open document, as the client holds it: each change is sent as one

@@ -2,13 +2,18 @@
 //! computed on a snapshot and each file whose list changed is published —
 //! an empty list for a file that became clean, so editors clear it.
 //!
-//! Changes are coalesced: a workspace is analysed once its revision has
-//! stood still for [`QUIET`], by at most one task per workspace, so a burst
-//! of edits costs one analysis, not one per edit (nor a thread and a
-//! snapshot each). A computation overtaken by an edit is cancelled and
-//! publishes nothing, and the task goes round again; publishes are
-//! serialised and a revision older than the last published one is
-//! dropped, so the client never sees stale findings after fresh ones.
+//! Changes are coalesced, by at most one task per workspace: a change
+//! that finds the workspace idle is analysed at once; changes that come
+//! while an analysis runs are analysed together once the revision has
+//! stood still for [`QUIET`], so a burst of edits costs one analysis after
+//! the first, not one per edit (nor a thread and a snapshot each). A
+//! computation overtaken by an edit is cancelled and publishes nothing,
+//! and the task goes round again; publishes are serialised and a revision
+//! older than the last published one is dropped, so the client never sees
+//! stale findings after fresh ones.
+//!
+//! Once a workspace is quiet, what its last revision replaced is freed
+//! (see [`free_replaced`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,12 +33,13 @@ struct FileDiagnostics {
     diagnostics: Vec<lsp::Diagnostic>,
 }
 
-/// How long a workspace's revision must stand still before it is analysed.
+/// How long a workspace's revision must stand still, during a burst of
+/// changes, before it is analysed again.
 pub const QUIET: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// Computes and publishes the diagnostics of a workspace, in the
-/// background, once its changes pause. Must not be called with the state
-/// lock held.
+/// background: at once when no analysis of it is pending, else once its
+/// changes pause. Must not be called with the state lock held.
 pub fn schedule(shared: &Arc<Shared>, workspace: usize) {
     let newly_due = shared
         .due
@@ -50,34 +56,123 @@ fn revision_of(shared: &Shared, workspace: usize) -> Option<u64> {
     shared.lock().workspaces.get(workspace).map(|w| w.revision)
 }
 
-/// The one task analysing a workspace: waits for a quiet period, publishes,
-/// and goes round again while the workspace changed meanwhile.
+/// The one task analysing a workspace: publishes (at once: the workspace
+/// was idle), and goes round again, after a quiet period, while the
+/// workspace changed meanwhile.
 async fn run_due(shared: &Arc<Shared>, workspace: usize) {
-    loop {
-        let mut seen = revision_of(shared, workspace);
-        loop {
-            tokio::time::sleep(QUIET).await;
+    coalesce(
+        || revision_of(shared, workspace),
+        || publish(shared, workspace),
+        |published| {
+            // Leave the set under its lock, so that a change arriving now
+            // either is seen here or starts a new task.
+            let mut due = shared
+                .due
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             let now = revision_of(shared, workspace);
-            if now == seen {
-                break;
+            if now.is_none() {
+                due.remove(&workspace);
+                return true;
             }
-            seen = now;
-        }
-        let published = publish(shared, workspace).await;
-        // Leave the set under its lock, so that a change arriving now
-        // either is seen here or starts a new task.
-        let mut due = shared
-            .due
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if published.is_some() && revision_of(shared, workspace) == published {
+            let Some(revision) = published.filter(|&p| now == Some(p)) else {
+                return false;
+            };
             due.remove(&workspace);
+            drop(due);
+            let shared = shared.clone();
+            tokio::spawn(async move { free_replaced(&shared, workspace, revision).await });
+            true
+        },
+    )
+    .await;
+}
+
+/// When a workspace's analyses run: the first at once, since a change that
+/// finds no analysis pending or running is worth answering without delay;
+/// after it, while changes keep coming (the revision moved during the
+/// analysis, which they cancelled or made stale), each next one only once
+/// the revision has stood still for [`QUIET`], so that a burst costs one
+/// analysis. `analyse` returns the revision it analysed (`None` when it
+/// was cancelled); `settled` is told it and says whether the task ends.
+async fn coalesce<R, A, F, S>(revision: R, mut analyse: A, mut settled: S)
+where
+    R: Fn() -> Option<u64>,
+    A: FnMut() -> F,
+    F: std::future::Future<Output = Option<u64>>,
+    S: FnMut(Option<u64>) -> bool,
+{
+    let mut idle = true;
+    loop {
+        if !idle {
+            let mut seen = revision();
+            loop {
+                tokio::time::sleep(QUIET).await;
+                let now = revision();
+                if now == seen {
+                    break;
+                }
+                seen = now;
+            }
+        }
+        idle = false;
+        let analysed = analyse().await;
+        if settled(analysed) {
             return;
         }
-        if revision_of(shared, workspace).is_none() {
-            due.remove(&workspace);
+    }
+}
+
+/// How long a workspace stays unchanged after its last analysis before
+/// the memory its replaced results held is given back to the system.
+pub const REST: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How many times freeing waits a quiet period for the readers of a
+/// workspace to finish before it gives up until the next revision.
+const FREE_TRIES: u32 = 40;
+
+/// Frees what a quiet workspace's last revision replaced (the previous
+/// model, above all) and, once it has rested for [`REST`], gives the
+/// memory back to the system, so that a workspace at rest holds one model,
+/// not two: salsa would keep the replaced one until the next edit.
+///
+/// Freeing cancels every reader of the analysis, as an edit does, so it
+/// waits (a quiet period at a time, a bounded number of times) until no
+/// request is being answered; it gives up as soon as the workspace changes
+/// (the next revision frees the same results anyway).
+async fn free_replaced(shared: &Arc<Shared>, workspace: usize, revision: u64) {
+    for _ in 0..FREE_TRIES {
+        let freed = {
+            let mut state = shared.lock();
+            let Some(w) = state.workspaces.get_mut(workspace) else {
+                return;
+            };
+            if w.revision != revision || w.freed_revision >= revision {
+                return;
+            }
+            if w.unread() {
+                w.analysis.free_replaced();
+                w.freed_revision = revision;
+                true
+            } else {
+                false
+            }
+        };
+        if freed {
+            // The model goes on a background thread: wait for it (not
+            // holding the lock). Its pages are given back to the system
+            // only once the workspace has rested a while: the next model
+            // would take them again, and faulting a whole model's pages
+            // back in cost a quarter more CPU per edit (100k elements)
+            // while edits kept coming.
+            let _ = tokio::task::spawn_blocking(kozo_engine::Analysis::wait_until_freed).await;
+            tokio::time::sleep(REST).await;
+            if revision_of(shared, workspace) == Some(revision) {
+                let _ = tokio::task::spawn_blocking(crate::return_free_memory).await;
+            }
             return;
         }
+        tokio::time::sleep(QUIET).await;
     }
 }
 
@@ -207,4 +302,77 @@ fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagno
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use tokio::time::{sleep, Instant};
+
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    // The clock is paused: it moves only when every task waits on a timer,
+    // so the times below are exact, whatever the machine's load.
+
+    #[tokio::test(start_paused = true)]
+    async fn a_change_to_an_idle_workspace_is_analysed_at_once() {
+        let started = Instant::now();
+        let mut runs = Vec::new();
+        coalesce(
+            || Some(1),
+            || {
+                runs.push(started.elapsed());
+                async { Some(1) }
+            },
+            |analysed| analysed == Some(1),
+        )
+        .await;
+        assert_eq!(runs, [Duration::ZERO]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn changes_during_an_analysis_are_analysed_together_once_quiet() {
+        let revision = Arc::new(AtomicU64::new(1));
+        let started = Instant::now();
+        // Ten changes 5 ms apart (closer than the quiet period), the first
+        // while the first analysis runs.
+        let changes = {
+            let revision = revision.clone();
+            tokio::spawn(async move {
+                sleep(ms(1)).await;
+                for _ in 0..10 {
+                    revision.fetch_add(1, Ordering::SeqCst);
+                    sleep(ms(5)).await;
+                }
+            })
+        };
+        let mut runs = Vec::new();
+        coalesce(
+            || Some(revision.load(Ordering::SeqCst)),
+            || {
+                let analysed = revision.load(Ordering::SeqCst);
+                runs.push((started.elapsed(), analysed));
+                async move {
+                    sleep(ms(3)).await;
+                    Some(analysed)
+                }
+            },
+            |analysed| analysed == Some(revision.load(Ordering::SeqCst)),
+        )
+        .await;
+        changes.await.unwrap();
+        // The first at once; the second, of the last revision, once the
+        // changes stopped (the last at 46 ms) and a quiet period passed.
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(runs[0], (Duration::ZERO, 1));
+        assert_eq!(runs[1].1, 11);
+        assert!(runs[1].0 >= ms(46) + QUIET, "{runs:?}");
+    }
 }

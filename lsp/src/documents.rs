@@ -71,7 +71,10 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
         // The rest of its workspace comes from disk, off the message loop.
         crate::loading::queue(shared, crate::loading::Job::Load(made));
     }
-    if let Some(workspace) = touched {
+    // A workspace made for this document is analysed once loaded (the
+    // load schedules it): analysed now, its one file would be published
+    // with findings for every name the other files declare.
+    if let Some(workspace) = touched.filter(|&w| made != Some(w)) {
         diagnostics::schedule(shared, workspace);
     }
 }

@@ -148,6 +148,8 @@ async fn load(shared: &Arc<Shared>, workspace: usize) {
         return;
     };
     let Some(read) = blocking(move || kozo_loader::read(&root, &|_| true)).await else {
+        // Its open documents are still analysed.
+        diagnostics::schedule(shared, workspace);
         return;
     };
     let (problems, warm) = {
@@ -155,13 +157,21 @@ async fn load(shared: &Arc<Shared>, workspace: usize) {
         let Some(w) = state.workspaces.get_mut(workspace).filter(|w| w.live) else {
             return;
         };
-        (w.apply_read(read), w.analysis.clone())
+        (w.apply_read(read), (w.readers.clone(), w.analysis.clone()))
     };
     for problem in problems {
         shared.log(problem);
     }
-    // Parse every file on every core; an edit meanwhile cancels this.
-    let _ = snapshot::run(move || warm.parse_all_in_parallel()).await;
+    // Parse every file on every core; an edit meanwhile cancels this. The
+    // copy counts as a reader until it is dropped (`reader` is declared
+    // first so that, unwinding too, it is dropped last).
+    let _ = snapshot::run(move || {
+        let (reader, warm) = warm;
+        warm.parse_all_in_parallel();
+        drop(warm);
+        drop(reader);
+    })
+    .await;
     diagnostics::schedule(shared, workspace);
 }
 

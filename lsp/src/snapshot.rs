@@ -33,6 +33,8 @@ pub struct Snapshot {
     /// The `file:` URI of the ArchiMate metamodel's read-only copy.
     pub archimate_uri: Option<Uri>,
     pub rules_url: Option<String>,
+    /// Counts this snapshot among the workspace's readers.
+    _reader: std::sync::Arc<()>,
 }
 
 impl Snapshot {
@@ -49,6 +51,7 @@ impl Snapshot {
             builtin_uri: state.builtin_uri(),
             archimate_uri: state.archimate_path.as_ref().and_then(Uri::from_file_path),
             rules_url: state.rules_url.clone(),
+            _reader: workspace.readers.clone(),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use kozo_engine::db::SourceFile;
 use kozo_engine::Analysis;
@@ -41,6 +42,12 @@ pub struct Workspace {
     pub revision: u64,
     /// The revision whose diagnostics were published last.
     pub published_revision: u64,
+    /// One clone per live copy of the analysis (snapshots, the parse
+    /// warm-up): the count says whether any reader is alive.
+    pub readers: Arc<()>,
+    /// The last revision whose replaced results were freed (see
+    /// `diagnostics::free_replaced`).
+    pub freed_revision: u64,
 }
 
 impl Workspace {
@@ -54,6 +61,8 @@ impl Workspace {
             published: HashMap::new(),
             revision: 0,
             published_revision: 0,
+            readers: Arc::new(()),
+            freed_revision: 0,
         }
     }
 
@@ -87,6 +96,11 @@ impl Workspace {
         self.open.clear();
         self.published.clear();
         self.revision += 1;
+    }
+
+    /// True when no copy of the analysis is alive but this one.
+    pub fn unread(&self) -> bool {
+        Arc::strong_count(&self.readers) == 1
     }
 
     /// The URI a file of this workspace is shown under.

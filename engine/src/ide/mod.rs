@@ -36,7 +36,7 @@ use crate::model::{Model, Target};
 
 pub use code_actions::{code_actions, CodeAction, CodeActionKind};
 pub use code_lens::{code_lenses, CodeLens};
-pub use completion::{completion, CompletionItem, CompletionKind};
+pub use completion::{completion, completion_list, CompletionItem, CompletionKind, CompletionList};
 pub use folding::{folding_ranges, FoldingKind, FoldingRange};
 pub use hover::{hover, Hover};
 pub use navigation::{

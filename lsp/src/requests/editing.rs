@@ -10,11 +10,11 @@ use crate::convert;
 use crate::server::{invalid, Backend};
 use crate::snapshot::{answer, run, Snapshot};
 
-/// The most items one completion answer carries. Past it, only the items
-/// that match what is typed are kept, cut at this many, and the list is
-/// marked incomplete so that the editor asks again as the name grows:
-/// sending every top-level name of a 100k-element workspace (thousands of
-/// items) took hundreds of milliseconds to write and to read.
+/// The most items one completion answer carries. Past it, the engine
+/// keeps only the items that start with what is typed, cut at this many,
+/// and the list is marked incomplete so that the editor asks again as the
+/// name grows: sending every top-level name of a 100k-element workspace
+/// (thousands of items) took hundreds of milliseconds to write and to read.
 const COMPLETION_LIMIT: usize = 500;
 
 pub async fn completion(
@@ -25,14 +25,11 @@ pub async fn completion(
     let at = server.at(&p.text_document.uri, Some(p.position))?;
     let outcome = run(move || {
         let lines = at.snapshot.lines(at.file);
-        let mut items = ide::completion(&at.snapshot.analysis, at.file, at.offset);
-        let incomplete = items.len() > COMPLETION_LIMIT;
-        if incomplete {
-            let text = at.snapshot.analysis.text(at.file);
-            items = matching(items, text, at.offset, COMPLETION_LIMIT);
-        }
+        let list =
+            ide::completion_list(&at.snapshot.analysis, at.file, at.offset, COMPLETION_LIMIT);
         let mut ranges: Option<(kozo_lang::Span, lsp::Range)> = None;
-        let items: Vec<lsp::CompletionItem> = items
+        let items: Vec<lsp::CompletionItem> = list
+            .items
             .iter()
             .enumerate()
             .map(|(i, item)| {
@@ -47,7 +44,7 @@ pub async fn completion(
                 convert::completion_item(item, i, range)
             })
             .collect();
-        Some(if incomplete {
+        Some(if list.incomplete {
             lsp::CompletionResponse::List(lsp::CompletionList {
                 is_incomplete: true,
                 items,
@@ -58,37 +55,6 @@ pub async fn completion(
     })
     .await;
     answer("textDocument/completion", outcome)
-}
-
-/// The first `limit` items whose label holds the typed part of the name
-/// (from the start of an item's `replace` span to the cursor) as a
-/// subsequence, ignoring case: the items an editor would still show.
-fn matching(
-    items: Vec<ide::CompletionItem>,
-    text: &str,
-    cursor: usize,
-    limit: usize,
-) -> Vec<ide::CompletionItem> {
-    items
-        .into_iter()
-        .filter(|item| {
-            let typed = text
-                .get(item.replace.start as usize..cursor.max(item.replace.start as usize))
-                .unwrap_or("");
-            is_subsequence(typed, &item.label)
-        })
-        .take(limit)
-        .collect()
-}
-
-/// Whether every character of `typed` appears in `label` in order
-/// (lowercased), as editors' fuzzy filters match.
-fn is_subsequence(typed: &str, label: &str) -> bool {
-    let mut label = label.chars().flat_map(char::to_lowercase);
-    typed
-        .chars()
-        .flat_map(char::to_lowercase)
-        .all(|c| label.any(|l| l == c))
 }
 
 /// A rename that cannot be made is a failed request, with the reason.
@@ -237,51 +203,5 @@ pub async fn formatting(
             message: format!("kozo: {error}").into(),
             data: None,
         }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn item(label: &str, replace: kozo_lang::Span) -> ide::CompletionItem {
-        ide::CompletionItem {
-            label: label.to_string(),
-            kind: ide::CompletionKind::Element,
-            detail: None,
-            documentation: None,
-            replace,
-            insert_text: label.to_string(),
-            preselect: false,
-        }
-    }
-
-    #[test]
-    fn only_items_matching_the_typed_name_are_kept_up_to_the_limit() {
-        // `b -> 中央` with the cursor at the end: `中央` is typed.
-        let text = "b -> 中央";
-        let replace = kozo_lang::Span::new(5, text.len());
-        let labels = ["中央駅", "駅中央", "南口", "中央改札", "中", "Chuo"];
-        let items: Vec<_> = labels.iter().map(|l| item(l, replace)).collect();
-        let kept = |limit| -> Vec<String> {
-            matching(items.clone(), text, text.len(), limit)
-                .into_iter()
-                .map(|i| i.label)
-                .collect()
-        };
-        assert_eq!(kept(10), ["中央駅", "駅中央", "中央改札"]);
-        assert_eq!(kept(2), ["中央駅", "駅中央"]);
-        // Nothing typed yet: every item matches.
-        let empty = kozo_lang::Span::new(5, 5);
-        let items: Vec<_> = labels.iter().map(|l| item(l, empty)).collect();
-        assert_eq!(matching(items, "b -> ", 5, 4).len(), 4);
-    }
-
-    #[test]
-    fn the_match_is_a_subsequence_ignoring_case() {
-        assert!(is_subsequence("bms", "Building_Management_System"));
-        assert!(is_subsequence("", "anything"));
-        assert!(!is_subsequence("smb", "bms"));
-        assert!(!is_subsequence("bmss", "bms"));
     }
 }

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use kozo_lang::Span;
 
 use crate::analysis::Analysis;
-use crate::db::SourceFile;
+use crate::db::{self, SourceFile, Workspace};
 use crate::model::{ElementId, Info, KindId, Model, Space, Target, THIS};
 
 use context::{context, Context, Frame};
@@ -52,19 +52,53 @@ pub struct CompletionItem {
     pub preselect: bool,
 }
 
-/// Completions at `offset`, best first.
+/// A completion answer that may leave items out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompletionList {
+    /// Best first.
+    pub items: Vec<CompletionItem>,
+    /// True when there were more items than the limit: `items` then holds
+    /// only those whose label starts with what is typed (ignoring case), so
+    /// an editor should ask again as the name grows.
+    pub incomplete: bool,
+}
+
+/// Every completion at `offset`, best first.
 pub fn completion(analysis: &Analysis, file: SourceFile, offset: usize) -> Vec<CompletionItem> {
+    completion_list(analysis, file, offset, usize::MAX).items
+}
+
+/// The completions at `offset`, at most `limit` of them, best first. When
+/// there are more, only those whose label starts with the part of the name
+/// already typed (ignoring case) are kept, still at most `limit`, and the
+/// list is marked incomplete. Top-level element names (tens of thousands in
+/// a large workspace) are then found in a per-model index sorted by name,
+/// where those that start with the typed text are one range: an answer
+/// costs what it holds, not what the workspace holds.
+pub fn completion_list(
+    analysis: &Analysis,
+    file: SourceFile,
+    offset: usize,
+    limit: usize,
+) -> CompletionList {
     let text = analysis.text(file);
     let offset = crate::ide::clamp_offset(text, offset);
     let Some(at) = context(text, offset) else {
-        return Vec::new();
+        return CompletionList::default();
     };
     let model = analysis.model();
+    let typed = text
+        .get(at.replace.start as usize..offset.max(at.replace.start as usize))
+        .unwrap_or("");
     let mut out = Candidates {
         model,
+        analysis,
         replace: at.replace,
         items: Vec::new(),
         seen: HashSet::new(),
+        limit: limit.max(1),
+        typed: lowercase(typed),
+        incomplete: false,
     };
     let scope = at.scope.as_deref().and_then(|p| model.element_by_path(p));
     match &at.context {
@@ -146,18 +180,55 @@ pub fn completion(analysis: &Analysis, file: SourceFile, offset: usize) -> Vec<C
         }
         _ => {}
     }
-    out.items
+    if out.items.len() > out.limit {
+        out.overflow();
+    }
+    CompletionList {
+        items: out.items,
+        incomplete: out.incomplete,
+    }
 }
 
 struct Candidates<'a> {
     model: &'a Model,
+    analysis: &'a Analysis,
     replace: Span,
     items: Vec<CompletionItem>,
     /// Labels offered, by kind: a name is offered once.
     seen: HashSet<(CompletionKind, String)>,
+    /// The most items offered.
+    limit: usize,
+    /// The part of the name already typed, lowercased.
+    typed: String,
+    /// Set once the items outnumber the limit: from then on only items
+    /// whose label starts with `typed` are offered.
+    incomplete: bool,
 }
 
 impl Candidates<'_> {
+    /// Whether `count` more items fit without passing the limit.
+    fn fits(&self, count: usize) -> bool {
+        !self.incomplete && self.items.len().saturating_add(count) <= self.limit
+    }
+
+    /// True once no more items are taken.
+    fn full(&self) -> bool {
+        self.items.len() >= self.limit
+    }
+
+    /// Past the limit: keep the items that start with what is typed, at
+    /// most the limit, and take only such items from now on.
+    fn overflow(&mut self) {
+        if self.incomplete {
+            return;
+        }
+        self.incomplete = true;
+        let typed = &self.typed;
+        self.items
+            .retain(|item| starts_with_lowercase(&item.label, typed));
+        self.items.truncate(self.limit);
+    }
+
     fn push(
         &mut self,
         kind: CompletionKind,
@@ -165,6 +236,9 @@ impl Candidates<'_> {
         detail: Option<String>,
         doc: Option<String>,
     ) {
+        if self.incomplete && (self.full() || !starts_with_lowercase(label, &self.typed)) {
+            return;
+        }
         if !self.seen.insert((kind, label.to_string())) {
             return;
         }
@@ -283,17 +357,24 @@ fn element_paths(
     if qualifier.is_empty() {
         let mut seen: HashSet<&str> = HashSet::new();
         for level in scope.into_iter().flat_map(|s| model.ancestors_and_self(s)) {
-            for &child in &model.element(level).children {
-                if seen.insert(model.element(child).info.name.as_str()) {
-                    out.element(child);
+            children(out, level, &mut seen);
+        }
+        let top = top_level_elements(out.analysis.db(), out.analysis.workspace());
+        if out.fits(top.in_order.len()) {
+            for &id in &top.in_order {
+                if seen.insert(model.element(id).info.name.as_str()) {
+                    out.element(id);
                 }
             }
-        }
-        for id in model.element_ids() {
-            if model.element(id).parent.is_none()
-                && seen.insert(model.element(id).info.name.as_str())
-            {
-                out.element(id);
+        } else {
+            out.overflow();
+            for id in top.starting_with(&out.typed) {
+                if out.full() {
+                    break;
+                }
+                if seen.insert(model.element(id).info.name.as_str()) {
+                    out.element(id);
+                }
             }
         }
         if let Some(scope) = scope {
@@ -311,13 +392,115 @@ fn element_paths(
     let Some(parent) = resolve(model, scope, qualifier) else {
         return;
     };
-    for &child in &model.element(parent).children {
-        out.element(child);
-    }
+    children(out, parent, &mut HashSet::new());
     if selector {
         out.word(CompletionKind::Value, "*", "its children");
         out.word(CompletionKind::Value, "**", "all its descendants");
     }
+}
+
+/// The children of `parent` whose names are not in `seen` (which takes
+/// them). A parent with more children than fit is filtered by what is
+/// typed.
+fn children<'m>(out: &mut Candidates<'m>, parent: ElementId, seen: &mut HashSet<&'m str>) {
+    let model = out.model;
+    let children = &model.element(parent).children;
+    if !out.fits(children.len()) {
+        out.overflow();
+    }
+    for &child in children {
+        if out.incomplete && out.full() {
+            break;
+        }
+        if seen.insert(model.element(child).info.name.as_str()) {
+            out.element(child);
+        }
+    }
+}
+
+/// The top-level elements of a model, for completion: one per name.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct TopLevelElements {
+    /// In the order the model lists them (the order offered when all fit).
+    in_order: Vec<ElementId>,
+    /// Every name lowercased, one after the other: two allocations for
+    /// the whole index, so that building and freeing it cost little.
+    keys: String,
+    /// Each name's range in `keys`, sorted by that key: the names that
+    /// start with a text are one range of this list.
+    by_name: Vec<(u32, u32, ElementId)>,
+}
+
+impl TopLevelElements {
+    fn key(&self, &(start, end, _): &(u32, u32, ElementId)) -> &str {
+        self.keys.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The elements whose lowercased name starts with `typed` (lowercased),
+    /// in name order.
+    fn starting_with(&self, typed: &str) -> impl Iterator<Item = ElementId> + '_ {
+        let start = self.by_name.partition_point(|e| self.key(e) < typed);
+        let len = self.by_name[start..].partition_point(|e| self.key(e).starts_with(typed));
+        self.by_name[start..start + len]
+            .iter()
+            .map(|&(_, _, id)| id)
+    }
+}
+
+/// The top-level elements of the workspace's model, built once per model.
+/// `no_eq`: it changes whenever the model does, and comparing would cost
+/// as much as building.
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn top_level_elements(db: &dyn db::Db, workspace: Workspace) -> TopLevelElements {
+    let model = db::model(db, workspace);
+    let mut seen: HashSet<&str> = HashSet::new();
+    let in_order: Vec<ElementId> = model
+        .element_ids()
+        .filter(|&id| {
+            let element = model.element(id);
+            element.parent.is_none() && seen.insert(element.info.name.as_str())
+        })
+        .collect();
+    let mut index = TopLevelElements {
+        by_name: Vec::with_capacity(in_order.len()),
+        in_order,
+        keys: String::new(),
+    };
+    for &id in &index.in_order {
+        let start = index.keys.len() as u32;
+        index.keys.extend(
+            model
+                .element(id)
+                .info
+                .name
+                .chars()
+                .flat_map(char::to_lowercase),
+        );
+        index.by_name.push((start, index.keys.len() as u32, id));
+    }
+    let keys = &index.keys;
+    let key = |&(start, end, _): &(u32, u32, ElementId)| {
+        keys.get(start as usize..end as usize).unwrap_or("")
+    };
+    index
+        .by_name
+        .sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+    index
+}
+
+/// `text` lowercased, as names are compared when filtering.
+fn lowercase(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// True when `label` starts with `typed` (already lowercased), ignoring
+/// case.
+fn starts_with_lowercase(label: &str, typed: &str) -> bool {
+    if typed.is_empty() {
+        return true;
+    }
+    let mut label = label.chars().flat_map(char::to_lowercase);
+    typed.chars().all(|t| label.next() == Some(t))
 }
 
 /// Resolves a path as the model does: the first segment is `this` (the
@@ -604,6 +787,100 @@ viewpoint data_flow
         assert_eq!(occupancy.detail.as_deref(), Some("dataset"));
         let bms = items.iter().find(|i| i.label == "bms").unwrap();
         assert_eq!(bms.detail.as_deref(), Some("system · Building management"));
+    }
+
+    /// The labels of a list limited to `limit` items, and whether it is
+    /// incomplete.
+    fn limited(fixture: &str, limit: usize) -> (String, bool) {
+        let f = Fixture::new(fixture);
+        let list = completion_list(&f.analysis, f.file, f.offset, limit);
+        let labels: Vec<String> = list.items.into_iter().map(|i| i.label).collect();
+        (labels.join(" "), list.incomplete)
+    }
+
+    /// Many top-level elements: `Alpha_0` … and `駅_0` …, and one with
+    /// children.
+    fn many() -> String {
+        let mut text = String::from("kind system\nkind part { parents system }\n");
+        for i in 0..12 {
+            text.push_str(&format!(
+                "system Alpha_{i}\nsystem beta_{i}\nsystem 駅_{i}\n"
+            ));
+        }
+        text.push_str("system hub {\n");
+        for i in 0..8 {
+            text.push_str(&format!("  part p{i}\n"));
+        }
+        text.push_str("  part q\n}\n");
+        text
+    }
+
+    #[test]
+    fn a_list_within_the_limit_is_whole_and_in_model_order() {
+        let (all, incomplete) = limited(&format!("{META}bms -> oc$0"), 100);
+        assert_eq!(all, "bms occupancy");
+        assert!(!incomplete);
+        assert_eq!(labels(&format!("{META}bms -> oc$0")).join(" "), all);
+    }
+
+    #[test]
+    fn past_the_limit_only_names_starting_with_what_is_typed_are_kept() {
+        let text = many();
+        // Nothing typed: the first names in name order, cut at the limit.
+        let (first, incomplete) = limited(&format!("{text}hub -> $0"), 5);
+        assert!(incomplete);
+        assert_eq!(first, "Alpha_0 Alpha_1 Alpha_10 Alpha_11 Alpha_2");
+        // A prefix, in any case: one range of the sorted names.
+        let (alpha, incomplete) = limited(&format!("{text}hub -> aLPha_1$0"), 5);
+        assert!(incomplete);
+        assert_eq!(alpha, "Alpha_1 Alpha_10 Alpha_11");
+        let (beta, _) = limited(&format!("{text}hub -> BETA_1$0"), 5);
+        assert_eq!(beta, "beta_1 beta_10 beta_11");
+        // Japanese names.
+        let (station, incomplete) = limited(&format!("{text}hub -> 駅_1$0"), 5);
+        assert!(incomplete);
+        assert_eq!(station, "駅_1 駅_10 駅_11");
+        // Nothing starts so: an empty, incomplete list.
+        assert_eq!(
+            limited(&format!("{text}hub -> zz$0"), 5),
+            (String::new(), true)
+        );
+        // The same prefix within the limit: every name, unfiltered (the
+        // editor filters).
+        let (whole, incomplete) = limited(&format!("{text}hub -> 駅_1$0"), 1000);
+        assert!(!incomplete);
+        assert!(
+            whole.contains("Alpha_0") && whole.contains("駅_9"),
+            "{whole}"
+        );
+    }
+
+    #[test]
+    fn past_the_limit_the_nearer_names_and_keywords_are_filtered_too() {
+        let text = many();
+        // In a body: the children of the enclosing element first.
+        let (near, incomplete) = limited(
+            &format!("{text}system other {{\n  part pa\n  part pb\n  p$0\n}}"),
+            4,
+        );
+        assert!(incomplete);
+        assert_eq!(near, "part pa pb");
+        // At the start of a statement: keywords and kinds as well.
+        let (top, _) = limited(&format!("{text}s$0"), 3);
+        assert_eq!(top, "stakeholder system");
+    }
+
+    #[test]
+    fn children_after_a_qualifier_are_filtered_past_the_limit() {
+        let text = many();
+        let (all, incomplete) = limited(&format!("{text}hub.$0"), 100);
+        assert!(!incomplete);
+        assert_eq!(all, "p0 p1 p2 p3 p4 p5 p6 p7 q");
+        let (q, incomplete) = limited(&format!("{text}hub.Q$0"), 4);
+        assert!(incomplete);
+        assert_eq!(q, "q");
+        let (p, _) = limited(&format!("{text}view v {{ include hub.p$0 }}"), 3);
+        assert_eq!(p, "p0 p1 p2");
     }
 
     #[test]
