@@ -149,6 +149,56 @@ fn the_first_check_reports_progress() {
     client.shutdown();
 }
 
+/// The same for the built-in ArchiMate metamodel: go to definition on an
+/// ArchiMate kind lands in the client's `kozo:` document, whose text the
+/// server serves and on which it answers hovers.
+#[test]
+fn the_archimate_metamodel_under_the_client_s_own_uri() {
+    let a = "use archimate\nnode server\nsystem_software os\nos -> server : assignment\n";
+    let (_dir, root) = workspace(&[("a.kozo", a)]);
+    let options = Options {
+        initialization_options: Some(json!({
+            "builtinUri": "kozo:/builtin/society5.kozo",
+            "archimateUri": "kozo:/builtin/archimate.kozo"
+        })),
+        ..Options::default()
+    };
+    let mut client = Client::start(kozo(), &root, options);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": a_uri }, "position": at(a, "node") }),
+        )
+        .unwrap();
+    assert_eq!(definition["uri"], "kozo:/builtin/archimate.kozo");
+    let builtin = client
+        .request(
+            "kozo/supportText",
+            json!({ "path": "/builtin/archimate.kozo" }),
+        )
+        .unwrap();
+    let text = builtin["text"].as_str().unwrap();
+    let line = definition["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines().nth(line).unwrap().contains("kind node"),
+        "{:?}",
+        text.lines().nth(line)
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": "kozo:/builtin/archimate.kozo" },
+                "position": definition["range"]["start"]
+            }),
+        )
+        .unwrap();
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("node"), "{shown}");
+    client.shutdown();
+}
+
 /// A client that shows support files without a file (the VS Code
 /// extension's `kozo:` documents) names their URIs; the server answers in
 /// those URIs, serves their texts, and answers requests on them.

@@ -29,7 +29,7 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
     let Some(path) = uri_path(&doc.uri) else {
         // The client's read-only document of the built-in metamodel needs
         // no tracking; anything else without a file is worth a line.
-        if shared.lock().builtin_uri.as_ref() != Some(&doc.uri) {
+        if shared.lock().builtin_document(&doc.uri).is_none() {
             shared.log(format!(
                 "ignoring didOpen of {}: not a file",
                 doc.uri.as_str()
@@ -57,7 +57,7 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
             Some(workspace)
         }
         // The built-in metamodel's copy is read-only: nothing to track.
-        Some(DocRef::Builtin) => None,
+        Some(DocRef::Builtin(_)) => None,
         None => {
             shared.log(format!(
                 "ignoring didOpen of {}: no workspace for it",

@@ -51,9 +51,9 @@ impl Backend {
     /// end of the text is an invalid request.
     pub(crate) fn at(&self, uri: &Uri, position: Option<lsp::Position>) -> Result<At> {
         let state = self.shared.lock();
-        // The client's own document of the built-in metamodel (no file).
-        let doc = if state.builtin_uri.as_ref() == Some(uri) {
-            crate::state::DocRef::Builtin
+        // The client's own document of a built-in metamodel (no file).
+        let doc = if let Some(doc) = state.builtin_document(uri) {
+            doc
         } else {
             let path = documents::uri_path(uri)
                 .ok_or_else(|| invalid(format!("kozo: `{}` is not a file URI", uri.as_str())))?;
@@ -191,6 +191,7 @@ impl LanguageServer for Backend {
             .and_then(|w| w.work_done_progress)
             == Some(true);
         let builtin_uri = option("builtinUri").and_then(|u| u.parse::<Uri>().ok());
+        let archimate_uri = option("archimateUri").and_then(|u| u.parse::<Uri>().ok());
         let shared = self.shared.clone();
         let loaded = snapshot::run(move || {
             let mut problems = Vec::new();
@@ -213,6 +214,7 @@ impl LanguageServer for Backend {
             state.archimate_path = support.as_ref().map(|s| s.archimate.clone());
             state.builtin_path = support.map(|s| s.builtin);
             state.builtin_uri = builtin_uri;
+            state.archimate_uri = archimate_uri;
             state.rules_url = rules_url;
             state.initialized = true;
             problems
@@ -473,7 +475,7 @@ impl Backend {
         match support::text(&params.path) {
             Some(text) => Ok(SupportTextResult { text }),
             None => Err(invalid(format!(
-                "kozo: no support file `{}` (expected `society5.kozo` or `rules/<rule>.md`)",
+                "kozo: no support file `{}` (expected `society5.kozo`, `archimate.kozo` or `rules/<rule>.md`)",
                 params.path
             ))),
         }

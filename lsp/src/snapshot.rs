@@ -49,7 +49,7 @@ impl Snapshot {
                 .map(|(rel, doc)| (rel.clone(), doc.uri.clone()))
                 .collect(),
             builtin_uri: state.builtin_uri(),
-            archimate_uri: state.archimate_path.as_ref().and_then(Uri::from_file_path),
+            archimate_uri: state.archimate_uri(),
             rules_url: state.rules_url.clone(),
             _reader: workspace.readers.clone(),
         }

@@ -117,8 +117,9 @@ impl Workspace {
 pub enum DocRef {
     /// A file of a workspace.
     File { workspace: usize, rel: String },
-    /// The read-only copy of the built-in metamodel.
-    Builtin,
+    /// The read-only copy of a built-in metamodel (`society5` or
+    /// `archimate`).
+    Builtin(&'static str),
 }
 
 pub struct State {
@@ -139,6 +140,9 @@ pub struct State {
     /// file (the VS Code extension's `kozo:` document); it replaces the
     /// copy's `file:` URI in every answer.
     pub builtin_uri: Option<Uri>,
+    /// The same for the built-in ArchiMate metamodel
+    /// (`initializationOptions.archimateUri`).
+    pub archimate_uri: Option<Uri>,
     /// Each diagnostic's `codeDescription` link: `{rule}` stands for the
     /// rule's name (else the name is appended).
     pub rules_url: Option<String>,
@@ -157,6 +161,7 @@ impl Default for State {
             builtin_path: None,
             archimate_path: None,
             builtin_uri: None,
+            archimate_uri: None,
             rules_url: None,
             work_done_progress: false,
         }
@@ -226,7 +231,10 @@ impl State {
     /// Where a file on disk belongs, without making a workspace for it.
     pub fn locate(&self, path: &Path) -> Option<DocRef> {
         if self.builtin_path.as_deref() == Some(path) {
-            return Some(DocRef::Builtin);
+            return Some(DocRef::Builtin(kozo_engine::builtin::SOCIETY5));
+        }
+        if self.archimate_path.as_deref() == Some(path) {
+            return Some(DocRef::Builtin(kozo_engine::builtin::ARCHIMATE));
         }
         let (index, workspace) = self
             .workspaces
@@ -288,14 +296,19 @@ impl State {
                 let w = self.workspaces.get(*workspace)?;
                 Some((*workspace, w.analysis.file(rel)?))
             }
-            DocRef::Builtin => {
+            DocRef::Builtin(module) => {
                 let index = self
                     .workspaces
                     .iter()
-                    .position(|w| w.live && uses_builtin(w))
+                    .position(|w| w.live && uses_builtin(w, module))
                     .or_else(|| self.workspaces.iter().position(|w| w.live))?;
                 let w = &self.workspaces[index];
-                Some((index, w.analysis.builtin()))
+                let file = if *module == kozo_engine::builtin::ARCHIMATE {
+                    w.analysis.archimate()
+                } else {
+                    w.analysis.builtin()
+                };
+                Some((index, file))
             }
         }
     }
@@ -305,15 +318,35 @@ impl State {
             .clone()
             .or_else(|| self.builtin_path.as_ref().and_then(Uri::from_file_path))
     }
+
+    pub fn archimate_uri(&self) -> Option<Uri> {
+        self.archimate_uri
+            .clone()
+            .or_else(|| self.archimate_path.as_ref().and_then(Uri::from_file_path))
+    }
+
+    /// The built-in metamodel the client shows under `uri` without a file.
+    pub fn builtin_document(&self, uri: &Uri) -> Option<DocRef> {
+        if self.builtin_uri.as_ref() == Some(uri) {
+            Some(DocRef::Builtin(kozo_engine::builtin::SOCIETY5))
+        } else if self.archimate_uri.as_ref() == Some(uri) {
+            Some(DocRef::Builtin(kozo_engine::builtin::ARCHIMATE))
+        } else {
+            None
+        }
+    }
 }
 
 /// True when a file of the workspace says `use society5` (read from the
 /// parses, which are kept, rather than the model, which may be stale).
-fn uses_builtin(workspace: &Workspace) -> bool {
+fn uses_builtin(workspace: &Workspace, module: &str) -> bool {
     let analysis = &workspace.analysis;
     analysis.files().any(|file| {
-        analysis.parse(file).tree.items.iter().any(|item| {
-            matches!(item, kozo_lang::Item::Use(u) if u.module.text == kozo_engine::builtin::SOCIETY5)
-        })
+        analysis
+            .parse(file)
+            .tree
+            .items
+            .iter()
+            .any(|item| matches!(item, kozo_lang::Item::Use(u) if u.module.text == module))
     })
 }

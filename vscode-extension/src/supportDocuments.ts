@@ -1,6 +1,7 @@
 // The server's read-only documents shown without a file: the built-in
-// metamodel (`kozo:/builtin/society5.kozo`, where go-to-definition into a
-// built-in kind or relation lands) and one page per rule
+// metamodels (`kozo:/builtin/society5.kozo` and
+// `kozo:/builtin/archimate.kozo`, where go-to-definition into a built-in
+// kind or relation lands) and one page per rule
 // (`kozo:/rules/<rule>.md`, the link of each problem). VS Code shows a
 // content provider's document read-only, whatever the user's privileges,
 // and nothing is written to disk.
@@ -13,6 +14,7 @@ export const SCHEME = 'kozo';
 /** What the extension asks the server to use in its answers. */
 export const INITIALIZATION_OPTIONS = {
   builtinUri: `${SCHEME}:/builtin/society5.kozo`,
+  archimateUri: `${SCHEME}:/builtin/archimate.kozo`,
   rulesUrl: `${SCHEME}:/rules/{rule}.md`,
 };
 

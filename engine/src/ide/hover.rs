@@ -29,7 +29,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         Target::Element(id) => element(model, id, &mut out),
         Target::Kind(id) => {
             let kind = model.kind(id);
-            header(&mut out, "kind", &kind.info);
+            header(
+                &mut out,
+                "kind",
+                &kind.info,
+                builtin_module(analysis, &kind.info),
+            );
             if let Some(layer) = kind.layer {
                 let _ = writeln!(out, "Layer: {}  ", named(&model.layer(layer).info));
             }
@@ -47,7 +52,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::RelationKind(id) => {
             let kind = model.relation_kind(id);
-            header(&mut out, "relation", &kind.info);
+            header(
+                &mut out,
+                "relation",
+                &kind.info,
+                builtin_module(analysis, &kind.info),
+            );
             let set = |set: &KindSet| match set {
                 KindSet::Any => "any kind".to_string(),
                 KindSet::Only(kinds) => kinds
@@ -102,7 +112,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::Layer(id) => {
             let layer = model.layer(id);
-            header(&mut out, "layer", &layer.info);
+            header(
+                &mut out,
+                "layer",
+                &layer.info,
+                builtin_module(analysis, &layer.info),
+            );
             let _ = writeln!(out, "Position from the top: {}  ", layer.rank + 1);
             let kinds: Vec<String> = model
                 .kinds
@@ -117,7 +132,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::Concern(id) => {
             let concern = model.concern(id);
-            header(&mut out, "concern", &concern.info);
+            header(
+                &mut out,
+                "concern",
+                &concern.info,
+                builtin_module(analysis, &concern.info),
+            );
             let holders: Vec<&Info> = model
                 .stakeholders
                 .iter()
@@ -143,7 +163,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::Stakeholder(id) => {
             let stakeholder = &model.stakeholders[id.index()];
-            header(&mut out, "stakeholder", &stakeholder.info);
+            header(
+                &mut out,
+                "stakeholder",
+                &stakeholder.info,
+                builtin_module(analysis, &stakeholder.info),
+            );
             let concerns: Vec<&Info> = stakeholder
                 .concerns
                 .iter()
@@ -154,7 +179,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::Viewpoint(id) => {
             let viewpoint = model.viewpoint(id);
-            header(&mut out, "viewpoint", &viewpoint.info);
+            header(
+                &mut out,
+                "viewpoint",
+                &viewpoint.info,
+                builtin_module(analysis, &viewpoint.info),
+            );
             let frames: Vec<&Info> = viewpoint
                 .frames
                 .iter()
@@ -183,7 +213,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::View(id) => {
             let view = model.view(id);
-            header(&mut out, "view", &view.info);
+            header(
+                &mut out,
+                "view",
+                &view.info,
+                builtin_module(analysis, &view.info),
+            );
             if let Some(vp) = view.viewpoint {
                 let _ = writeln!(out, "Viewpoint: {}  ", named(&model.viewpoint(vp).info));
             }
@@ -212,7 +247,12 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
         }
         Target::Decision(id) => {
             let decision = &model.decisions[id.index()];
-            header(&mut out, "decision", &decision.info);
+            header(
+                &mut out,
+                "decision",
+                &decision.info,
+                builtin_module(analysis, &decision.info),
+            );
             if let Some(status) = decision.status {
                 let _ = writeln!(out, "Status: {}  ", status.as_str());
             }
@@ -325,15 +365,26 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
 }
 
 /// The declaration line as a code block, and where it comes from.
-fn header(out: &mut String, keyword: &str, info: &Info) {
+fn header(out: &mut String, keyword: &str, info: &Info, module: Option<&str>) {
     code_block(
         out,
         &format!("{keyword} {}{}", info.name, label_suffix(info)),
     );
-    if info.builtin {
-        out.push_str("*Built in (`use society5`)*  \n");
+    if let Some(module) = module {
+        let _ = writeln!(out, "*Built in (`use {module}`)*  ");
     }
     translations(out, info);
+}
+
+/// The built-in module that declares `info`, if one does.
+fn builtin_module(analysis: &Analysis, info: &Info) -> Option<&'static str> {
+    if !info.builtin {
+        None
+    } else if info.name_loc.file == analysis.archimate() {
+        Some(crate::builtin::ARCHIMATE)
+    } else {
+        Some(crate::builtin::SOCIETY5)
+    }
 }
 
 /// `text` as a `kozo` code block, fenced by more backticks than any run of
@@ -605,6 +656,13 @@ system bm$0s "Banking" {
             "{text}"
         );
         assert!(text.ends_with("In no view"), "{text}");
+    }
+
+    #[test]
+    fn hover_on_an_archimate_kind_names_its_module() {
+        let text = check("use archimate\nno$0de server\n");
+        assert!(text.contains("*Built in (`use archimate`)*"), "{text}");
+        assert!(!text.contains("society5"), "{text}");
     }
 
     #[test]
