@@ -360,22 +360,26 @@ impl<'t> Builder<'t> {
             };
             self.base = pos;
             let mut end = pos;
+            let mut at_end = false;
             for pair in pairs {
                 end = pos + pair.as_span().end();
                 match pair.as_rule() {
                     Rule::library_decl => library = self.library(pair),
-                    Rule::EOI => return SourceFile { library, items },
+                    Rule::EOI => at_end = true,
                     _ => items.push(self.item(pair)),
                 }
             }
-            if end <= pos {
-                // Every statement reads at least one character; this only
-                // guards the loop.
+            // Every statement reads at least one character: the second test
+            // only guards the loop.
+            if at_end || end <= pos {
                 break;
             }
             pos = end;
             rule = Rule::next_statement;
         }
+        // Exact capacity: a file of a million statements would otherwise
+        // keep room for up to a million more.
+        items.shrink_to_fit();
         SourceFile { library, items }
     }
 
@@ -2229,11 +2233,11 @@ mod tests {
         let samples = sample_files();
         assert!(samples.len() > 20, "{} samples", samples.len());
         for text in &samples {
-            // Every line boundary and every 13th character: files cut
+            // Every line boundary and every 31st character: files cut
             // short reach most of the recovery paths.
             let cuts = text
                 .char_indices()
-                .filter(|&(i, c)| c == '\n' || i % 13 == 0)
+                .filter(|&(i, c)| c == '\n' || i % 31 == 0)
                 .map(|(i, _)| i)
                 .chain([text.len()]);
             for cut in cuts {
