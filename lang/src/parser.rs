@@ -377,9 +377,6 @@ impl<'t> Builder<'t> {
             pos = end;
             rule = Rule::next_statement;
         }
-        // Exact capacity: a file of a million statements would otherwise
-        // keep room for up to a million more.
-        items.shrink_to_fit();
         SourceFile { library, items }
     }
 
