@@ -335,7 +335,7 @@ impl<'t> Builder<'t> {
     /// it ended, exactly as the `file` rule would read them. pest keeps the
     /// whole token queue of a parse (40 bytes a token, several tokens a
     /// name) until it is read, so one parse of a 100 MB file held gigabytes;
-    /// a statement's queue is small and reused memory.
+    /// a statement's queue is small, and freed before the next is made.
     fn statements(&mut self) -> SourceFile {
         let text = self.text;
         let input = &text[..self.parsed_len];
