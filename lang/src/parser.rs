@@ -39,6 +39,20 @@ const MAX_REPAIRS: usize = 4;
 /// stood there (in place of the line break before that line, so no offset
 /// moves), and the one error at the `{` says where to add it.
 pub fn parse(text: &str) -> Parse {
+    parse_reading(text, Reading::ByStatement)
+}
+
+/// How the grammar is run over a file.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// One statement at a time (see [`Builder::statements`]).
+    ByStatement,
+    /// The whole file at once: the reference the tests compare with.
+    #[cfg(test)]
+    WholeFile,
+}
+
+fn parse_reading(text: &str, reading: Reading) -> Parse {
     let comments = scan_comments(text);
     let mut repaired: Option<String> = None;
     let mut repairs: Vec<SyntaxError> = Vec::new();
@@ -46,7 +60,7 @@ pub fn parse(text: &str) -> Parse {
     let mut patches: Vec<usize> = Vec::new();
     loop {
         let working = repaired.as_deref().unwrap_or(text);
-        let (tree, mut errors, unclosed) = parse_once(working, &comments, &patches);
+        let (tree, mut errors, unclosed) = parse_once(working, &comments, &patches, reading);
         // The first body that is never closed, or that holds text it could
         // not read after the line where the indentation says it ends (its
         // `}` then closed it too late, after what follows it).
@@ -140,6 +154,7 @@ fn parse_once(
     text: &str,
     comments: &[Comment],
     patches: &[usize],
+    reading: Reading,
 ) -> (SourceFile, Vec<SyntaxError>, Unclosed) {
     let mut errors = Vec::new();
     let parsed_len = match too_deep(text) {
@@ -177,22 +192,12 @@ fn parse_once(
         errors,
         unclosed: Vec::new(),
         patches,
+        base: 0,
     };
-    let tree = match KozoParser::parse(Rule::file, &text[..parsed_len]) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file) => builder.file(file),
-            None => SourceFile::default(),
-        },
-        Err(err) => {
-            // The grammar accepts any text through its error alternatives, so
-            // this is not expected; report it rather than lose the file silently.
-            let offset = error_offset(&err);
-            builder.errors.push(SyntaxError {
-                span: Span::new(offset, next_token_end(text, offset)),
-                message: "this file could not be read".to_string(),
-            });
-            SourceFile::default()
-        }
+    let tree = match reading {
+        Reading::ByStatement => builder.statements(),
+        #[cfg(test)]
+        Reading::WholeFile => builder.whole_file(),
     };
     let mut unclosed = builder.unclosed;
     unclosed.sort_unstable();
@@ -212,11 +217,91 @@ struct Builder<'t> {
     unclosed: Vec<(usize, Option<usize>)>,
     /// Where the text was repaired with a `}` that is not in the source.
     patches: &'t [usize],
+    /// Where the text pest is reading starts in `text`: pest's offsets are
+    /// relative to its input, one statement (see [`Builder::statements`]).
+    base: usize,
 }
 
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+/// Tree nodes from pest pairs, with spans moved from the statement's text
+/// to the file's.
+impl Builder<'_> {
+    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            text: SmolStr::new(pair.as_str()),
+            span: self.span_of(&pair),
+        }
+    }
+
+    fn path(&self, pair: Pair<'_, Rule>) -> Path {
+        let span = self.span_of(&pair);
+        Path {
+            segments: pair.into_inner().map(|p| self.ident(p)).collect(),
+            span,
+        }
+    }
+
+    /// Lists hold either `path` pairs or bare `ident` pairs; both become paths.
+    fn path_or_ident(&self, pair: Pair<'_, Rule>) -> Path {
+        if pair.as_rule() == Rule::path {
+            self.path(pair)
+        } else {
+            let id = self.ident(pair);
+            Path {
+                span: id.span,
+                segments: smallvec::smallvec![id],
+            }
+        }
+    }
+
+    fn selector(&self, pair: Pair<'_, Rule>) -> Selector {
+        let span = self.span_of(&pair);
+        match pair.as_rule() {
+            Rule::star => Selector::All(span),
+            Rule::kind_ref => Selector::Path {
+                path: pair
+                    .into_inner()
+                    .next()
+                    .map(|p| self.path_or_ident(p))
+                    .unwrap_or(Path {
+                        segments: smallvec::SmallVec::new(),
+                        span,
+                    }),
+                depth: Depth::Itself,
+                span,
+            },
+            _ => {
+                let mut found_path = None;
+                let mut depth = Depth::Itself;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::star => return Selector::All(span),
+                        Rule::path => found_path = Some(self.path(part)),
+                        Rule::selector_depth => {
+                            depth = if part.as_str() == ".**" {
+                                Depth::Descendants
+                            } else {
+                                Depth::Children
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Selector::Path {
+                    path: found_path.unwrap_or(Path {
+                        segments: smallvec::SmallVec::new(),
+                        span,
+                    }),
+                    depth,
+                    span,
+                }
+            }
+        }
+    }
 }
 
 impl<'t> Builder<'t> {
@@ -246,37 +331,98 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn file(&mut self, file: Pair<'_, Rule>) -> SourceFile {
+    /// The file's statements, each parsed alone from where the one before
+    /// it ended, exactly as the `file` rule would read them. pest keeps the
+    /// whole token queue of a parse (40 bytes a token, several tokens a
+    /// name) until it is read, so one parse of a 100 MB file held gigabytes;
+    /// a statement's queue is small, and freed before the next is made.
+    fn statements(&mut self) -> SourceFile {
+        let text = self.text;
+        let input = &text[..self.parsed_len];
         let mut items = Vec::new();
         let mut library = None;
-        for pair in file.into_inner() {
-            let item = match pair.as_rule() {
-                Rule::library_decl => {
-                    library = pair
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::kw_library)
-                        .map(|p| span_of(&p));
-                    continue;
+        let mut pos = 0;
+        let mut rule = Rule::first_statement;
+        loop {
+            let pairs = match KozoParser::parse(rule, &input[pos..]) {
+                Ok(pairs) => pairs,
+                Err(err) => {
+                    // The grammar accepts any text through its error
+                    // alternatives, so this is not expected; report it
+                    // rather than lose the rest of the file silently.
+                    let offset = pos + error_offset(&err);
+                    self.errors.push(SyntaxError {
+                        span: Span::new(offset, next_token_end(text, offset)),
+                        message: "this file could not be read".to_string(),
+                    });
+                    break;
                 }
-                Rule::extend_decl => Item::Decl(self.extend_decl(pair)),
-                Rule::use_decl => Item::Use(self.use_decl(pair)),
-                Rule::relationship => Item::Relationship(self.relationship(pair)),
-                Rule::top_error => {
-                    let span = self.trim(span_of(&pair));
-                    self.explain(span, Rule::probe_top);
-                    Item::Error(span)
-                }
-                Rule::EOI => continue,
-                _ => Item::Decl(self.decl(pair)),
             };
-            items.push(item);
+            self.base = pos;
+            let mut end = pos;
+            let mut at_end = false;
+            for pair in pairs {
+                end = pos + pair.as_span().end();
+                match pair.as_rule() {
+                    Rule::library_decl => library = self.library(pair),
+                    Rule::EOI => at_end = true,
+                    _ => items.push(self.item(pair)),
+                }
+            }
+            // Every statement reads at least one character: the second test
+            // only guards the loop.
+            if at_end || end <= pos {
+                break;
+            }
+            pos = end;
+            rule = Rule::next_statement;
         }
         SourceFile { library, items }
     }
 
+    /// The whole file in one parse of the `file` rule: what
+    /// [`Builder::statements`] must match.
+    #[cfg(test)]
+    fn whole_file(&mut self) -> SourceFile {
+        let pairs = match KozoParser::parse(Rule::file, &self.text[..self.parsed_len]) {
+            Ok(mut pairs) => pairs.next().map(Pair::into_inner),
+            Err(_) => None,
+        };
+        let mut items = Vec::new();
+        let mut library = None;
+        for pair in pairs.into_iter().flatten() {
+            match pair.as_rule() {
+                Rule::library_decl => library = self.library(pair),
+                Rule::EOI => {}
+                _ => items.push(self.item(pair)),
+            }
+        }
+        SourceFile { library, items }
+    }
+
+    fn library(&self, pair: Pair<'_, Rule>) -> Option<Span> {
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::kw_library)
+            .map(|p| self.span_of(&p))
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Item {
+        match pair.as_rule() {
+            Rule::extend_decl => Item::Decl(self.extend_decl(pair)),
+            Rule::use_decl => Item::Use(self.use_decl(pair)),
+            Rule::relationship => Item::Relationship(self.relationship(pair)),
+            Rule::top_error => {
+                let span = self.trim(self.span_of(&pair));
+                self.explain(span, Rule::probe_top);
+                Item::Error(span)
+            }
+            _ => Item::Decl(self.decl(pair)),
+        }
+    }
+
     /// `extend relation flows { ... }`: the declaration, marked as an extension.
     fn extend_decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
-        let span = self.trim(span_of(&pair));
+        let span = self.trim(self.span_of(&pair));
         let mut decl = None;
         for part in pair.into_inner() {
             if part.as_rule() != Rule::kw_extend {
@@ -302,13 +448,13 @@ impl<'t> Builder<'t> {
     }
 
     fn use_decl(&mut self, pair: Pair<'_, Rule>) -> UseDecl {
-        let span = self.trim(span_of(&pair));
+        let span = self.trim(self.span_of(&pair));
         let mut inner = pair.into_inner();
-        let keyword = inner.next().map(|p| span_of(&p)).unwrap_or(span);
+        let keyword = inner.next().map(|p| self.span_of(&p)).unwrap_or(span);
         let module = inner
             .next()
             .and_then(|p| p.into_inner().next())
-            .map(ident)
+            .map(|p| self.ident(p))
             .unwrap_or_else(|| missing_ident(span));
         UseDecl {
             keyword,
@@ -318,7 +464,7 @@ impl<'t> Builder<'t> {
     }
 
     fn decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
-        let mut span = self.trim(span_of(&pair));
+        let mut span = self.trim(self.span_of(&pair));
         let rule = pair.as_rule();
         let mut kind = match rule {
             Rule::layer_decl => DeclKind::Layer,
@@ -340,9 +486,9 @@ impl<'t> Builder<'t> {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::element_kind => {
-                    keyword_span = span_of(&part);
+                    keyword_span = self.span_of(&part);
                     if let Some(id) = part.into_inner().next() {
-                        kind = DeclKind::Element(ident(id));
+                        kind = DeclKind::Element(self.ident(id));
                     }
                 }
                 Rule::decl_name => {
@@ -355,7 +501,7 @@ impl<'t> Builder<'t> {
                         .into_inner()
                         .find(|p| p.as_rule() == Rule::viewpoint_ref)
                         .and_then(|p| p.into_inner().next())
-                        .map(path);
+                        .map(|p| self.path(p));
                 }
                 Rule::decl_label => {
                     label = part.into_inner().next().map(|s| self.string(s));
@@ -370,7 +516,7 @@ impl<'t> Builder<'t> {
                 Rule::decision_body => body = Some(self.body(part, Rule::probe_decision)),
                 Rule::element_body => body = Some(self.body(part, Rule::probe_element)),
                 Rule::group_body => body = Some(self.body(part, Rule::probe_group)),
-                _ => keyword_span = span_of(&part),
+                _ => keyword_span = self.span_of(&part),
             }
         }
         if let Some(body) = &body {
@@ -401,7 +547,7 @@ impl<'t> Builder<'t> {
     /// in the tree and nothing after it is reported again.
     fn decl_name(&mut self, pair: Pair<'_, Rule>) -> Ident {
         let rule = pair.as_rule();
-        let written = ident(pair);
+        let written = self.ident(pair);
         let what = match rule {
             Rule::bad_name if written.text.contains('.') && !written.text.contains('-') => {
                 "`.` (a dot separates the segments of a path; nest the declaration instead)"
@@ -423,7 +569,7 @@ impl<'t> Builder<'t> {
     }
 
     fn relationship(&mut self, pair: Pair<'_, Rule>) -> Relationship {
-        let mut span = self.trim(span_of(&pair));
+        let mut span = self.trim(self.span_of(&pair));
         let mut source = None;
         let mut target = None;
         let mut arrow = Span::empty(span.start as usize);
@@ -432,10 +578,10 @@ impl<'t> Builder<'t> {
         let mut body = None;
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::relation_source => source = part.into_inner().next().map(path),
-                Rule::relation_target => target = part.into_inner().next().map(path),
-                Rule::arrow => arrow = span_of(&part),
-                Rule::relation_ref => relation = part.into_inner().next().map(ident),
+                Rule::relation_source => source = part.into_inner().next().map(|p| self.path(p)),
+                Rule::relation_target => target = part.into_inner().next().map(|p| self.path(p)),
+                Rule::arrow => arrow = self.span_of(&part),
+                Rule::relation_ref => relation = part.into_inner().next().map(|p| self.ident(p)),
                 Rule::decl_label => label = part.into_inner().next().map(|s| self.string(s)),
                 Rule::relationship_body => body = Some(self.body(part, Rule::probe_relationship)),
                 _ => {}
@@ -461,7 +607,7 @@ impl<'t> Builder<'t> {
     }
 
     fn body(&mut self, pair: Pair<'_, Rule>, probe: Rule) -> Body {
-        let mut span = span_of(&pair);
+        let mut span = self.span_of(&pair);
         let mut entries = Vec::new();
         let mut closed = true;
         let mut open = Span::empty(span.start as usize);
@@ -470,13 +616,13 @@ impl<'t> Builder<'t> {
         for part in pair.into_inner() {
             let entry = match part.as_rule() {
                 Rule::lbrace => {
-                    open = span_of(&part);
+                    open = self.span_of(&part);
                     continue;
                 }
                 Rule::rbrace => {
                     // A `}` put in by the repair is not in the source: the
                     // body stays open, ending before the line break it took.
-                    let at = part.as_span().start();
+                    let at = self.base + part.as_span().start();
                     if self.patches.contains(&at) {
                         closed = false;
                         span.end = at as u32;
@@ -500,7 +646,7 @@ impl<'t> Builder<'t> {
                     continue;
                 }
                 Rule::body_error => {
-                    let span = self.trim(span_of(&part));
+                    let span = self.trim(self.span_of(&part));
                     if !self.missing_comma(span, entries.last())
                         && !self.misspelt_clause(span, probe)
                     {
@@ -510,14 +656,14 @@ impl<'t> Builder<'t> {
                     Entry::Error(span)
                 }
                 Rule::label_stmt => {
-                    let span = span_of(&part);
+                    let span = self.span_of(&part);
                     let mut language = missing_ident(span);
                     let mut text = None;
                     for p in part.into_inner() {
                         match p.as_rule() {
                             Rule::language => {
                                 if let Some(id) = p.into_inner().next() {
-                                    language = ident(id);
+                                    language = self.ident(id);
                                 }
                             }
                             Rule::string => text = Some(self.string(p)),
@@ -531,12 +677,14 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Rule::description_stmt => {
-                    let span = span_of(&part);
+                    let span = self.span_of(&part);
                     let mut language = None;
                     let mut text = None;
                     for p in part.into_inner() {
                         match p.as_rule() {
-                            Rule::language => language = p.into_inner().next().map(ident),
+                            Rule::language => {
+                                language = p.into_inner().next().map(|p| self.ident(p))
+                            }
                             Rule::string => text = Some(self.string(p)),
                             _ => {}
                         }
@@ -548,14 +696,14 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Rule::property => {
-                    let span = span_of(&part);
+                    let span = self.span_of(&part);
                     let mut key = missing_ident(span);
                     let mut value = None;
                     for p in part.into_inner() {
                         match p.as_rule() {
                             Rule::property_key => {
                                 if let Some(id) = p.into_inner().next() {
-                                    key = ident(id);
+                                    key = self.ident(id);
                                 }
                             }
                             Rule::value => value = Some(self.value(p)),
@@ -584,7 +732,7 @@ impl<'t> Builder<'t> {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Clause {
-        let span = self.trim(span_of(&pair));
+        let span = self.trim(self.span_of(&pair));
         let keyword = match pair.as_rule() {
             Rule::order_clause => ClauseKeyword::Order,
             Rule::layer_clause => ClauseKeyword::Layer,
@@ -629,12 +777,12 @@ impl<'t> Builder<'t> {
             let part_rule = part.as_rule();
             match part_rule {
                 Rule::order_value => {
-                    let s = span_of(&part);
+                    let s = self.span_of(&part);
                     args = ClauseArgs::Number(SmolStr::new(part.as_str()), s);
                 }
                 Rule::layer_ref => {
                     if let Some(id) = part.into_inner().next() {
-                        args = ClauseArgs::Word(ident(id));
+                        args = ClauseArgs::Word(self.ident(id));
                     }
                 }
                 Rule::shape_name
@@ -642,7 +790,7 @@ impl<'t> Builder<'t> {
                 | Rule::implied_value
                 | Rule::direction_value
                 | Rule::line_style
-                | Rule::end_mark => args = ClauseArgs::Word(ident(part)),
+                | Rule::end_mark => args = ClauseArgs::Word(self.ident(part)),
                 Rule::relation_pattern => {
                     args = ClauseArgs::Relationship(self.relation_pattern(part));
                 }
@@ -653,24 +801,26 @@ impl<'t> Builder<'t> {
                     let paths = part
                         .into_inner()
                         .filter_map(|item| item.into_inner().next())
-                        .map(path_or_ident)
+                        .map(|p| self.path_or_ident(p))
                         .collect();
                     args = ClauseArgs::Paths(paths);
                 }
                 // `show description, technology`: each word a one-segment path.
                 Rule::show_list => {
-                    let words = part.into_inner().map(|w| path_or_ident(w)).collect();
+                    let words = part.into_inner().map(|w| self.path_or_ident(w)).collect();
                     args = ClauseArgs::Paths(words);
                 }
                 Rule::kind_pattern_list | Rule::selector_list => {
-                    args = ClauseArgs::Selectors(part.into_inner().map(selector).collect());
+                    args = ClauseArgs::Selectors(
+                        part.into_inner().map(|p| self.selector(p)).collect(),
+                    );
                 }
                 Rule::string => args = ClauseArgs::Text(self.string(part)),
                 Rule::allow_sources | Rule::allow_targets => {
                     let idents = part
                         .into_inner()
                         .filter_map(|item| item.into_inner().next())
-                        .map(ident)
+                        .map(|p| self.ident(p))
                         .collect();
                     if part_rule == Rule::allow_sources {
                         allow.sources = idents;
@@ -678,9 +828,9 @@ impl<'t> Builder<'t> {
                         allow.targets = idents;
                     }
                 }
-                Rule::arrow => allow.arrow = span_of(&part),
-                Rule::semicolon => allow.semicolon = Some(span_of(&part)),
-                _ => keyword_span = span_of(&part),
+                Rule::arrow => allow.arrow = self.span_of(&part),
+                Rule::semicolon => allow.semicolon = Some(self.span_of(&part)),
+                _ => keyword_span = self.span_of(&part),
             }
         }
         if keyword == ClauseKeyword::Allow {
@@ -695,7 +845,7 @@ impl<'t> Builder<'t> {
     }
 
     fn relation_pattern(&mut self, pair: Pair<'_, Rule>) -> RelationPattern {
-        let span = self.trim(span_of(&pair));
+        let span = self.trim(self.span_of(&pair));
         let missing = || Path {
             segments: smallvec::smallvec![missing_ident(span)],
             span: Span::empty(span.start as usize),
@@ -704,10 +854,10 @@ impl<'t> Builder<'t> {
         let mut arrow = Span::empty(span.start as usize);
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::pattern_source => source = part.into_inner().next().map(path),
-                Rule::pattern_target => target = part.into_inner().next().map(path),
-                Rule::arrow => arrow = span_of(&part),
-                Rule::relation_ref => relation = part.into_inner().next().map(ident),
+                Rule::pattern_source => source = part.into_inner().next().map(|p| self.path(p)),
+                Rule::pattern_target => target = part.into_inner().next().map(|p| self.path(p)),
+                Rule::arrow => arrow = self.span_of(&part),
+                Rule::relation_ref => relation = part.into_inner().next().map(|p| self.ident(p)),
                 _ => {}
             }
         }
@@ -721,7 +871,7 @@ impl<'t> Builder<'t> {
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let Some(inner) = pair.into_inner().next() else {
             return Value::List(Vec::new(), span);
         };
@@ -729,7 +879,7 @@ impl<'t> Builder<'t> {
             Rule::string => Value::Str(self.string(inner)),
             Rule::number => Value::Number(SmolStr::new(inner.as_str()), span),
             Rule::boolean => Value::Bool(inner.as_str() == "true", span),
-            Rule::path => Value::Path(path(inner)),
+            Rule::path => Value::Path(self.path(inner)),
             _ => {
                 let items = inner
                     .into_inner()
@@ -742,7 +892,7 @@ impl<'t> Builder<'t> {
     }
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let raw = pair.as_str();
         if let Some(inner) = raw
             .strip_prefix("\"\"\"")
@@ -1342,13 +1492,6 @@ fn doc_gap(gap: &str) -> bool {
     true
 }
 
-fn ident(pair: Pair<'_, Rule>) -> Ident {
-    Ident {
-        text: SmolStr::new(pair.as_str()),
-        span: span_of(&pair),
-    }
-}
-
 fn missing_ident(at: Span) -> Ident {
     Ident {
         text: SmolStr::default(),
@@ -1361,68 +1504,6 @@ fn missing_string(at: Span) -> StrLit {
         value: String::new(),
         span: Span::empty(at.end as usize),
         triple: false,
-    }
-}
-
-fn path(pair: Pair<'_, Rule>) -> Path {
-    let span = span_of(&pair);
-    Path {
-        segments: pair.into_inner().map(ident).collect(),
-        span,
-    }
-}
-
-/// Lists hold either `path` pairs or bare `ident` pairs; both become paths.
-fn path_or_ident(pair: Pair<'_, Rule>) -> Path {
-    if pair.as_rule() == Rule::path {
-        path(pair)
-    } else {
-        let id = ident(pair);
-        Path {
-            span: id.span,
-            segments: smallvec::smallvec![id],
-        }
-    }
-}
-
-fn selector(pair: Pair<'_, Rule>) -> Selector {
-    let span = span_of(&pair);
-    match pair.as_rule() {
-        Rule::star => Selector::All(span),
-        Rule::kind_ref => Selector::Path {
-            path: pair.into_inner().next().map(path_or_ident).unwrap_or(Path {
-                segments: smallvec::SmallVec::new(),
-                span,
-            }),
-            depth: Depth::Itself,
-            span,
-        },
-        _ => {
-            let mut found_path = None;
-            let mut depth = Depth::Itself;
-            for part in pair.into_inner() {
-                match part.as_rule() {
-                    Rule::star => return Selector::All(span),
-                    Rule::path => found_path = Some(path(part)),
-                    Rule::selector_depth => {
-                        depth = if part.as_str() == ".**" {
-                            Depth::Descendants
-                        } else {
-                            Depth::Children
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Selector::Path {
-                path: found_path.unwrap_or(Path {
-                    segments: smallvec::SmallVec::new(),
-                    span,
-                }),
-                depth,
-                span,
-            }
-        }
     }
 }
 
@@ -2106,5 +2187,214 @@ mod tests {
         assert_eq!(lines, ["a", "b", "c", "d"]);
         assert_eq!(super::count_line_breaks("a\r\n\r\n\rb\n"), 4);
         assert_eq!(super::count_line_breaks("ab"), 0);
+    }
+
+    // ------------------------------------------------ statement by statement
+
+    /// Both readings of `text` (see [`Reading`]), which must be equal.
+    fn both_readings(text: &str) -> (Parse, Parse) {
+        (
+            parse_reading(text, Reading::ByStatement),
+            parse_reading(text, Reading::WholeFile),
+        )
+    }
+
+    /// The parser's own fixtures and the formatter's, and the examples.
+    fn sample_files() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for dir in ["tests/fixtures", "tests/format", "../examples"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(dir) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "kozo") {
+                        if let Ok(text) = std::fs::read_to_string(&path) {
+                            texts.push(text);
+                        }
+                    }
+                }
+            }
+        }
+        texts.sort();
+        texts
+    }
+
+    #[test]
+    fn each_sample_and_its_prefixes_read_the_same_by_statement() {
+        let samples = sample_files();
+        assert!(samples.len() > 20, "{} samples", samples.len());
+        for text in &samples {
+            // Every line boundary and every 31st character: files cut
+            // short reach most of the recovery paths.
+            let cuts = text
+                .char_indices()
+                .filter(|&(i, c)| c == '\n' || i % 31 == 0)
+                .map(|(i, _)| i)
+                .chain([text.len()]);
+            for cut in cuts {
+                let (by_statement, whole) = both_readings(&text[..cut]);
+                assert_eq!(by_statement, whole, "{:?}", &text[..cut]);
+            }
+        }
+    }
+
+    /// Words, marks and layout the grammar treats specially.
+    const PIECES: &[&str] = &[
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\t",
+        "\u{FEFF}",
+        "{",
+        "}",
+        "[",
+        "]",
+        "->",
+        "-",
+        ":",
+        ",",
+        ";",
+        "=",
+        "*",
+        ".",
+        ".*",
+        ".**",
+        "\"",
+        "\"\"\"",
+        "\"x\"",
+        "\"\\q\"",
+        "\\",
+        "//",
+        "///",
+        "/* c */",
+        "/*",
+        "*/",
+        "library",
+        "extend",
+        "use",
+        "society5",
+        "system",
+        "component",
+        "layer",
+        "kind",
+        "relation",
+        "concern",
+        "stakeholder",
+        "viewpoint",
+        "view",
+        "of",
+        "decision",
+        "group",
+        "label",
+        "ja",
+        "description",
+        "technology",
+        "show",
+        "order",
+        "parents",
+        "shape",
+        "box",
+        "from",
+        "to",
+        "allow",
+        "upward",
+        "same_kind",
+        "acyclic",
+        "downward",
+        "default",
+        "line",
+        "dashed",
+        "head",
+        "tail",
+        "arrow",
+        "concerns",
+        "frames",
+        "kinds",
+        "relations",
+        "include",
+        "exclude",
+        "implied",
+        "off",
+        "direction",
+        "right",
+        "note",
+        "status",
+        "accepted",
+        "addresses",
+        "affects",
+        "rationale",
+        "a",
+        "b",
+        "bms",
+        "data-hub",
+        "建物",
+        "データ_hub2",
+        "\"ラベル\"",
+        "42",
+        "-1.5",
+        "true",
+        "é",
+        "!",
+    ];
+
+    fn soup() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..80).prop_map(|p| p.concat())
+    }
+
+    /// A sample file with some characters cut out or pieces put in.
+    fn mangled_sample() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(sample_files()),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    any::<bool>(),
+                    prop::sample::select(PIECES),
+                ),
+                1..8,
+            ),
+        )
+            .prop_map(|(text, edits)| {
+                let mut chars: Vec<char> = text.chars().collect();
+                for (at, cut, piece) in edits {
+                    let i = at.index(chars.len() + 1);
+                    if cut && i < chars.len() {
+                        chars.remove(i);
+                    } else {
+                        chars.splice(i..i, piece.chars());
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn soup_reads_the_same_by_statement(text in soup()) {
+            let (by_statement, whole) = both_readings(&text);
+            prop_assert_eq!(by_statement, whole);
+        }
+
+        #[test]
+        fn mangled_samples_read_the_same_by_statement(text in mangled_sample()) {
+            let (by_statement, whole) = both_readings(&text);
+            prop_assert_eq!(by_statement, whole);
+        }
     }
 }
