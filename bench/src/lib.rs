@@ -481,6 +481,20 @@ fn cross_part_flow(plan: &Plan, part: &Part, k: usize) -> Option<(String, String
     Some((source, target))
 }
 
+/// A `kB` line of /proc/self/status (`VmRSS:`, `VmHWM:` for the peak), in
+/// MiB; `None` where there is no such file (not Linux).
+pub fn status_mib(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,19 +106,6 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-/// A `kB` line of /proc/self/status, in MiB.
-fn status_mib(key: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    let kb: f64 = line[key.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
-}
-
 /// CPU time (user + system, every thread) the process has used so far, in
 /// seconds: unlike wall time, it does not grow when other programs take the
 /// cores. Clock ticks of /proc/self/stat, 100 a second on Linux.
@@ -143,8 +130,8 @@ fn cpu_seconds() -> f64 {
 fn memory() -> String {
     let mut out = format!(
         "[RSS {:.1} MiB, peak {:.1} MiB",
-        status_mib("VmRSS:").unwrap_or(f64::NAN),
-        status_mib("VmHWM:").unwrap_or(f64::NAN)
+        kozo_bench::status_mib("VmRSS:").unwrap_or(f64::NAN),
+        kozo_bench::status_mib("VmHWM:").unwrap_or(f64::NAN)
     );
     if COUNTING.load(Relaxed) {
         let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
@@ -206,7 +193,7 @@ fn main() -> ExitCode {
         .map(|(p, _)| p.clone())
         .unwrap_or_default();
     let loaded = start.elapsed();
-    let rss_loaded = status_mib("VmRSS:").unwrap_or(f64::NAN);
+    let rss_loaded = kozo_bench::status_mib("VmRSS:").unwrap_or(f64::NAN);
     println!(
         "input        {} ({file_count} files, {:.1} MiB of text, RSS {rss_loaded:.1} MiB)",
         ms(loaded),
@@ -292,8 +279,8 @@ fn main() -> ExitCode {
         summary.warnings,
         summary.infos
     );
-    let hwm = status_mib("VmHWM:").unwrap_or(f64::NAN);
-    let rss = status_mib("VmRSS:").unwrap_or(f64::NAN);
+    let hwm = kozo_bench::status_mib("VmHWM:").unwrap_or(f64::NAN);
+    let rss = kozo_bench::status_mib("VmRSS:").unwrap_or(f64::NAN);
     println!("memory       peak RSS (VmHWM) {hwm:.1} MiB, RSS now {rss:.1} MiB");
 
     if args.edits > 0 {

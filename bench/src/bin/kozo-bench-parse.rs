@@ -142,20 +142,7 @@ fn main() -> ExitCode {
     );
     println!(
         "memory       peak RSS (VmHWM) {:.1} MiB",
-        peak_rss_mib().unwrap_or(f64::NAN)
+        kozo_bench::status_mib("VmHWM:").unwrap_or(f64::NAN)
     );
     ExitCode::SUCCESS
-}
-
-/// The most resident memory the process has had, from /proc/self/status.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line["VmHWM:".len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }

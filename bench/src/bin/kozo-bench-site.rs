@@ -34,13 +34,6 @@ fn cpu_ms() -> f64 {
     (ticks(11) + ticks(12)) * 10.0
 }
 
-fn status_mib(key: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 /// Drops every `view ... { ... }` declaration after the first `keep` ones.
 fn keep_views(files: &mut [(String, String)], keep: usize) -> usize {
     let mut kept = 0;
@@ -155,7 +148,7 @@ fn main() -> ExitCode {
     );
     println!(
         "memory       peak RSS (VmHWM) {:.1} MiB",
-        status_mib("VmHWM:").unwrap_or(f64::NAN)
+        kozo_bench::status_mib("VmHWM:").unwrap_or(f64::NAN)
     );
     ExitCode::SUCCESS
 }
