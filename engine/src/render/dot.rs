@@ -92,16 +92,31 @@ fn attr_str(name: &str, value: &str) -> Attribute {
 
 /// Escaped lines joined with `<BR/>`.
 fn lines_markup(lines: &[String]) -> String {
+    lines_markup_with(lines, "<BR/>")
+}
+
+/// Left-aligned lines: in an HTML-like label `<BR ALIGN="LEFT"/>` aligns
+/// the line before it, so every line ends with one (a container's title
+/// block sits at its top left, and its lines must line up under it).
+const LEFT_BREAK: &str = "<BR ALIGN=\"LEFT\"/>";
+
+fn lines_markup_with(lines: &[String], separator: &str) -> String {
     lines
         .iter()
         .map(|l| text::xml_escape(l))
         .collect::<Vec<_>>()
-        .join("<BR/>")
+        .join(separator)
 }
 
 /// The kind line, and below it the description when the view shows
-/// descriptions (wrapped as the built-in engine wraps it).
+/// descriptions (wrapped as the built-in engine wraps it); a container's
+/// lines are left-aligned under its title.
 fn kind_markup(diagram: &Diagram, node: &Node) -> String {
+    let separator = if node.is_container() {
+        LEFT_BREAK
+    } else {
+        "<BR/>"
+    };
     let mut markup = format!(
         "<FONT POINT-SIZE=\"{KIND_SIZE}\" COLOR=\"{}\">{}</FONT>",
         palette::MUTED,
@@ -115,10 +130,13 @@ fn kind_markup(diagram: &Diagram, node: &Node) -> String {
         };
         let lines = text::wrap(description.trim(), width, DESCRIPTION_SIZE);
         markup.push_str(&format!(
-            "<BR/><FONT POINT-SIZE=\"{DESCRIPTION_SIZE}\" COLOR=\"{}\">{}</FONT>",
+            "{separator}<FONT POINT-SIZE=\"{DESCRIPTION_SIZE}\" COLOR=\"{}\">{}</FONT>",
             palette::DESCRIPTION,
-            lines_markup(&lines)
+            lines_markup_with(&lines, separator)
         ));
+    }
+    if node.is_container() {
+        markup.push_str(LEFT_BREAK);
     }
     markup
 }
@@ -231,8 +249,8 @@ fn container_statement(diagram: &Diagram, node: usize) -> Stmt {
         Stmt::Attribute(attr(
             "label",
             html(format!(
-                "<B>{}</B><BR/>{}",
-                lines_markup(&lines),
+                "<B>{}</B>{LEFT_BREAK}{}",
+                lines_markup_with(&lines, LEFT_BREAK),
                 kind_markup(diagram, n)
             )),
         )),
