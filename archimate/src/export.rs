@@ -56,8 +56,10 @@ pub const SOCIETY5_RELATIONS: &[(&str, &str, bool)] = &[
     ("complies", "Association", false),
 ];
 
-/// The properties the mapping gives a meaning of its own.
-const MAPPED_KEYS: &[&str] = &[
+/// The properties the mapping gives a meaning of its own: export reads
+/// them as mapping data, import never names a property of the file's after
+/// one of them.
+pub(crate) const MAPPED_KEYS: &[&str] = &[
     "archimate_id",
     "folder",
     "access",

@@ -204,14 +204,7 @@ impl<'m> Importer<'m> {
 
     fn property_keys(&mut self) {
         let mut namer = Namer::default();
-        for reserved in [
-            "archimate_id",
-            "folder",
-            "access",
-            "strength",
-            "directed",
-            "archimate_viewpoint",
-        ] {
+        for reserved in crate::export::MAPPED_KEYS {
             namer.reserve(reserved);
         }
         for d in &self.model.property_definitions {

@@ -21,24 +21,22 @@ pub fn write(model: &ExchangeModel) -> String {
         attr(&model.identifier)
     ));
     w.depth = 1;
-    w.texts("name", &nonempty_names(&model.names));
-    w.texts("documentation", &model.documentation);
-    w.properties(&model.properties);
+    w.described(
+        &nonempty_names(&model.names),
+        &model.documentation,
+        &model.properties,
+    );
     if !model.elements.is_empty() {
         w.open("elements");
         for e in &model.elements {
-            w.line(&format!(
-                "<element identifier=\"{}\" xsi:type=\"{}\">",
+            w.open(&format!(
+                "element identifier=\"{}\" xsi:type=\"{}\"",
                 attr(&e.identifier),
                 attr(&e.xsi_type)
             ));
-            w.depth += 1;
             // Elements, unlike the model and views, may be unnamed (junctions).
-            w.texts("name", &e.names);
-            w.texts("documentation", &e.documentation);
-            w.properties(&e.properties);
-            w.depth -= 1;
-            w.line("</element>");
+            w.described(&e.names, &e.documentation, &e.properties);
+            w.close("element");
         }
         w.close("elements");
     }
@@ -55,19 +53,15 @@ pub fn write(model: &ExchangeModel) -> String {
             if let Some(d) = r.is_directed {
                 let _ = write!(extra, " isDirected=\"{d}\"");
             }
-            w.line(&format!(
-                "<relationship identifier=\"{}\" source=\"{}\" target=\"{}\" xsi:type=\"{}\"{extra}>",
+            w.open(&format!(
+                "relationship identifier=\"{}\" source=\"{}\" target=\"{}\" xsi:type=\"{}\"{extra}",
                 attr(&r.identifier),
                 attr(&r.source),
                 attr(&r.target),
                 attr(&r.xsi_type)
             ));
-            w.depth += 1;
-            w.texts("name", &r.names);
-            w.texts("documentation", &r.documentation);
-            w.properties(&r.properties);
-            w.depth -= 1;
-            w.line("</relationship>");
+            w.described(&r.names, &r.documentation, &r.properties);
+            w.close("relationship");
         }
         w.close("relationships");
     }
@@ -81,15 +75,13 @@ pub fn write(model: &ExchangeModel) -> String {
     if !model.property_definitions.is_empty() {
         w.open("propertyDefinitions");
         for d in &model.property_definitions {
-            w.line(&format!(
-                "<propertyDefinition identifier=\"{}\" type=\"{}\">",
+            w.open(&format!(
+                "propertyDefinition identifier=\"{}\" type=\"{}\"",
                 attr(&d.identifier),
                 attr(&d.data_type)
             ));
-            w.depth += 1;
             w.texts("name", &nonempty_names(&d.names));
-            w.depth -= 1;
-            w.line("</propertyDefinition>");
+            w.close("propertyDefinition");
         }
         w.close("propertyDefinitions");
     }
@@ -102,22 +94,18 @@ pub fn write(model: &ExchangeModel) -> String {
                 .as_ref()
                 .map(|p| format!(" viewpoint=\"{}\"", attr(p)))
                 .unwrap_or_default();
-            w.line(&format!(
-                "<view identifier=\"{}\" xsi:type=\"Diagram\"{viewpoint}>",
+            w.open(&format!(
+                "view identifier=\"{}\" xsi:type=\"Diagram\"{viewpoint}",
                 attr(&v.identifier)
             ));
-            w.depth += 1;
-            w.texts("name", &nonempty_names(&v.names));
-            w.texts("documentation", &v.documentation);
-            w.properties(&v.properties);
+            w.described(&nonempty_names(&v.names), &v.documentation, &v.properties);
             for n in &v.nodes {
                 w.node(n);
             }
             for c in &v.connections {
                 w.connection(c);
             }
-            w.depth -= 1;
-            w.line("</view>");
+            w.close("view");
         }
         w.close("diagrams");
         w.close("views");
@@ -150,6 +138,8 @@ impl Writer {
         self.out.push('\n');
     }
 
+    /// A start tag (`tag` is its name and any attributes) whose content
+    /// follows one level deeper, until [`Writer::close`].
     fn open(&mut self, tag: &str) {
         self.line(&format!("<{tag}>"));
         self.depth += 1;
@@ -171,20 +161,30 @@ impl Writer {
         }
     }
 
+    /// Names, documentation and properties, in the order the schema wants.
+    fn described(
+        &mut self,
+        names: &[LangString],
+        documentation: &[LangString],
+        properties: &[Property],
+    ) {
+        self.texts("name", names);
+        self.texts("documentation", documentation);
+        self.properties(properties);
+    }
+
     fn properties(&mut self, properties: &[Property]) {
         if properties.is_empty() {
             return;
         }
         self.open("properties");
         for p in properties {
-            self.line(&format!(
-                "<property propertyDefinitionRef=\"{}\">",
+            self.open(&format!(
+                "property propertyDefinitionRef=\"{}\"",
                 attr(&p.definition)
             ));
-            self.depth += 1;
             self.texts("value", &p.values);
-            self.depth -= 1;
-            self.line("</property>");
+            self.close("property");
         }
         self.close("properties");
     }
@@ -210,15 +210,14 @@ impl Writer {
             NodeContent::Label(_) => ("Label", String::new()),
             NodeContent::Container(_) => ("Container", String::new()),
         };
-        self.line(&format!(
-            "<node identifier=\"{}\"{reference} xsi:type=\"{kind}\" x=\"{}\" y=\"{}\" w=\"{}\" h=\"{}\">",
+        self.open(&format!(
+            "node identifier=\"{}\"{reference} xsi:type=\"{kind}\" x=\"{}\" y=\"{}\" w=\"{}\" h=\"{}\"",
             attr(&n.identifier),
             n.x,
             n.y,
             n.w.max(1),
             n.h.max(1)
         ));
-        self.depth += 1;
         match &n.content {
             NodeContent::Label(texts) | NodeContent::Container(texts) => {
                 self.texts("label", &nonempty_names(texts))
@@ -228,8 +227,7 @@ impl Writer {
         for c in &n.children {
             self.node(c);
         }
-        self.depth -= 1;
-        self.line("</node>");
+        self.close("node");
     }
 
     fn connection(&mut self, c: &Connection) {
@@ -237,18 +235,16 @@ impl Writer {
             Some(r) => ("Relationship", format!(" relationshipRef=\"{}\"", attr(r))),
             None => ("Line", String::new()),
         };
-        self.line(&format!(
-            "<connection identifier=\"{}\"{reference} xsi:type=\"{kind}\" source=\"{}\" target=\"{}\">",
+        self.open(&format!(
+            "connection identifier=\"{}\"{reference} xsi:type=\"{kind}\" source=\"{}\" target=\"{}\"",
             attr(&c.identifier),
             attr(&c.source),
             attr(&c.target)
         ));
-        self.depth += 1;
         for (x, y) in &c.bendpoints {
             self.line(&format!("<bendpoint x=\"{x}\" y=\"{y}\" />"));
         }
-        self.depth -= 1;
-        self.line("</connection>");
+        self.close("connection");
     }
 }
 
