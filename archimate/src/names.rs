@@ -120,23 +120,10 @@ pub fn identifier(text: &str) -> String {
     }
 }
 
-/// A kozo string literal holding `text`.
+/// A kozo string literal holding `text`; carriage returns are dropped
+/// (line breaks come from exchange files as `\r\n` or `\n`).
 pub fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => {}
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    kozo_lang::string_literal(&text.replace('\r', ""))
 }
 
 #[cfg(test)]

@@ -629,23 +629,6 @@ fn json_export_has_every_section_with_locations() {
     }
 }
 
-/// A kozo string literal for any text.
-fn kozo_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
@@ -656,11 +639,11 @@ proptest::proptest! {
     fn any_label_renders_safely(label in "([<>&\"'\\\\{}|\\]\\[]|\\PC){0,40}", other in "[\\x00-\\x7f]{0,30}", lang in "(ja|en|)") {
         let source = format!(
             "use society5\nsystem a {} {{ component b {} }}\ndataset d {}\na.b -> d : flows {}\nview v {} {{ include a, a.b, d }}\n",
-            kozo_string(&label),
-            kozo_string(&other),
-            kozo_string(&other),
-            kozo_string(&label),
-            kozo_string(&other),
+            kozo_lang::string_literal(&label),
+            kozo_lang::string_literal(&other),
+            kozo_lang::string_literal(&other),
+            kozo_lang::string_literal(&label),
+            kozo_lang::string_literal(&other),
         );
         let analysis = workspace(&[("m.kozo", &source)]);
         // Every label is a valid string: the view always exists.
