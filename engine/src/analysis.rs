@@ -70,20 +70,19 @@ impl Analysis {
         // The built-in metamodels never change: with high durability, a
         // query that reads only it (its parse) is known valid after an edit
         // without checking its inputs again.
-        let builtin = SourceFile::builder(
-            crate::builtin::SOCIETY5_PATH.to_string(),
-            crate::builtin::SOCIETY5_SOURCE.to_string(),
-            None,
-        )
-        .durability(salsa::Durability::HIGH)
-        .new(&db);
-        let archimate = SourceFile::builder(
-            crate::builtin::ARCHIMATE_PATH.to_string(),
-            crate::builtin::ARCHIMATE_SOURCE.to_string(),
-            None,
-        )
-        .durability(salsa::Durability::HIGH)
-        .new(&db);
+        let constant = |path: &str, source: &str| {
+            SourceFile::builder(path.to_string(), source.to_string(), None)
+                .durability(salsa::Durability::HIGH)
+                .new(&db)
+        };
+        let builtin = constant(
+            crate::builtin::SOCIETY5_PATH,
+            crate::builtin::SOCIETY5_SOURCE,
+        );
+        let archimate = constant(
+            crate::builtin::ARCHIMATE_PATH,
+            crate::builtin::ARCHIMATE_SOURCE,
+        );
         let workspace = Workspace::new(&db, Vec::new(), builtin, archimate, config);
         Analysis {
             db,
