@@ -13,7 +13,8 @@ use kozo_lang::Parse;
 use crate::config::Config;
 use crate::detached::Detached;
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::names::{NameIndex, Skeleton};
+use crate::model::{FilePart, Metamodel, Model, RelationKindId};
 
 /// One `.kozo` file of the workspace (or the built-in metamodel).
 #[salsa::input(debug)]
@@ -127,13 +128,63 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
     }
 }
 
+/// What a file declares, without where: equal after an edit that moves
+/// text or changes anything but a declaration, so that the name index (and
+/// with it every other file's part) is kept.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn skeleton(db: &dyn Db, file: SourceFile) -> Skeleton {
+    Skeleton::of(parse(db, file))
+}
+
+/// Every declared name of the workspace and the id the model gives it.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn name_index(db: &dyn Db, workspace: Workspace) -> Arc<NameIndex> {
+    let files: Vec<(SourceFile, &Skeleton)> = workspace
+        .files(db)
+        .iter()
+        .map(|&f| (f, skeleton(db, f)))
+        .collect();
+    let builtin = match NameIndex::module(&files).as_deref() {
+        Some(crate::builtin::SOCIETY5) => Some(*workspace.builtin(db)),
+        Some(crate::builtin::ARCHIMATE) => Some(*workspace.archimate(db)),
+        _ => None,
+    };
+    let builtin = builtin.map(|file| (file, skeleton(db, file)));
+    Arc::new(NameIndex::new(&files, builtin))
+}
+
+/// The layers, kinds and relation kinds.
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn metamodel(db: &dyn Db, workspace: Workspace) -> Arc<Metamodel> {
+    let names = name_index(db, workspace);
+    Arc::new(crate::model::build_metamodel(db, workspace, names))
+}
+
+/// The relation kind of relationships that name none: what the parts read
+/// of the metamodel, so that an edit of a kind's label rebuilds no part.
+#[salsa::tracked]
+pub(crate) fn default_relation(db: &dyn Db, workspace: Workspace) -> Option<RelationKindId> {
+    metamodel(db, workspace).default_relation
+}
+
+/// One file's elements and relationships, resolved.
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn file_part(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Arc<FilePart> {
+    let names = name_index(db, workspace);
+    let default = *default_relation(db, workspace);
+    Arc::new(crate::model::build_part(
+        db, workspace, names, default, file,
+    ))
+}
+
 /// The resolved model of the whole workspace.
 pub fn model(db: &dyn Db, workspace: Workspace) -> &Model {
     model_memo(db, workspace)
 }
 
 /// The model as salsa keeps it: freed on a background thread once an edit
-/// replaced it (see [`Detached`]).
+/// replaced it (see [`Detached`]). It is put together from the metamodel
+/// and the files' parts, which it shares with the model before it.
 ///
 /// `no_eq`: an edit almost always changes some span or text, so comparing
 /// the new model with the old one (to spare what depends on it) would cost
@@ -143,7 +194,14 @@ fn model_memo(db: &dyn Db, workspace: Workspace) -> Detached<Model> {
     // The model before the one this replaces must be gone first: two
     // models at most, never three.
     crate::detached::wait_for_drops();
-    Detached::new(crate::model::build_model(db, workspace))
+    let names = name_index(db, workspace);
+    let meta = metamodel(db, workspace);
+    let parts: Vec<&FilePart> = names
+        .sources
+        .iter()
+        .map(|source| &**file_part(db, workspace, source.file))
+        .collect();
+    Detached::new(crate::model::assemble(db, workspace, names, meta, &parts))
 }
 
 /// Every finding of the workspace, configured, filtered by `kozo-allow` and

@@ -4,11 +4,14 @@
 //! top-level declaration; see `scope`), and reports
 //! undefined and duplicate names on the way.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use kozo_lang::{self as ast, ClauseArgs, ClauseKeyword, DeclKind, Entry, Item, Parse, Selector};
 use smol_str::SmolStr;
 
+use super::names::{DeclAt, NameIndex, Sort};
 use super::*;
 use crate::builtin;
 use crate::db::{self, Workspace};
@@ -21,6 +24,7 @@ mod scope;
 
 pub(crate) use scope::THIS;
 
+pub(crate) use metamodel::Absorbed;
 use metamodel::{union, MissingModule};
 
 /// A declaration waiting for its references to be resolved.
@@ -47,119 +51,323 @@ struct Namespace<'a> {
     extensions: HashMap<u32, Vec<Pending<'a>>>,
 }
 
+/// What resolution made of one file's elements and relationships: the
+/// file's share of the model, rebuilt only when the file or the names it
+/// can see change.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct FilePart {
+    pub elements: Arc<Vec<Element>>,
+    pub relationships: Arc<Vec<Relationship>>,
+    pub references: Arc<Vec<Reference>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Names of a built-in module no file uses, met while resolving the
+    /// elements' kinds, then the relationships' kinds.
+    pub absorbed: [Absorbed; 2],
+    /// Where the arrows of relationships without `: kind` stand, when the
+    /// workspace has no default relation kind.
+    pub without_default: Vec<(SourceFile, ast::Span)>,
+}
+
+/// The layers, kinds and relation kinds: built apart from the rest, from
+/// the files that declare them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Metamodel {
+    layers: Vec<Layer>,
+    kinds: Vec<Kind>,
+    relation_kinds: Vec<RelationKind>,
+    layer_by_name: HashMap<SmolStr, LayerId>,
+    kind_by_name: HashMap<SmolStr, KindId>,
+    relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
+    extensions: Vec<Extension>,
+    diagnostics: Vec<Diagnostic>,
+    references: Arc<Vec<Reference>>,
+    pub default_relation: Option<RelationKindId>,
+    absorbed: Absorbed,
+}
+
 struct Builder<'a> {
     db: &'a dyn db::Db,
+    names: &'a NameIndex,
     model: Model,
     layers: Namespace<'a>,
     kinds: Namespace<'a>,
     relation_kinds: Namespace<'a>,
-    elements: Vec<Pending<'a>>,
+    /// A file's declared elements, in id order, each with its id.
+    elements: Vec<(ElementId, Pending<'a>)>,
+    /// Their model elements (a file's part).
+    part_elements: Vec<Element>,
     relationships: Vec<(SourceFile, &'a ast::Relationship, Option<ElementId>)>,
+    part_relationships: Vec<Relationship>,
+    references: Vec<Reference>,
     concerns: Vec<Pending<'a>>,
     stakeholders: Vec<Pending<'a>>,
     viewpoints: Vec<Pending<'a>>,
     views: Vec<Pending<'a>>,
     decisions: Vec<Pending<'a>>,
     default_relation: Option<RelationKindId>,
-    /// "Did you mean" under one budget for the whole model.
+    /// "Did you mean" under one budget for what this builder resolves.
     suggester: Suggester,
     /// `extend` declarations, attached once every name is declared.
     pending_extensions: Vec<(Meta, Pending<'a>)>,
     /// The built-in metamodel's names, when no file uses it: a name it
     /// defines is then reported once for the workspace, not at each use.
     missing_module: MissingModule,
-    /// Every element by its own name, built at the first name that resolves
-    /// nowhere (for "did you mean" with a nested path).
-    elements_by_name: Option<HashMap<SmolStr, Vec<ElementId>>>,
-    /// Where the built-in module the workspace uses is first named.
-    first_use: Option<(SourceFile, ast::Span)>,
+    without_default: Vec<(SourceFile, ast::Span)>,
 }
 
-pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
-    let files: Vec<(SourceFile, &Parse)> = workspace
-        .files(db)
-        .iter()
-        .map(|&f| (f, &**db::parse(db, f)))
-        .collect();
-    let mut b = Builder {
-        db,
-        model: Model::default(),
-        layers: Namespace::default(),
-        kinds: Namespace::default(),
-        relation_kinds: Namespace::default(),
-        elements: Vec::new(),
-        relationships: Vec::new(),
-        concerns: Vec::new(),
-        stakeholders: Vec::new(),
-        viewpoints: Vec::new(),
-        views: Vec::new(),
-        decisions: Vec::new(),
-        default_relation: None,
-        suggester: Suggester::default(),
-        pending_extensions: Vec::new(),
-        missing_module: MissingModule::default(),
-        elements_by_name: None,
-        first_use: None,
-    };
-
-    // `use` first: it decides whether the built-in metamodel takes part.
-    let mut sources: Vec<(SourceFile, &Parse, bool)> = Vec::new();
-    let mut second_modules = Vec::new();
-    for (file, parse) in &files {
-        for item in &parse.tree.items {
-            if let Item::Use(u) = item {
-                second_modules.extend(b.use_module(*file, u));
-            }
-        }
-    }
-    if !second_modules.is_empty() {
-        let shared = metamodel::shared_names(
-            db::parse(db, *workspace.builtin(db)),
-            db::parse(db, *workspace.archimate(db)),
-        );
-        for (file, u) in second_modules {
-            b.second_module(file, u, &shared);
-        }
-    }
-    // A module no file uses may still be what a name was written for:
-    // `society5` always (the default vocabulary), `archimate` when the
-    // workspace uses no module at all (a workspace that uses one has chosen
-    // its vocabulary, and an unknown name there is a mistake to report
-    // where it stands).
-    let no_module = b.model.modules.is_empty();
+/// The built-in metamodels no file uses and whose names may still be what
+/// a name was written for: `society5` always (the default vocabulary),
+/// `archimate` when the workspace uses no module at all (a workspace that
+/// uses one has chosen its vocabulary, and an unknown name there is a
+/// mistake to report where it stands).
+fn missing_module(db: &dyn db::Db, workspace: Workspace, names: &NameIndex) -> MissingModule {
+    let no_module = names.modules.is_empty();
     let mut missing: Vec<(&'static str, &Parse)> = Vec::new();
     for (module, file) in [
         (builtin::SOCIETY5, *workspace.builtin(db)),
         (builtin::ARCHIMATE, *workspace.archimate(db)),
     ] {
-        if b.model.modules.iter().any(|m| m == module) {
-            sources.push((file, &**db::parse(db, file), true));
-        } else if module == builtin::SOCIETY5 || no_module {
+        let used = names.modules.iter().any(|m| m == module);
+        if !used && (module == builtin::SOCIETY5 || no_module) {
             missing.push((module, &**db::parse(db, file)));
         }
     }
-    b.missing_module = MissingModule::new(&missing, files.first().map(|(f, _)| *f));
-    sources.extend(files.iter().map(|(f, p)| (*f, *p, false)));
-    b.reserve(&sources);
+    MissingModule::new(&missing, workspace.files(db).first().copied())
+}
 
-    for &(file, parse, is_builtin) in &sources {
-        db.unwind_if_revision_cancelled();
-        let library = is_builtin || parse.tree.library.is_some();
-        for item in &parse.tree.items {
-            match item {
-                Item::Decl(decl) => b.declare(file, decl, is_builtin, library),
-                Item::Relationship(rel) => b.relationships.push((file, rel, None)),
-                Item::Use(_) | Item::Error(_) => {}
-            }
+/// The budget of "did you mean" work for one file's part: the model's
+/// budget shared out between its files, yet never so little that a file
+/// cannot have a few suggestions.
+fn part_suggester(files: usize) -> Suggester {
+    const MODEL: u64 = 100_000_000;
+    const FLOOR: u64 = 2_000_000;
+    Suggester::new((MODEL / files.max(1) as u64).max(FLOOR))
+}
+
+impl<'a> Builder<'a> {
+    fn new(db: &'a dyn db::Db, names: &'a NameIndex, missing_module: MissingModule) -> Self {
+        Builder {
+            db,
+            names,
+            model: Model::default(),
+            layers: Namespace::default(),
+            kinds: Namespace::default(),
+            relation_kinds: Namespace::default(),
+            elements: Vec::new(),
+            part_elements: Vec::new(),
+            relationships: Vec::new(),
+            part_relationships: Vec::new(),
+            references: Vec::new(),
+            concerns: Vec::new(),
+            stakeholders: Vec::new(),
+            viewpoints: Vec::new(),
+            views: Vec::new(),
+            decisions: Vec::new(),
+            default_relation: None,
+            suggester: Suggester::default(),
+            pending_extensions: Vec::new(),
+            missing_module,
+            without_default: Vec::new(),
         }
     }
 
+    /// The declaration the index places at `at`.
+    fn pending_at(&self, at: DeclAt) -> Option<Pending<'a>> {
+        let db: &'a dyn db::Db = self.db;
+        let source = self.names.sources.get(at.source as usize)?;
+        let parse: &'a Parse = db::parse(db, source.file);
+        Some(Pending {
+            file: source.file,
+            decl: at.find(parse)?,
+            builtin: source.builtin,
+            library: source.library,
+        })
+    }
+
+    /// Where the declaration at `at` writes its name.
+    fn name_loc(&self, at: DeclAt) -> Option<Loc> {
+        let pending = self.pending_at(at)?;
+        Some(Loc {
+            file: pending.file,
+            span: pending.decl.name.span,
+        })
+    }
+
+    fn pendings(&self, list: &[DeclAt]) -> Vec<Pending<'a>> {
+        list.iter().filter_map(|&at| self.pending_at(at)).collect()
+    }
+
+    fn meta_names(&self, meta: Meta) -> &'a super::names::MetaNames {
+        let names: &'a NameIndex = self.names;
+        match meta {
+            Meta::Layer => &names.layers,
+            Meta::Kind => &names.kinds,
+            Meta::RelationKind => &names.relation_kinds,
+        }
+    }
+}
+
+/// Builds the metamodel of the workspace whose names are `names`.
+pub(crate) fn build_metamodel(
+    db: &dyn db::Db,
+    workspace: Workspace,
+    names: &NameIndex,
+) -> Metamodel {
+    let mut b = Builder::new(db, names, missing_module(db, workspace, names));
+    for meta in [Meta::Layer, Meta::Kind, Meta::RelationKind] {
+        let from = b.meta_names(meta);
+        let decls: Option<Vec<Pending>> = from.decls.iter().map(|&at| b.pending_at(at)).collect();
+        let replaced = from
+            .replaced
+            .iter()
+            .filter_map(|&(index, at)| Some((index, b.pending_at(at)?)))
+            .collect();
+        let namespace = b.namespace(meta);
+        // The index was made from these very files: every place is found.
+        namespace.decls = decls.unwrap_or_default();
+        namespace.by_name = from.by_name.clone();
+        namespace.replaced = replaced;
+    }
+    for &(sort, at, builtin_at) in &names.redefined {
+        if let (Some(pending), Some(builtin)) = (b.pending_at(at), b.pending_at(builtin_at)) {
+            b.redefined_builtin(Meta::of(sort), pending, builtin);
+        }
+    }
+    b.pending_extensions = names
+        .extensions
+        .iter()
+        .filter_map(|&(sort, at)| Some((Meta::of(sort), b.pending_at(at)?)))
+        .collect();
     b.attach_extensions();
     b.build_layers();
     b.build_kinds();
     b.build_relation_kinds();
-    b.resolve_elements();
+    b.references.dedup();
+    let model = b.model;
+    Metamodel {
+        layers: model.layers,
+        kinds: model.kinds,
+        relation_kinds: model.relation_kinds,
+        layer_by_name: model.layer_by_name,
+        kind_by_name: model.kind_by_name,
+        relation_kind_by_name: model.relation_kind_by_name,
+        extensions: model.extensions,
+        diagnostics: model.diagnostics,
+        references: Arc::new(b.references),
+        default_relation: b.default_relation,
+        absorbed: b.missing_module.take_absorbed(),
+    }
+}
+
+/// Resolves the elements and relationships `file` declares, against the
+/// workspace's `names` and its default relation kind.
+pub(crate) fn build_part(
+    db: &dyn db::Db,
+    workspace: Workspace,
+    names: &NameIndex,
+    default_relation: Option<RelationKindId>,
+    file: SourceFile,
+) -> FilePart {
+    let Some(source) = names.sources.iter().find(|s| s.file == file) else {
+        return FilePart::default();
+    };
+    let mut b = Builder::new(db, names, missing_module(db, workspace, names));
+    b.suggester = part_suggester(workspace.files(db).len());
+    b.default_relation = default_relation;
+    let parse: &Parse = db::parse(db, file);
+    let mut slots = source.element_slots.iter().copied();
+    for item in &parse.tree.items {
+        match item {
+            Item::Decl(decl) if matches!(decl.kind, DeclKind::Element(_)) => {
+                let pending = Pending {
+                    file,
+                    decl,
+                    builtin: source.builtin,
+                    library: source.library,
+                };
+                b.walk_element(pending, source.first_element, &mut slots);
+            }
+            Item::Relationship(rel) => b.relationships.push((file, rel, None)),
+            Item::Decl(_) | Item::Use(_) | Item::Error(_) => {}
+        }
+    }
+    b.resolve_elements(source.first_element);
+    let kinds = b.missing_module.take_absorbed();
     b.build_relationships();
+    let relationships = b.missing_module.take_absorbed();
+    b.references.dedup();
+    FilePart {
+        elements: Arc::new(b.part_elements),
+        relationships: Arc::new(b.part_relationships),
+        references: Arc::new(b.references),
+        diagnostics: b.model.diagnostics,
+        absorbed: [kinds, relationships],
+        without_default: b.without_default,
+    }
+}
+
+/// The model of the workspace: the metamodel and every file's part put
+/// together, and the top-level declarations (concerns, stakeholders,
+/// viewpoints, views, decisions), the duplicates and the `use` findings
+/// made here.
+pub(crate) fn assemble(
+    db: &dyn db::Db,
+    workspace: Workspace,
+    names: &Arc<NameIndex>,
+    meta: &Metamodel,
+    parts: &[&FilePart],
+) -> Model {
+    let mut b = Builder::new(db, names, missing_module(db, workspace, names));
+    b.model.names = Arc::clone(names);
+    b.model.modules = names.modules.clone();
+    b.default_relation = meta.default_relation;
+    b.check_uses(workspace);
+
+    b.model.layers = meta.layers.clone();
+    b.model.kinds = meta.kinds.clone();
+    b.model.relation_kinds = meta.relation_kinds.clone();
+    b.model.layer_by_name = meta.layer_by_name.clone();
+    b.model.kind_by_name = meta.kind_by_name.clone();
+    b.model.relation_kind_by_name = meta.relation_kind_by_name.clone();
+    b.model.extensions = meta.extensions.clone();
+    b.model.diagnostics.extend(meta.diagnostics.iter().cloned());
+    b.model.references.push_chunk(Arc::clone(&meta.references));
+    for part in parts {
+        b.model.elements.push_chunk(Arc::clone(&part.elements));
+        b.model
+            .relationships
+            .push_chunk(Arc::clone(&part.relationships));
+        b.model.references.push_chunk(Arc::clone(&part.references));
+        b.model.diagnostics.extend(part.diagnostics.iter().cloned());
+    }
+    b.missing_module.add(&meta.absorbed);
+    for phase in 0..2 {
+        for part in parts {
+            b.missing_module.add(&part.absorbed[phase]);
+        }
+    }
+    for part in parts {
+        for &(file, arrow) in &part.without_default {
+            b.no_default_relation(file, arrow);
+        }
+    }
+    for &at in &names.others {
+        if let Some(pending) = b.pending_at(at) {
+            b.check_repeats(pending.file, pending.decl.entries());
+        }
+    }
+    for duplicate in &names.duplicates {
+        if let (Some(pending), Some(first)) =
+            (b.pending_at(duplicate.at), b.name_loc(duplicate.first))
+        {
+            b.duplicate(pending, first.file, first.span, duplicate.what);
+        }
+    }
+    b.concerns = b.pendings(&names.concerns);
+    b.stakeholders = b.pendings(&names.stakeholders);
+    b.viewpoints = b.pendings(&names.viewpoints);
+    b.views = b.pendings(&names.views);
+    b.decisions = b.pendings(&names.decisions);
     b.build_concerns();
     b.build_stakeholders();
     b.build_viewpoints();
@@ -169,160 +377,59 @@ pub(crate) fn build_model(db: &dyn db::Db, workspace: Workspace) -> Model {
 }
 
 impl<'a> Builder<'a> {
-    /// Sizes the model's tables from a count of the declarations, so that
-    /// building a large model does not grow and rehash them step by step.
-    fn reserve(&mut self, sources: &[(SourceFile, &Parse, bool)]) {
-        fn count(entries: &[Entry], elements: &mut usize, relationships: &mut usize) {
-            for entry in entries {
-                match entry {
-                    Entry::Decl(d) => {
-                        *elements += 1;
-                        count(d.entries(), elements, relationships);
-                    }
-                    Entry::Relationship(_) => *relationships += 1,
-                    _ => {}
-                }
-            }
-        }
-        let (mut elements, mut relationships, mut top_level) = (0, 0, 0);
-        for (_, parse, _) in sources {
+    /// The `use` statements: a module that does not exist, and a second
+    /// built-in module beside the one loaded (the two declare the same
+    /// layers and kinds, so only the first one met is loaded).
+    fn check_uses(&mut self, workspace: Workspace) {
+        let db: &'a dyn db::Db = self.db;
+        let kept = self.names.modules.first().cloned();
+        let mut first_use: Option<(SourceFile, ast::Span)> = None;
+        let mut second_modules: Vec<(SourceFile, &'a ast::UseDecl)> = Vec::new();
+        for &file in workspace.files(db) {
+            let parse: &'a Parse = db::parse(db, file);
             for item in &parse.tree.items {
-                match item {
-                    Item::Decl(d) => {
-                        top_level += 1;
-                        if matches!(d.kind, DeclKind::Element(_)) {
-                            elements += 1;
-                        }
-                        count(d.entries(), &mut elements, &mut relationships);
-                    }
-                    Item::Relationship(_) => relationships += 1,
-                    _ => {}
+                let Item::Use(u) = item else { continue };
+                let name = &u.module.text;
+                if !builtin::MODULES.contains(&name.as_str()) {
+                    let suggestion = self
+                        .suggester
+                        .closest(name, builtin::MODULES.iter().copied());
+                    self.model.diagnostics.push(undefined_reference::not_found(
+                        file,
+                        u.module.span,
+                        "module",
+                        name,
+                        suggestion,
+                    ));
+                } else if kept.as_ref() == Some(name) {
+                    first_use.get_or_insert((file, u.module.span));
+                } else {
+                    second_modules.push((file, u));
                 }
             }
         }
-        let model = &mut self.model;
-        model.elements.reserve(elements);
-        model.element_by_path.reserve(elements);
-        model.child_by_name.reserve(elements);
-        model.top_level[Space::Element as usize].reserve(top_level);
-        model.relationships.reserve(relationships);
-        model.references.reserve(elements + 3 * relationships);
-        model.graph.0.reserve_nodes(elements);
-        model.graph.0.reserve_edges(relationships);
-        self.elements.reserve(elements);
-        self.relationships.reserve(relationships);
-    }
-
-    // ------------------------------------------------------------ declaring
-
-    /// Loads a module named by `use`. Returns the `use` when it names a
-    /// second built-in module beside the one already used: the two declare
-    /// the same layers and kinds, so only the first one met is loaded.
-    fn use_module<'u>(
-        &mut self,
-        file: SourceFile,
-        u: &'u ast::UseDecl,
-    ) -> Option<(SourceFile, &'u ast::UseDecl)> {
-        let name = &u.module.text;
-        if builtin::MODULES.contains(&name.as_str()) {
-            if !self.model.modules.contains(name) {
-                if !self.model.modules.is_empty() {
-                    return Some((file, u));
-                }
-                self.model.modules.push(name.clone());
-                self.first_use = Some((file, u.module.span));
-            }
-        } else {
-            let suggestion = self
-                .suggester
-                .closest(name, builtin::MODULES.iter().copied());
-            self.model.diagnostics.push(undefined_reference::not_found(
-                file,
-                u.module.span,
-                "module",
-                name,
-                suggestion,
-            ));
-        }
-        None
-    }
-
-    /// A `use` of a second built-in module: reported, not loaded.
-    fn second_module(&mut self, file: SourceFile, u: &ast::UseDecl, shared: &[SmolStr]) {
-        let Some((first_file, first_span)) = self.first_use else {
+        let (Some(kept), Some((first_file, first_span))) = (kept, first_use) else {
             return;
         };
-        let kept = self.model.modules.first().cloned().unwrap_or_default();
-        self.model
-            .diagnostics
-            .push(duplicate_definition::second_module(
-                file,
-                u.module.span,
-                &u.module.text,
-                &kept,
-                shared,
-                first_file,
-                first_span,
-            ));
-    }
-
-    fn declare(&mut self, file: SourceFile, decl: &'a ast::Decl, is_builtin: bool, library: bool) {
-        if decl.name.text.is_empty() {
+        if second_modules.is_empty() {
             return;
         }
-        let pending = Pending {
-            file,
-            decl,
-            builtin: is_builtin,
-            library,
-        };
-        if !matches!(decl.kind, DeclKind::Element(_)) {
-            self.check_repeats(file, decl.entries());
-        }
-        if decl.extend {
-            self.declare_extension(pending);
-            return;
-        }
-        match &decl.kind {
-            DeclKind::Layer => self.declare_meta(Meta::Layer, pending),
-            DeclKind::Kind => self.declare_meta(Meta::Kind, pending),
-            DeclKind::Relation => self.declare_meta(Meta::RelationKind, pending),
-            DeclKind::Concern => {
-                let id = ConcernId(self.concerns.len() as u32);
-                if self.declare_top_level(pending, Target::Concern(id)) {
-                    self.concerns.push(pending);
-                }
-            }
-            DeclKind::Stakeholder => {
-                let id = StakeholderId(self.stakeholders.len() as u32);
-                if self.declare_top_level(pending, Target::Stakeholder(id)) {
-                    self.stakeholders.push(pending);
-                }
-            }
-            DeclKind::Viewpoint => {
-                let id = ViewpointId(self.viewpoints.len() as u32);
-                if self.declare_top_level(pending, Target::Viewpoint(id)) {
-                    self.viewpoints.push(pending);
-                }
-            }
-            DeclKind::View => {
-                let id = ViewId(self.views.len() as u32);
-                if self.declare_top_level(pending, Target::View(id)) {
-                    self.views.push(pending);
-                }
-            }
-            DeclKind::Decision => {
-                let id = DecisionId(self.decisions.len() as u32);
-                if self.declare_top_level(pending, Target::Decision(id)) {
-                    self.decisions.push(pending);
-                }
-            }
-            DeclKind::Element(_) => {
-                self.declare_element(pending, None);
-            }
-            // Groups stand only inside views (the grammar sees to it): they
-            // are read with their view.
-            DeclKind::Group => {}
+        let shared = metamodel::shared_names(
+            db::parse(db, *workspace.builtin(db)),
+            db::parse(db, *workspace.archimate(db)),
+        );
+        for (file, u) in second_modules {
+            self.model
+                .diagnostics
+                .push(duplicate_definition::second_module(
+                    file,
+                    u.module.span,
+                    &u.module.text,
+                    &kept,
+                    &shared,
+                    first_file,
+                    first_span,
+                ));
         }
     }
 
@@ -332,58 +439,6 @@ impl<'a> Builder<'a> {
             Meta::Kind => &mut self.kinds,
             Meta::RelationKind => &mut self.relation_kinds,
         }
-    }
-
-    fn declare_meta(&mut self, meta: Meta, pending: Pending<'a>) {
-        let name = pending.decl.name.text.clone();
-        let namespace = self.namespace(meta);
-        match namespace.by_name.get(&name).copied() {
-            None => {
-                namespace.by_name.insert(name, namespace.decls.len() as u32);
-                namespace.decls.push(pending);
-            }
-            // A workspace declaration overrides the built-in one of the same name.
-            Some(index) if namespace.decls[index as usize].builtin && !pending.builtin => {
-                let builtin = std::mem::replace(&mut namespace.decls[index as usize], pending);
-                namespace.replaced.insert(index, builtin);
-                self.redefined_builtin(meta, pending, builtin);
-            }
-            Some(index) => {
-                let first = namespace.decls[index as usize];
-                self.duplicate(pending, first.file, first.decl.name.span, meta.what());
-            }
-        }
-    }
-
-    /// Declares a name in its top-level space; false if that space already
-    /// has it (the same name in another space is no duplicate).
-    fn declare_top_level(&mut self, pending: Pending<'a>, target: Target) -> bool {
-        let name = &pending.decl.name.text;
-        let Some(space) = Space::of(target) else {
-            return false;
-        };
-        if let Some(existing) = self.model.top_level(space, name) {
-            let (file, span) = self.target_name_loc(existing);
-            self.duplicate(pending, file, span, space.noun());
-            return false;
-        }
-        self.model.top_level[space as usize].insert(name.clone(), target);
-        true
-    }
-
-    fn target_name_loc(&self, target: Target) -> (SourceFile, ast::Span) {
-        let pending = match target {
-            Target::Element(id) => self.elements[id.index()],
-            Target::Concern(id) => self.concerns[id.index()],
-            Target::Stakeholder(id) => self.stakeholders[id.index()],
-            Target::Viewpoint(id) => self.viewpoints[id.index()],
-            Target::View(id) => self.views[id.index()],
-            Target::Decision(id) => self.decisions[id.index()],
-            Target::Layer(id) => self.layers.decls[id.index()],
-            Target::Kind(id) => self.kinds.decls[id.index()],
-            Target::RelationKind(id) => self.relation_kinds.decls[id.index()],
-        };
-        (pending.file, pending.decl.name.span)
     }
 
     fn duplicate(
@@ -403,64 +458,53 @@ impl<'a> Builder<'a> {
         ));
     }
 
-    fn declare_element(&mut self, pending: Pending<'a>, parent: Option<ElementId>) {
+    /// An element declaration of a file's part and the declarations of its
+    /// body, each paired with the slot the index gave it.
+    fn walk_element(
+        &mut self,
+        pending: Pending<'a>,
+        first_element: u32,
+        slots: &mut impl Iterator<Item = Option<ElementId>>,
+    ) {
         let decl = pending.decl;
-        let name = &decl.name.text;
-        if name.is_empty() {
-            return;
-        }
-        let id = ElementId(self.model.elements.len() as u32);
-        let path = match parent {
-            Some(p) => {
-                let parent_path = &self.model.elements[p.index()].path;
-                let mut path = String::with_capacity(parent_path.len() + 1 + name.len());
-                path.push_str(parent_path);
-                path.push('.');
-                path.push_str(name);
-                path
-            }
-            None => name.to_string(),
-        };
-        match parent {
-            None => {
-                if !self.declare_top_level(pending, Target::Element(id)) {
+        let slot = slots.next().flatten();
+        let (Some(id), DeclKind::Element(kind)) = (slot, &decl.kind) else {
+            // Nothing declared here, nor inside: the slots of the body are
+            // passed over.
+            fn skip(decl: &ast::Decl, slots: &mut impl Iterator<Item = Option<ElementId>>) {
+                if !matches!(decl.kind, DeclKind::Element(_)) {
                     return;
                 }
-            }
-            Some(p) => {
-                if let Some(existing) = self.child(p, name) {
-                    let first = self.elements[existing.index()];
-                    self.duplicate(pending, first.file, first.decl.name.span, "element");
-                    return;
+                for entry in decl.entries() {
+                    if let Entry::Decl(child) = entry {
+                        slots.next();
+                        skip(child, slots);
+                    }
                 }
             }
-        }
-        let DeclKind::Element(kind) = &decl.kind else {
+            skip(decl, slots);
             return;
         };
-        let node = self.model.graph.0.add_node(id);
-        self.model.element_by_path.insert(SmolStr::new(&path), id);
-        if let Some(p) = parent {
-            self.model.child_by_name.insert((p, name.clone()), id);
+        if id.0 != first_element + self.part_elements.len() as u32 {
+            // The index was made from this very tree: ids follow on.
+            return;
         }
-        self.model.elements.push(Element {
+        let named = self.names.element(id);
+        self.part_elements.push(Element {
             info: self.info(pending),
-            path,
+            path: named.path.clone(),
             kind_name: kind.text.clone(),
             kind_loc: Loc {
                 file: pending.file,
                 span: kind.span,
             },
             kind: None,
-            parent,
-            children: Vec::new(),
-            node,
+            parent: named.parent,
+            children: named.children.clone(),
+            node: petgraph::graph::NodeIndex::new(id.index()),
         });
-        self.elements.push(pending);
+        self.elements.push((id, pending));
         self.check_repeats(pending.file, decl.entries());
-        if let Some(p) = parent {
-            self.model.elements[p.index()].children.push(id);
-        }
         for entry in decl.entries() {
             match entry {
                 Entry::Decl(child) => {
@@ -468,7 +512,7 @@ impl<'a> Builder<'a> {
                         decl: child,
                         ..pending
                     };
-                    self.declare_element(child, Some(id));
+                    self.walk_element(child, first_element, slots);
                 }
                 Entry::Relationship(rel) => self.relationships.push((pending.file, rel, Some(id))),
                 _ => {}
@@ -572,15 +616,14 @@ impl<'a> Builder<'a> {
     // ------------------------------------------------------------ resolving
 
     fn reference(&mut self, file: SourceFile, span: ast::Span, target: Target) {
-        self.model.references.push(Reference {
+        self.references.push(Reference {
             loc: Loc { file, span },
             target,
         });
     }
 
     fn resolve_meta(&mut self, meta: Meta, file: SourceFile, ident: &ast::Ident) -> Option<u32> {
-        let namespace = self.namespace(meta);
-        match namespace.by_name.get(&ident.text).copied() {
+        match self.meta_names(meta).by_name.get(&ident.text).copied() {
             Some(index) => {
                 let target = match meta {
                     Meta::Layer => Target::Layer(LayerId(index)),
@@ -594,11 +637,7 @@ impl<'a> Builder<'a> {
                 if self.missing_module.absorb(meta, &ident.text) {
                     return None;
                 }
-                let namespace = match meta {
-                    Meta::Layer => &self.layers,
-                    Meta::Kind => &self.kinds,
-                    Meta::RelationKind => &self.relation_kinds,
-                };
+                let namespace = self.meta_names(meta);
                 let suggestion = self
                     .suggester
                     .closest(&ident.text, namespace.by_name.keys().map(SmolStr::as_str))
@@ -623,7 +662,10 @@ impl<'a> Builder<'a> {
         }
         let near_kind = self
             .suggester
-            .closest(&kind.text, self.kinds.by_name.keys().map(SmolStr::as_str))
+            .closest(
+                &kind.text,
+                self.names.kinds.by_name.keys().map(SmolStr::as_str),
+            )
             .map(str::to_string);
         let near_keyword =
             crate::suggest::closest(&kind.text, kozo_lang::DECLARATION_KEYWORDS.iter().copied());
@@ -674,7 +716,7 @@ impl<'a> Builder<'a> {
     ) -> Option<T> {
         let what = space.noun();
         let first = path.segments.first()?;
-        if let Some(target) = self.model.top_level(space, &first.text) {
+        if let Some(target) = self.names.top_level(space, &first.text) {
             if let Some(found) = pick(target) {
                 if path.segments.len() > 1 {
                     self.model.diagnostics.push(undefined_reference::plain(
@@ -692,7 +734,7 @@ impl<'a> Builder<'a> {
                 return Some(found);
             }
         }
-        if let Some(other) = self.model.first_top_level(&first.text) {
+        if let Some(other) = self.names.first_top_level(&first.text) {
             let sort = target_sort(other);
             let expected = space.with_article();
             self.model.diagnostics.push(undefined_reference::plain(
@@ -705,7 +747,7 @@ impl<'a> Builder<'a> {
         }
         let suggestion = self
             .suggester
-            .closest(&first.text, self.model.top_level_names(space))
+            .closest(&first.text, self.names.top_level_names(space))
             .map(str::to_string);
         self.model.diagnostics.push(undefined_reference::not_found(
             file,
@@ -764,7 +806,7 @@ impl<'a> Builder<'a> {
             None => match self
                 .model
                 .top_level(Space::Element, &first.text)
-                .or_else(|| self.model.first_top_level(&first.text))
+                .or_else(|| self.names.first_top_level(&first.text))
             {
                 Some(Target::Element(id)) => id,
                 Some(other) => {
@@ -816,18 +858,19 @@ impl<'a> Builder<'a> {
                     current = child;
                 }
                 None => {
-                    let elements = &self.model.elements;
+                    let names: &NameIndex = self.names;
                     let suggestion = self
                         .suggester
                         .closest(
                             &segment.text,
-                            elements[current.index()]
+                            names
+                                .element(current)
                                 .children
                                 .iter()
-                                .map(|c| elements[c.index()].info.name.as_str()),
+                                .map(|&c| names.element(c).name.as_str()),
                         )
                         .map(str::to_string);
-                    let parent_path = self.model.elements[current.index()].path.clone();
+                    let parent_path = names.element(current).path.clone();
                     self.model.diagnostics.push(undefined_reference::no_child(
                         file,
                         segment.span,
@@ -843,10 +886,7 @@ impl<'a> Builder<'a> {
     }
 
     fn child(&self, parent: ElementId, name: &SmolStr) -> Option<ElementId> {
-        self.model
-            .child_by_name
-            .get(&(parent, name.clone()))
-            .copied()
+        self.names.child(parent, name)
     }
 
     /// Properties of a declaration; path values resolve like element paths
@@ -894,7 +934,7 @@ impl<'a> Builder<'a> {
                     || self.ancestor_child(scope, &first.text).is_some();
                 // A bare name is an element's first, then (paths name only
                 // elements) a name of another space, in `Space::ALL` order.
-                let target = match self.model.first_top_level(&first.text) {
+                let target = match self.names.first_top_level(&first.text) {
                     Some(target) if !in_scope && path.segments.len() == 1 => {
                         self.reference(file, first.span, target);
                         Some(target)
@@ -920,7 +960,7 @@ impl<'a> Builder<'a> {
                 &word.text,
                 Space::ALL
                     .into_iter()
-                    .flat_map(|space| self.model.top_level_names(space)),
+                    .flat_map(|space| self.names.top_level_names(space)),
             )
             .map(str::to_string);
         let quoted = format!("\"{}\"", word.text);
@@ -1141,24 +1181,26 @@ impl<'a> Builder<'a> {
         KindSet::Only(kinds)
     }
 
-    fn resolve_elements(&mut self) {
+    /// A file's elements: their kinds and properties.
+    fn resolve_elements(&mut self, first_element: u32) {
         for index in 0..self.elements.len() {
-            let pending = self.elements[index];
-            let id = ElementId(index as u32);
+            let (id, pending) = self.elements[index];
+            let local = (id.0 - first_element) as usize;
             if let DeclKind::Element(kind) = &pending.decl.kind {
-                let resolved = if self.kinds.by_name.contains_key(&kind.text) {
+                let resolved = if self.names.kinds.by_name.contains_key(&kind.text) {
                     self.resolve_kind(pending.file, kind)
                 } else {
                     self.unknown_element_kind(pending.file, kind);
                     None
                 };
-                self.model.elements[index].kind = resolved;
+                self.part_elements[local].kind = resolved;
             }
             let properties = self.properties(pending.file, pending.decl.entries(), Some(id));
-            self.model.elements[index].info.properties = properties;
+            self.part_elements[local].info.properties = properties;
         }
     }
 
+    /// A file's relationships (those whose ends and kind resolve).
     fn build_relationships(&mut self) {
         let pending = std::mem::take(&mut self.relationships);
         for (file, rel, scope) in pending {
@@ -1168,16 +1210,8 @@ impl<'a> Builder<'a> {
             let kind = match &rel.relation {
                 Some(ident) => self.resolve_relation_kind(file, ident),
                 None => {
-                    if self.default_relation.is_none() && !self.missing_module.absorb_default() {
-                        let uses_society5 =
-                            self.model.modules.iter().any(|m| m == builtin::SOCIETY5);
-                        self.model
-                            .diagnostics
-                            .push(undefined_reference::no_default_relation(
-                                file,
-                                rel.arrow,
-                                uses_society5,
-                            ));
+                    if self.default_relation.is_none() {
+                        self.without_default.push((file, rel.arrow));
                     }
                     self.default_relation
                 }
@@ -1188,13 +1222,7 @@ impl<'a> Builder<'a> {
             self.check_repeats(file, rel.entries());
             let texts = texts(rel.entries());
             let properties = self.properties(file, rel.entries(), scope);
-            let id = RelationshipId(self.model.relationships.len() as u32);
-            let (s, t) = (
-                self.model.elements[source.index()].node,
-                self.model.elements[target.index()].node,
-            );
-            self.model.graph.0.add_edge(s, t, id);
-            self.model.relationships.push(Relationship {
+            self.part_relationships.push(Relationship {
                 source,
                 target,
                 kind,
@@ -1215,6 +1243,22 @@ impl<'a> Builder<'a> {
                 scope,
             });
         }
+    }
+
+    /// A relationship without `: kind` in a workspace without a default
+    /// relation kind: reported, unless it only waits for a missing module.
+    fn no_default_relation(&mut self, file: SourceFile, arrow: ast::Span) {
+        if self.missing_module.absorb_default() {
+            return;
+        }
+        let uses_society5 = self.names.modules.iter().any(|m| m == builtin::SOCIETY5);
+        self.model
+            .diagnostics
+            .push(undefined_reference::no_default_relation(
+                file,
+                arrow,
+                uses_society5,
+            ));
     }
 
     fn build_concerns(&mut self) {
@@ -1400,7 +1444,25 @@ impl<'a> Builder<'a> {
         // Resolution records a reference once per resolved name; a path
         // resolved twice (a property value tried as two sorts of name)
         // records it twice in a row.
-        self.model.references.dedup();
+        self.references.dedup();
+        let references = std::mem::take(&mut self.references);
+        self.model.references.push_chunk(Arc::new(references));
+        // Elements are the graph's nodes in id order, relationships its
+        // edges in id order: a node's index is its element's id.
+        let model = &mut self.model;
+        let graph = &mut model.graph.0;
+        graph.reserve_nodes(model.elements.len());
+        graph.reserve_edges(model.relationships.len());
+        for index in 0..model.elements.len() {
+            graph.add_node(ElementId(index as u32));
+        }
+        for (index, rel) in model.relationships.iter().enumerate() {
+            graph.add_edge(
+                petgraph::graph::NodeIndex::new(rel.source.index()),
+                petgraph::graph::NodeIndex::new(rel.target.index()),
+                RelationshipId(index as u32),
+            );
+        }
         self.model
     }
 }
@@ -1413,6 +1475,14 @@ enum Meta {
 }
 
 impl Meta {
+    fn of(sort: Sort) -> Meta {
+        match sort {
+            Sort::Layer => Meta::Layer,
+            Sort::Kind => Meta::Kind,
+            _ => Meta::RelationKind,
+        }
+    }
+
     fn what(self) -> &'static str {
         match self {
             Meta::Layer => "layer",

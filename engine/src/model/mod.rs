@@ -6,7 +6,11 @@
 //! consumer (checks, renderers, hover, export) reads the same structures.
 
 mod build;
+mod chunked;
+pub(crate) mod names;
 mod selection;
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -17,7 +21,8 @@ use smol_str::SmolStr;
 use crate::db::SourceFile;
 use crate::diagnostic::Diagnostic;
 
-pub(crate) use build::{build_model, THIS};
+pub(crate) use build::{assemble, build_metamodel, build_part, FilePart, Metamodel, THIS};
+pub use chunked::Chunked;
 pub use selection::{Curation, CurationProblem, ShownRelationship};
 
 /// A place in a file.
@@ -696,13 +701,17 @@ pub struct Reference {
 }
 
 /// The whole resolved model of a workspace.
+///
+/// Elements, relationships and references are kept one piece per file
+/// ([`Chunked`]): the model made after an edit shares the pieces of every
+/// file the edit left alone with the model before it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
     pub layers: Vec<Layer>,
     pub kinds: Vec<Kind>,
     pub relation_kinds: Vec<RelationKind>,
-    pub elements: Vec<Element>,
-    pub relationships: Vec<Relationship>,
+    pub elements: Chunked<Element>,
+    pub relationships: Chunked<Relationship>,
     pub concerns: Vec<Concern>,
     pub stakeholders: Vec<Stakeholder>,
     pub viewpoints: Vec<Viewpoint>,
@@ -712,7 +721,7 @@ pub struct Model {
     pub graph: ElementGraph,
     /// Every resolved name, in the order resolution met them (not sorted:
     /// consumers that list them sort what they keep).
-    pub references: Vec<Reference>,
+    pub references: Chunked<Reference>,
     /// `use` modules that loaded (`society5`).
     pub modules: Vec<SmolStr>,
     /// `extend layer|kind|relation NAME { ... }` declarations that found
@@ -724,15 +733,12 @@ pub struct Model {
     /// society5` (reported once): relationships of its relation kinds are
     /// missing from the model, so rules that count them stay quiet.
     pub builtin_missing: bool,
-    pub(crate) element_by_path: HashMap<SmolStr, ElementId>,
-    /// A parent's child by name: how paths resolve, segment by segment.
-    pub(crate) child_by_name: HashMap<(ElementId, SmolStr), ElementId>,
+    /// Every declared name (element paths, children by name, top-level
+    /// names by space), shared with the analysis that made the model.
+    pub(crate) names: Arc<names::NameIndex>,
     pub(crate) layer_by_name: HashMap<SmolStr, LayerId>,
     pub(crate) kind_by_name: HashMap<SmolStr, KindId>,
     pub(crate) relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
-    /// Top-level declarations by name, one map per [`Space`]: a stakeholder
-    /// `city` and an element `city` are two names.
-    pub(crate) top_level: [HashMap<SmolStr, Target>; Space::ALL.len()],
 }
 
 /// The name spaces of top-level declarations. Each clause says which one
@@ -845,7 +851,7 @@ impl Model {
 
     /// The element at a full dotted path (`bms.hvac_ctl`).
     pub fn element_by_path(&self, path: &str) -> Option<ElementId> {
-        self.element_by_path.get(path).copied()
+        self.names.element_by_path.get(path).copied()
     }
     pub fn layer_by_name(&self, name: &str) -> Option<LayerId> {
         self.layer_by_name.get(name).copied()
@@ -859,12 +865,13 @@ impl Model {
     /// The top-level declaration of one space (element, concern,
     /// stakeholder, viewpoint, view or decision) with this name.
     pub fn top_level(&self, space: Space, name: &str) -> Option<Target> {
-        self.top_level[space as usize].get(name).copied()
+        self.names.top_level(space, name)
     }
     /// Every top-level declaration with this name, one per space at most,
     /// in [`Space::ALL`] order.
     pub fn top_level_any<'m>(&'m self, name: &'m str) -> impl Iterator<Item = Target> + 'm {
-        self.top_level
+        self.names
+            .top_level
             .iter()
             .filter_map(move |m| m.get(name).copied())
     }
@@ -875,7 +882,7 @@ impl Model {
     }
     /// The names of one space.
     pub fn top_level_names(&self, space: Space) -> impl Iterator<Item = &str> {
-        self.top_level[space as usize].keys().map(SmolStr::as_str)
+        self.names.top_level_names(space)
     }
     pub fn view_by_name(&self, name: &str) -> Option<ViewId> {
         match self.top_level(Space::View, name) {

@@ -28,18 +28,6 @@ use crate::rules::{duplicate_definition, redefined_builtin, undefined_reference}
 type FirstGiven = Vec<(SmolStr, SourceFile, Span)>;
 
 impl<'a> Builder<'a> {
-    /// Keeps an `extend` declaration until every name is declared.
-    pub(super) fn declare_extension(&mut self, pending: Pending<'a>) {
-        let meta = match pending.decl.kind {
-            DeclKind::Layer => Meta::Layer,
-            DeclKind::Kind => Meta::Kind,
-            DeclKind::Relation => Meta::RelationKind,
-            // The grammar allows `extend` before these three only.
-            _ => return,
-        };
-        self.pending_extensions.push((meta, pending));
-    }
-
     /// Attaches each extension to the declaration it names, in file order.
     pub(super) fn attach_extensions(&mut self) {
         for (meta, pending) in std::mem::take(&mut self.pending_extensions) {
@@ -338,6 +326,14 @@ pub(super) fn union(first: Option<KindSet>, more: KindSet) -> KindSet {
     }
 }
 
+/// What one part of a build gathered for a missing module: the built-in
+/// names written, in the order first met, and how many uses waited.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Absorbed {
+    wanted: Vec<SmolStr>,
+    uses: usize,
+}
+
 /// The names of the built-in metamodels no file uses. A name one of them
 /// defines that the workspace writes is then gathered here instead of
 /// being reported where it stands: one finding at the top of the first file
@@ -442,6 +438,24 @@ impl MissingModule {
         }
         self.uses += 1;
         true
+    }
+
+    /// What was gathered so far, handed over (and forgotten here).
+    pub(crate) fn take_absorbed(&mut self) -> Absorbed {
+        Absorbed {
+            wanted: std::mem::take(&mut self.wanted),
+            uses: std::mem::take(&mut self.uses),
+        }
+    }
+
+    /// Adds what another part of the build gathered, after what is here.
+    pub(crate) fn add(&mut self, absorbed: &Absorbed) {
+        for name in &absorbed.wanted {
+            if !self.wanted.contains(name) {
+                self.wanted.push(name.clone());
+            }
+        }
+        self.uses += absorbed.uses;
     }
 
     /// True when a relationship without `: kind` lacks only the default

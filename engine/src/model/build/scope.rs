@@ -5,7 +5,6 @@
 //! offers the shortest path that resolves from where the name is written.
 
 use kozo_lang::Span;
-use rustc_hash::FxHashMap as HashMap;
 use smol_str::SmolStr;
 
 use super::Builder;
@@ -29,7 +28,7 @@ impl Builder<'_> {
             if let Some(child) = self.child(s, name) {
                 return Some((s, child));
             }
-            level = self.model.elements[s.index()].parent;
+            level = self.names.element(s).parent;
         }
         None
     }
@@ -38,7 +37,7 @@ impl Builder<'_> {
     fn visible_element(&self, scope: Option<ElementId>, name: &SmolStr) -> Option<ElementId> {
         match self.ancestor_child(scope, name) {
             Some((_, child)) => Some(child),
-            None => match self.model.top_level(Space::Element, name) {
+            None => match self.names.top_level(Space::Element, name) {
                 Some(Target::Element(id)) => Some(id),
                 _ => None,
             },
@@ -58,7 +57,7 @@ impl Builder<'_> {
         level: ElementId,
         found: ElementId,
     ) {
-        let parent = self.model.elements[level.index()].parent;
+        let parent = self.names.element(level).parent;
         let Some(farther) = self.visible_element(parent, name) else {
             return;
         };
@@ -66,15 +65,18 @@ impl Builder<'_> {
             return;
         }
         let reach = self.shortest_path_from(scope, farther);
-        let elements = &self.model.elements;
+        let names = self.names;
+        let Some(farther_loc) = self.name_loc(names.element(farther).at) else {
+            return;
+        };
         let diagnostic = ambiguous_reference::shadowed(
             file,
             span,
             name,
-            &elements[found.index()].path,
-            &elements[farther.index()].path,
+            &names.element(found).path,
+            &names.element(farther).path,
             reach.as_deref(),
-            elements[farther.index()].info.name_loc,
+            farther_loc,
         );
         self.model.diagnostics.push(diagnostic);
     }
@@ -84,16 +86,17 @@ impl Builder<'_> {
     /// on up to its full path. None when even the full path is shadowed
     /// from here (a nearer element has its first segment's name).
     fn shortest_path_from(&self, scope: Option<ElementId>, target: ElementId) -> Option<String> {
-        let chain: Vec<ElementId> = self.model.ancestors_and_self(target).collect();
-        let elements = &self.model.elements;
-        let head = chain.iter().position(|&e| {
-            self.visible_element(scope, &elements[e.index()].info.name) == Some(e)
-        })?;
+        let names = self.names;
+        let chain: Vec<ElementId> =
+            std::iter::successors(Some(target), |&e| names.element(e).parent).collect();
+        let head = chain
+            .iter()
+            .position(|&e| self.visible_element(scope, &names.element(e).name) == Some(e))?;
         Some(
             chain[..=head]
                 .iter()
                 .rev()
-                .map(|e| elements[e.index()].info.name.as_str())
+                .map(|&e| names.element(e).name.as_str())
                 .collect::<Vec<_>>()
                 .join("."),
         )
@@ -102,7 +105,7 @@ impl Builder<'_> {
     /// Of the elements named `name` anywhere, the one with the shortest
     /// path from `scope`, and that path.
     fn nearest_named(&self, scope: Option<ElementId>, name: &str) -> Option<String> {
-        let candidates = self.elements_by_name.as_ref()?.get(name)?;
+        let candidates = self.names.elements_by_name().get(name)?;
         candidates
             .iter()
             .filter_map(|&e| self.shortest_path_from(scope, e))
@@ -122,39 +125,27 @@ impl Builder<'_> {
         if !self.suggester.has_budget() {
             return (None, false);
         }
-        if self.elements_by_name.is_none() {
-            let mut index: HashMap<SmolStr, Vec<ElementId>> = HashMap::default();
-            for (i, element) in self.model.elements.iter().enumerate() {
-                index
-                    .entry(element.info.name.clone())
-                    .or_default()
-                    .push(ElementId(i as u32));
-            }
-            self.elements_by_name = Some(index);
-        }
         if let Some(path) = self.nearest_named(scope, name) {
             return (Some(path), true);
         }
-        let elements = &self.model.elements;
+        let names = self.names;
         let mut visible: Vec<&str> = Vec::new();
         let mut level = scope;
         while let Some(s) = level {
-            let element = &elements[s.index()];
+            let element = names.element(s);
             visible.extend(
                 element
                     .children
                     .iter()
-                    .map(|c| elements[c.index()].info.name.as_str()),
+                    .map(|&c| names.element(c).name.as_str()),
             );
             level = element.parent;
         }
-        visible.extend(self.model.top_level_names(Space::Element));
+        visible.extend(self.names.top_level_names(Space::Element));
         if let Some(close) = self.suggester.closest(name, visible) {
             return (Some(close.to_string()), false);
         }
-        let Some(index) = self.elements_by_name.as_ref() else {
-            return (None, false);
-        };
+        let index = self.names.elements_by_name();
         let close = self
             .suggester
             .closest(name, index.keys().map(SmolStr::as_str))
