@@ -427,6 +427,68 @@ mod tests {
         Analysis::wait_until_freed();
     }
 
+    /// The pieces of the model's elements and relationships, kept alive
+    /// (so that no later piece can take the address of one of them).
+    fn pieces(analysis: &Analysis) -> Vec<Arc<dyn std::any::Any>> {
+        let model = analysis.model();
+        let elements = model
+            .elements
+            .chunks()
+            .map(|c| -> Arc<dyn std::any::Any> { Arc::clone(c) as _ });
+        let relationships = model
+            .relationships
+            .chunks()
+            .map(|c| -> Arc<dyn std::any::Any> { Arc::clone(c) as _ });
+        elements.chain(relationships).collect()
+    }
+
+    fn same(a: &Arc<dyn std::any::Any>, b: &Arc<dyn std::any::Any>) -> bool {
+        Arc::as_ptr(a).cast::<()>() == Arc::as_ptr(b).cast::<()>()
+    }
+
+    #[test]
+    fn an_edit_that_declares_nothing_new_rebuilds_only_its_files_part() {
+        let mut analysis = Analysis::default();
+        let a = "use society5\nsystem hub \"拠点\" {\n  device gate\n  gate -> station\n}\n";
+        let b = "system station \"駅\"\nstation -> hub : flows \"データ\"\n";
+        analysis.set_file("a.kozo", a.to_string());
+        analysis.set_file("b.kozo", b.to_string());
+        let before = pieces(&analysis);
+        assert_eq!(before.len(), 4, "elements and relationships of two files");
+        let findings = analysis.diagnostics().to_vec();
+
+        // A longer label moves every span after it, and declares nothing.
+        let edited = a.replace("拠点", "拠点（中央）");
+        analysis.set_file("a.kozo", edited.clone());
+        let after = pieces(&analysis);
+        assert!(
+            !same(&after[0], &before[0]),
+            "a.kozo's elements are made again"
+        );
+        assert!(same(&after[1], &before[1]), "b.kozo's elements are kept");
+        assert!(!same(&after[2], &before[2]));
+        assert!(
+            same(&after[3], &before[3]),
+            "b.kozo's relationships are kept"
+        );
+        let mut fresh = Analysis::default();
+        fresh.set_file("a.kozo", edited);
+        fresh.set_file("b.kozo", b.to_string());
+        assert_eq!(outcome(&analysis), outcome(&fresh));
+        assert_eq!(analysis.diagnostics().len(), findings.len());
+
+        // A new element changes the ids: every part is made again.
+        analysis.set_file("a.kozo", format!("system first\n{a}"));
+        let renumbered = pieces(&analysis);
+        assert!(renumbered
+            .iter()
+            .all(|p| before.iter().chain(&after).all(|q| !same(p, q))));
+        assert_eq!(
+            analysis.model().element_by_path("station").map(|e| e.0),
+            Some(3)
+        );
+    }
+
     /// The texts of `analysis`'s files, and a digest of what was made of them.
     fn outcome(analysis: &Analysis) -> (Vec<(String, String)>, Summary, Vec<String>) {
         let texts = analysis

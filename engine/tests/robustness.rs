@@ -349,6 +349,9 @@ enum Edit {
     SetBytes(&'static str, Vec<u8>),
     Remove(&'static str),
     Configure(Config),
+    /// Text spliced into a file at a place picked among its characters:
+    /// mostly an edit that moves what follows and declares nothing new.
+    Insert(&'static str, prop::sample::Index, &'static str),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -358,6 +361,12 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (file_path(), mostly_text_bytes()).prop_map(|(p, b)| Edit::SetBytes(p, b)),
         2 => file_path().prop_map(Edit::Remove),
         1 => config().prop_map(Edit::Configure),
+        6 => (
+            file_path(),
+            any::<prop::sample::Index>(),
+            prop::sample::select(&[" ", "\n", "\n\n", "x", "建", "\"", "{", "}", "// c\n", "-> a"][..]),
+        )
+            .prop_map(|(p, at, text)| Edit::Insert(p, at, text)),
     ]
 }
 
@@ -414,7 +423,7 @@ proptest! {
     #[test]
     fn incremental_analysis_equals_analysis_from_scratch(
         initial_config in config(),
-        edits in prop::collection::vec(edit(), 1..12),
+        edits in prop::collection::vec(edit(), 1..16),
     ) {
         let mut incremental = Analysis::new(initial_config.clone());
         let mut files: BTreeMap<&'static str, Content> = BTreeMap::new();
@@ -435,6 +444,21 @@ proptest! {
                 Edit::Configure(new) => {
                     incremental.set_config(new.clone());
                     config = new;
+                }
+                Edit::Insert(path, at, text) => {
+                    let Some(Content::Text(old)) = files.get(path) else {
+                        continue;
+                    };
+                    let boundaries: Vec<usize> = old
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain([old.len()])
+                        .collect();
+                    let at = boundaries[at.index(boundaries.len())];
+                    let mut new = old.clone();
+                    new.insert_str(at, text);
+                    incremental.set_file(path, new.clone());
+                    files.insert(path, Content::Text(new));
                 }
             }
             // Ask after every edit, so that later answers come from memos.
