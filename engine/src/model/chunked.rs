@@ -164,7 +164,7 @@ mod tests {
         }
         assert_eq!(list.get(6), None);
         assert_eq!(list.iter().copied().collect::<Vec<_>>(), [0, 1, 2, 3, 4, 5]);
-        assert_eq!(list.iter().rev().next(), Some(&5));
+        assert_eq!(list.iter().next_back(), Some(&5));
         assert_eq!(list, Chunked::from(vec![0, 1, 2, 3, 4, 5]));
         assert_ne!(list, Chunked::from(vec![0, 1, 2, 3, 4]));
     }

@@ -127,7 +127,7 @@ pub(crate) struct DeclAt {
 
 impl DeclAt {
     /// The declaration in its source's syntax tree.
-    pub(crate) fn find<'p>(self, parse: &'p Parse) -> Option<&'p ast::Decl> {
+    pub(crate) fn find(self, parse: &Parse) -> Option<&ast::Decl> {
         let top = parse
             .tree
             .items
