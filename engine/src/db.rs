@@ -15,6 +15,7 @@ use crate::detached::Detached;
 use crate::diagnostic::Diagnostic;
 use crate::model::names::{NameIndex, Skeleton};
 use crate::model::{FilePart, Metamodel, Model, RelationKindId};
+use crate::rules::RuleMeta;
 
 /// One `.kozo` file of the workspace (or the built-in metamodel).
 #[salsa::input(debug)]
@@ -167,13 +168,27 @@ pub(crate) fn default_relation(db: &dyn Db, workspace: Workspace) -> Option<Rela
     metamodel(db, workspace).default_relation
 }
 
-/// One file's elements and relationships, resolved.
+/// The metamodel as the rules that look at one relationship or element at
+/// a time read it: equal after an edit of a label or a move, so that no
+/// part is checked again for it.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn rule_meta(db: &dyn Db, workspace: Workspace) -> Arc<RuleMeta> {
+    let meta = metamodel(db, workspace);
+    Arc::new(RuleMeta::new(
+        &meta.layers,
+        &meta.kinds,
+        &meta.relation_kinds,
+    ))
+}
+
+/// One file's elements and relationships, resolved and checked.
 #[salsa::tracked(returns(ref), no_eq)]
 pub(crate) fn file_part(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Arc<FilePart> {
     let names = name_index(db, workspace);
     let default = *default_relation(db, workspace);
+    let meta = rule_meta(db, workspace);
     Arc::new(crate::model::build_part(
-        db, workspace, names, default, file,
+        db, workspace, names, default, meta, file,
     ))
 }
 

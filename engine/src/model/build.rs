@@ -15,7 +15,7 @@ use super::names::{DeclAt, NameIndex, Sort};
 use super::*;
 use crate::builtin;
 use crate::db::{self, Workspace};
-use crate::rules::{duplicate_definition, undefined_reference};
+use crate::rules::{self, duplicate_definition, undefined_reference, Facts, RuleMeta};
 use crate::suggest::Suggester;
 
 mod curation;
@@ -72,9 +72,9 @@ pub(crate) struct FilePart {
 /// the files that declare them.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Metamodel {
-    layers: Vec<Layer>,
-    kinds: Vec<Kind>,
-    relation_kinds: Vec<RelationKind>,
+    pub layers: Vec<Layer>,
+    pub kinds: Vec<Kind>,
+    pub relation_kinds: Vec<RelationKind>,
     layer_by_name: HashMap<SmolStr, LayerId>,
     kind_by_name: HashMap<SmolStr, KindId>,
     relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
@@ -260,12 +260,14 @@ pub(crate) fn build_metamodel(
 }
 
 /// Resolves the elements and relationships `file` declares, against the
-/// workspace's `names` and its default relation kind.
+/// workspace's `names` and its default relation kind, and checks them with
+/// the rules that look at one at a time.
 pub(crate) fn build_part(
     db: &dyn db::Db,
     workspace: Workspace,
     names: &NameIndex,
     default_relation: Option<RelationKindId>,
+    meta: &RuleMeta,
     file: SourceFile,
 ) -> FilePart {
     let Some(source) = names.sources.iter().find(|s| s.file == file) else {
@@ -296,6 +298,10 @@ pub(crate) fn build_part(
     b.build_relationships();
     let relationships = b.missing_module.take_absorbed();
     b.references.dedup();
+    let facts = Facts { meta, names };
+    let mut found = b.model.diagnostics;
+    rules::check_part(&facts, &b.part_elements, &b.part_relationships, &mut found);
+    b.model.diagnostics = found;
     FilePart {
         elements: Arc::new(b.part_elements),
         relationships: Arc::new(b.part_relationships),

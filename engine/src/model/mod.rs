@@ -82,6 +82,29 @@ pub struct Info {
 }
 
 impl Info {
+    /// The name and what the declaration is (built-in, library), without
+    /// where it stands or what else it says: what the rules that look at
+    /// one relationship or element at a time read of the metamodel.
+    pub(crate) fn bare(&self) -> Info {
+        Info {
+            name: self.name.clone(),
+            label: None,
+            translations: Vec::new(),
+            description: None,
+            descriptions: Vec::new(),
+            technology: None,
+            doc: None,
+            properties: Vec::new(),
+            name_loc: Loc {
+                file: self.name_loc.file,
+                span: Span::empty(0),
+            },
+            span: Span::empty(0),
+            builtin: self.builtin,
+            library: self.library,
+        }
+    }
+
     /// The label in `lang` when there is a translation, else the label, else the name.
     pub fn display_label(&self, lang: Option<&str>) -> &str {
         if let Some(lang) = lang {

@@ -22,7 +22,7 @@ use smol_str::SmolStr;
 use crate::builtin;
 use crate::db::SourceFile;
 use crate::model::{
-    ConcernId, DecisionId, ElementId, Space, StakeholderId, Target, ViewId, ViewpointId,
+    ConcernId, DecisionId, ElementId, KindId, Space, StakeholderId, Target, ViewId, ViewpointId,
 };
 
 /// The sort of a declaration, as the index tells them apart.
@@ -63,6 +63,8 @@ impl Sort {
 pub(crate) struct SkeletonDecl {
     pub sort: Sort,
     pub name: SmolStr,
+    /// An element's kind as written (empty for other declarations).
+    pub kind: SmolStr,
     pub extend: bool,
     pub nested: Vec<SkeletonDecl>,
 }
@@ -95,6 +97,10 @@ impl Skeleton {
             SkeletonDecl {
                 sort: Sort::of(&d.kind),
                 name: d.name.text.clone(),
+                kind: match &d.kind {
+                    DeclKind::Element(kind) => kind.text.clone(),
+                    _ => SmolStr::default(),
+                },
                 extend: d.extend,
                 nested,
             }
@@ -182,6 +188,9 @@ pub(crate) struct Source {
 pub(crate) struct NamedElement {
     pub name: SmolStr,
     pub path: String,
+    /// The kind as written, and the kind it names (if one does).
+    pub kind_name: SmolStr,
+    pub kind: Option<KindId>,
     pub parent: Option<ElementId>,
     pub children: Vec<ElementId>,
     pub at: DeclAt,
@@ -285,6 +294,14 @@ impl NameIndex {
                 };
                 index.declare(at, decl, builtin);
             }
+        }
+        // Kinds may be declared after the elements of their kind.
+        for element in &mut index.elements {
+            element.kind = index
+                .kinds
+                .by_name
+                .get(&element.kind_name)
+                .map(|&i| KindId(i));
         }
         index
     }
@@ -490,6 +507,8 @@ impl NameIndex {
         self.elements.push(NamedElement {
             name: name.clone(),
             path,
+            kind_name: decl.kind.clone(),
+            kind: None,
             parent,
             children: Vec::new(),
             at,

@@ -1,8 +1,8 @@
 //! `invalid-nesting`: an element under a parent its kind's `parents` does not name.
 
-use super::{Rule, RuleDoc};
+use super::{Facts, Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::Element;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "an element sits under a parent whose kind is not in its kind's `parents` (or at top level when `parents` is given)",
@@ -27,8 +27,8 @@ to the `parents` list of its kind.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for element in &model.elements {
+pub(crate) fn check(model: &Facts, elements: &[Element], out: &mut Vec<Diagnostic>) {
+    for element in elements {
         let Some(kind) = element.kind else { continue };
         // An empty list: none of its names resolved, which is already an
         // undefined reference; do not report every element of the kind too.

@@ -1,9 +1,9 @@
 //! `layer-violation`: a `downward` relation pointing from a lower layer up,
 //! or an `upward` one pointing down.
 
-use super::{Rule, RuleDoc};
+use super::{Facts, Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::Relationship;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary:
@@ -39,8 +39,8 @@ one of the elements on its proper layer, or use a relation kind that is not
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for rel in &model.relationships {
+pub(crate) fn check(model: &Facts, relationships: &[Relationship], out: &mut Vec<Diagnostic>) {
+    for rel in relationships {
         let kind = model.relation_kind(rel.kind);
         if !kind.downward && !kind.upward {
             continue;

@@ -9,7 +9,11 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Model;
+use crate::model::names::{NameIndex, NamedElement};
+use crate::model::{
+    Element, ElementId, Kind, KindId, Layer, LayerId, Model, RelationKind, RelationKindId,
+    Relationship,
+};
 
 pub mod ambiguous_reference;
 pub mod concern_not_framed;
@@ -119,16 +123,93 @@ impl std::fmt::Display for Rule {
     }
 }
 
+/// What the rules that look at one relationship or one element at a time
+/// read: the metamodel without its texts and places (so that editing a
+/// kind's label or moving it changes nothing here), and what the name
+/// index knows of every element.
+pub(crate) struct Facts<'a> {
+    pub meta: &'a RuleMeta,
+    pub names: &'a NameIndex,
+}
+
+/// The metamodel as [`Facts`] reads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RuleMeta {
+    pub layers: Vec<Layer>,
+    pub kinds: Vec<Kind>,
+    pub relation_kinds: Vec<RelationKind>,
+}
+
+impl RuleMeta {
+    pub(crate) fn new(layers: &[Layer], kinds: &[Kind], relation_kinds: &[RelationKind]) -> Self {
+        RuleMeta {
+            layers: layers
+                .iter()
+                .map(|l| Layer {
+                    info: l.info.bare(),
+                    ..l.clone()
+                })
+                .collect(),
+            kinds: kinds
+                .iter()
+                .map(|k| Kind {
+                    info: k.info.bare(),
+                    ..k.clone()
+                })
+                .collect(),
+            relation_kinds: relation_kinds
+                .iter()
+                .map(|r| RelationKind {
+                    info: r.info.bare(),
+                    ..r.clone()
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Facts<'_> {
+    pub(crate) fn relation_kind(&self, id: RelationKindId) -> &RelationKind {
+        &self.meta.relation_kinds[id.index()]
+    }
+    pub(crate) fn kind(&self, id: KindId) -> &Kind {
+        &self.meta.kinds[id.index()]
+    }
+    pub(crate) fn layer(&self, id: LayerId) -> &Layer {
+        &self.meta.layers[id.index()]
+    }
+    pub(crate) fn element(&self, id: ElementId) -> &NamedElement {
+        self.names.element(id)
+    }
+    /// The layer an element sits on (through its kind).
+    pub(crate) fn element_layer(&self, id: ElementId) -> Option<LayerId> {
+        self.element(id).kind.and_then(|k| self.kind(k).layer)
+    }
+}
+
+/// Runs the rules that look at one relationship or element at a time over
+/// one file's part (its findings are kept with the part).
+pub(crate) fn check_part(
+    facts: &Facts,
+    elements: &[Element],
+    relationships: &[Relationship],
+    out: &mut Vec<Diagnostic>,
+) {
+    relation_not_allowed::check(facts, relationships, out);
+    invalid_nesting::check(facts, elements, out);
+    layer_violation::check(facts, relationships, out);
+    self_relationship::check(facts, relationships, out);
+}
+
 /// A rule that looks at the finished model.
 type ModelRule = fn(&Model, &mut Vec<Diagnostic>);
 
 /// Every rule that looks at the finished model, in the order their
-/// findings are gathered (the order is kept whichever finishes first).
-const MODEL_RULES: [ModelRule; 16] = [
-    relation_not_allowed::check,
-    invalid_nesting::check,
+/// findings are gathered (the order is kept whichever finishes first). The
+/// rules that look at one relationship or element at a time run with each
+/// file's part instead ([`check_part`]).
+const MODEL_RULES: [ModelRule; 12] = [
     cycle::check,
-    layer_violation::check,
     view_nonconformant::check,
     empty_view::check,
     stakeholder_without_concern::check,
@@ -137,7 +218,6 @@ const MODEL_RULES: [ModelRule; 16] = [
     viewpoint_without_view::check,
     element_not_in_view::check,
     orphan_element::check,
-    self_relationship::check,
     unused_definition::check,
     missing_rationale::check,
     view_curation::check,

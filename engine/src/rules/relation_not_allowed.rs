@@ -2,11 +2,11 @@
 //! kind's `from`/`to` or `allow` pairs, or a `same_kind` relation joins two
 //! kinds. A relationship whose reverse would be allowed suggests the swap.
 
-use super::{Rule, RuleDoc};
+use super::{Facts, Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
 use kozo_lang::Span;
 
-use crate::model::{KindId, KindSet, Model, RelationKind, Relationship};
+use crate::model::{KindId, KindSet, RelationKind, Relationship};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a relationship's source or target kind is outside its relation kind's `from`/`to` or `allow` pairs (or a `same_kind` relation joins two kinds)",
@@ -47,7 +47,7 @@ metamodel (for a built-in one, `extend relation flows { from my_kind }`).
 "#,
 };
 
-fn names(model: &Model, set: &KindSet) -> String {
+fn names(model: &Facts, set: &KindSet) -> String {
     match set {
         KindSet::Any => "any kind".to_string(),
         KindSet::Only(kinds) => kinds
@@ -58,8 +58,8 @@ fn names(model: &Model, set: &KindSet) -> String {
     }
 }
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for rel in &model.relationships {
+pub(crate) fn check(model: &Facts, relationships: &[Relationship], out: &mut Vec<Diagnostic>) {
+    for rel in relationships {
         let kind = model.relation_kind(rel.kind);
         let (source, target) = (model.element(rel.source), model.element(rel.target));
         let (Some(source_kind), Some(target_kind)) = (source.kind, target.kind) else {
@@ -86,7 +86,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// `from`/`to` alone: each end is checked against its list.
-fn ends_one_by_one(model: &Model, rel: &Relationship, out: &mut Vec<Diagnostic>) {
+fn ends_one_by_one(model: &Facts, rel: &Relationship, out: &mut Vec<Diagnostic>) {
     let kind = model.relation_kind(rel.kind);
     let ends = [
         (rel.source, &kind.from, rel.source_span, "source", "from"),
@@ -125,7 +125,7 @@ fn ends_one_by_one(model: &Model, rel: &Relationship, out: &mut Vec<Diagnostic>)
 }
 
 /// `allow` pairs: one finding for the relationship, naming what its source may point to.
-fn pair_not_allowed(model: &Model, rel: &Relationship, source_kind: KindId) -> Diagnostic {
+fn pair_not_allowed(model: &Facts, rel: &Relationship, source_kind: KindId) -> Diagnostic {
     let kind = model.relation_kind(rel.kind);
     let (source, target) = (model.element(rel.source), model.element(rel.target));
     let mut targets = kind.allowed_targets(source_kind);
@@ -180,7 +180,7 @@ fn unresolved_lists(kind: &RelationKind) -> bool {
 
 /// `b -> a` as written in the source, and the span of `a -> b`, when the
 /// relationship's relation kind would allow it the other way round.
-fn reverse_if_allowed(model: &Model, rel: &Relationship) -> Option<(String, Span)> {
+fn reverse_if_allowed(model: &Facts, rel: &Relationship) -> Option<(String, Span)> {
     let kind = model.relation_kind(rel.kind);
     let (source_kind, target_kind) = (
         model.element(rel.source).kind?,

@@ -1,8 +1,8 @@
 //! `self-relationship`: a relationship from an element to itself.
 
-use super::{Rule, RuleDoc};
+use super::{Facts, Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::Relationship;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a relationship's source and target are the same element",
@@ -26,8 +26,8 @@ them.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for rel in &model.relationships {
+pub(crate) fn check(model: &Facts, relationships: &[Relationship], out: &mut Vec<Diagnostic>) {
+    for rel in relationships {
         if rel.source == rel.target {
             out.push(Diagnostic::new(
                 Rule::SelfRelationship,
