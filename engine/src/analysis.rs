@@ -489,6 +489,42 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_cycle_across_files_follows_edits_that_move_or_renumber_it() {
+        let meta = "layer l\nkind k { layer l }\nrelation depends { acyclic }\nrelation uses { default }\nk a\nk b\n";
+        let mut analysis = Analysis::default();
+        analysis.set_file("a.kozo", format!("{meta}a -> b : depends\n"));
+        analysis.set_file("b.kozo", "b -> a : depends\n".to_string());
+        let cycle = |analysis: &Analysis| -> Vec<String> {
+            analysis
+                .diagnostics()
+                .iter()
+                .filter(|d| d.rule == crate::Rule::Cycle)
+                .map(|d| {
+                    let text = analysis.text(d.file);
+                    format!("{}: {}", &text[d.span.range()], d.message)
+                })
+                .collect()
+        };
+        let message = "relationships of kind `depends` form a cycle: a -> b -> a";
+        assert_eq!(cycle(&analysis), [format!("a -> b : depends: {message}")]);
+        // Moved by a comment, then renumbered by a relationship of another
+        // kind before it: the finding follows the relationship.
+        for text in [
+            format!("// 依存\n{meta}a -> b : depends\n"),
+            format!("{meta}b -> a\na -> b : depends\n"),
+        ] {
+            analysis.set_file("a.kozo", text.clone());
+            assert_eq!(cycle(&analysis), [format!("a -> b : depends: {message}")]);
+            let mut fresh = Analysis::default();
+            fresh.set_file("a.kozo", text);
+            fresh.set_file("b.kozo", "b -> a : depends\n".to_string());
+            assert_eq!(outcome(&analysis), outcome(&fresh));
+        }
+        analysis.set_file("b.kozo", "b -> a\n".to_string());
+        assert!(cycle(&analysis).is_empty());
+    }
+
     /// The texts of `analysis`'s files, and a digest of what was made of them.
     fn outcome(analysis: &Analysis) -> (Vec<(String, String)>, Summary, Vec<String>) {
         let texts = analysis

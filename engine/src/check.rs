@@ -18,6 +18,7 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
     syntax_error::in_workspace_words(model, &mut found);
     found.extend(model.diagnostics.iter().cloned());
     rules::check_model(model, &mut found);
+    rules::cycle::report(model, db::cycles(db, workspace), &mut found);
 
     let config = workspace.config(db);
     let mut out: Vec<Diagnostic> = found

@@ -15,6 +15,7 @@ use crate::detached::Detached;
 use crate::diagnostic::Diagnostic;
 use crate::model::names::{NameIndex, Skeleton};
 use crate::model::{FilePart, Metamodel, Model, RelationKindId};
+use crate::rules::cycle::PartEdges;
 use crate::rules::RuleMeta;
 
 /// One `.kozo` file of the workspace (or the built-in metamodel).
@@ -190,6 +191,27 @@ pub(crate) fn file_part(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
     Arc::new(crate::model::build_part(
         db, workspace, names, default, meta, file,
     ))
+}
+
+/// A file's edges of acyclic relation kinds.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn part_edges(db: &dyn Db, workspace: Workspace, file: SourceFile) -> PartEdges {
+    let meta = rule_meta(db, workspace);
+    PartEdges::new(meta, &file_part(db, workspace, file).relationships)
+}
+
+/// The cycles of acyclic relation kinds: searched again only when some
+/// file's edges of those kinds (or its count of relationships) change.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn cycles(db: &dyn Db, workspace: Workspace) -> Vec<crate::rules::cycle::Found> {
+    let names = name_index(db, workspace);
+    let parts: Vec<&PartEdges> = names
+        .sources
+        .iter()
+        .map(|source| part_edges(db, workspace, source.file))
+        .collect();
+    let kinds = rule_meta(db, workspace).relation_kinds.len();
+    crate::rules::cycle::find(names.elements.len(), kinds, &parts)
 }
 
 /// The resolved model of the whole workspace.

@@ -6,7 +6,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ElementId, Model, RelationshipId};
+use crate::model::{ElementId, Model, RelationKindId, Relationship, RelationshipId};
+use crate::rules::RuleMeta;
 
 pub const DOC: RuleDoc = RuleDoc {
     summary:
@@ -33,87 +34,136 @@ event), or merge the elements that cannot live apart.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    // The relationships of each acyclic kind, in one pass over them all
-    // (not one pass per kind), in id order.
-    let mut of_kind: Vec<Vec<RelationshipId>> = vec![Vec::new(); model.relation_kinds.len()];
-    for id in model.relationship_ids() {
-        let rel = model.relationship(id);
-        let acyclic = model
-            .relation_kinds
-            .get(rel.kind.index())
-            .is_some_and(|k| k.acyclic);
-        if acyclic && rel.source != rel.target {
-            of_kind[rel.kind.index()].push(id);
+/// One edge of an acyclic relation kind: the kind, the ends and the
+/// relationship's id.
+pub(crate) type Edge = (RelationKindId, ElementId, ElementId, RelationshipId);
+
+/// What a file's part adds to the search for cycles: how many
+/// relationships it holds (the ids of later files' follow on), and its
+/// relationships of acyclic kinds between two elements, with their ids
+/// counted from the part's first. Equal after an edit of a label or a
+/// move, so that the search is not made again for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PartEdges {
+    pub relationships: u32,
+    pub edges: Vec<Edge>,
+}
+
+impl PartEdges {
+    pub(crate) fn new(meta: &RuleMeta, relationships: &[Relationship]) -> PartEdges {
+        let edges = relationships
+            .iter()
+            .enumerate()
+            .filter(|(_, rel)| {
+                rel.source != rel.target
+                    && meta
+                        .relation_kinds
+                        .get(rel.kind.index())
+                        .is_some_and(|k| k.acyclic)
+            })
+            .map(|(i, rel)| (rel.kind, rel.source, rel.target, RelationshipId(i as u32)))
+            .collect();
+        PartEdges {
+            relationships: relationships.len() as u32,
+            edges,
         }
     }
-    for (kind, ids) in model.relation_kinds.iter().zip(&of_kind) {
-        if ids.len() < 2 {
+}
+
+/// A cycle: its relation kind and its relationships in order.
+pub(crate) type Found = (RelationKindId, Vec<RelationshipId>);
+
+/// The cycles among the parts' edges, of a workspace of `elements`
+/// elements and `kinds` relation kinds; relationship ids are the model's
+/// (the parts' in order).
+pub(crate) fn find(elements: usize, kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
+    // The relationships of each acyclic kind, in one pass over them all
+    // (not one pass per kind), in id order.
+    let mut of_kind: Vec<Vec<Edge>> = vec![Vec::new(); kinds];
+    let mut first = 0;
+    for part in parts {
+        for &(kind, source, target, local) in &part.edges {
+            if let Some(list) = of_kind.get_mut(kind.index()) {
+                list.push((kind, source, target, RelationshipId(first + local.0)));
+            }
+        }
+        first += part.relationships;
+    }
+    let mut out = Vec::new();
+    for (kind, edges) in of_kind.iter().enumerate() {
+        if edges.len() < 2 {
             continue;
         }
-        let ids = &may_lie_on_a_cycle(model, ids);
-        if ids.len() < 2 {
+        let edges = &may_lie_on_a_cycle(elements, edges);
+        if edges.len() < 2 {
             continue;
         }
         let mut graph: DiGraph<ElementId, RelationshipId> = DiGraph::new();
         // Element index -> node, dense: cheaper than hashing every end.
-        let mut nodes: Vec<Option<NodeIndex>> = vec![None; model.elements.len()];
-        for &id in ids {
-            let rel = model.relationship(id);
+        let mut nodes: Vec<Option<NodeIndex>> = vec![None; elements];
+        for &(_, source, target, id) in edges {
             let mut node =
                 |e: ElementId| *nodes[e.index()].get_or_insert_with(|| graph.add_node(e));
-            let (s, t) = (node(rel.source), node(rel.target));
+            let (s, t) = (node(source), node(target));
             graph.add_edge(s, t, id);
         }
         if graph.edge_count() < 2 {
             continue;
         }
         for cycle in cycles(&graph) {
-            let first = model.relationship(cycle[0]);
-            let mut path: Vec<&str> = cycle
-                .iter()
-                .map(|r| model.element(model.relationship(*r).source).path.as_str())
-                .collect();
-            path.push(&model.element(first.source).path);
-            out.push(Diagnostic::new(
-                Rule::Cycle,
-                first.loc.file,
-                first.loc.span,
-                format!(
-                    "relationships of kind `{}` form a cycle: {}",
-                    kind.info.name,
-                    path.join(" -> ")
-                ),
-            ));
+            out.push((RelationKindId(kind as u32), cycle));
         }
+    }
+    out
+}
+
+/// The findings of the cycles `find` found in `model`.
+pub(crate) fn report(model: &Model, found: &[Found], out: &mut Vec<Diagnostic>) {
+    for (kind, cycle) in found {
+        let Some(&start) = cycle.first() else {
+            continue;
+        };
+        let first = model.relationship(start);
+        let mut path: Vec<&str> = cycle
+            .iter()
+            .map(|r| model.element(model.relationship(*r).source).path.as_str())
+            .collect();
+        path.push(&model.element(first.source).path);
+        out.push(Diagnostic::new(
+            Rule::Cycle,
+            first.loc.file,
+            first.loc.span,
+            format!(
+                "relationships of kind `{}` form a cycle: {}",
+                model.relation_kind(*kind).info.name,
+                path.join(" -> ")
+            ),
+        ));
     }
 }
 
-/// The relationships among `ids` that may lie on a cycle: those left once
-/// every element no remaining relationship points to has been taken away,
-/// again and again (Kahn's topological sort). Nothing is left of an acyclic
+/// The edges among `edges` that may lie on a cycle: those left once
+/// every element no remaining edge points to has been taken away, again
+/// and again (Kahn's topological sort). Nothing is left of an acyclic
 /// graph — what a valid workspace holds — so the strongly connected
 /// components, which cost far more, are computed only around real cycles.
 /// Iterative and linear, like the rest of the rule.
-fn may_lie_on_a_cycle(model: &Model, ids: &[RelationshipId]) -> Vec<RelationshipId> {
-    let n = model.elements.len();
+fn may_lie_on_a_cycle(n: usize, edges: &[Edge]) -> Vec<Edge> {
     let mut in_degree = vec![0u32; n];
     // Out-edges by source, in one flat array (compressed sparse rows).
     let mut offsets = vec![0usize; n + 1];
-    for &id in ids {
-        let rel = model.relationship(id);
-        in_degree[rel.target.index()] += 1;
-        offsets[rel.source.index() + 1] += 1;
+    for &(_, source, target, _) in edges {
+        in_degree[target.index()] += 1;
+        offsets[source.index() + 1] += 1;
     }
     for i in 0..n {
         offsets[i + 1] += offsets[i];
     }
     let mut next = offsets.clone();
-    let mut targets = vec![0usize; ids.len()];
-    for &id in ids {
-        let rel = model.relationship(id);
-        let slot = &mut next[rel.source.index()];
-        targets[*slot] = rel.target.index();
+    let mut targets = vec![0usize; edges.len()];
+    for &(_, source, target, _) in edges {
+        let slot = &mut next[source.index()];
+        targets[*slot] = target.index();
         *slot += 1;
     }
     let mut ready: Vec<usize> = (0..n).filter(|&e| in_degree[e] == 0).collect();
@@ -125,11 +175,12 @@ fn may_lie_on_a_cycle(model: &Model, ids: &[RelationshipId]) -> Vec<Relationship
             }
         }
     }
-    // A relationship whose source was taken away was counted off its
-    // target; one whose source is left keeps its target from going.
-    ids.iter()
+    // An edge whose source was taken away was counted off its target; one
+    // whose source is left keeps its target from going.
+    edges
+        .iter()
         .copied()
-        .filter(|&id| in_degree[model.relationship(id).source.index()] > 0)
+        .filter(|&(_, source, _, _)| in_degree[source.index()] > 0)
         .collect()
 }
 
@@ -250,10 +301,9 @@ mod tests {
         let mut analysis = crate::Analysis::default();
         analysis.set_file("model.kozo", src);
         let model = analysis.model();
-        let ids: Vec<RelationshipId> = model.relationship_ids().collect();
-        let left: Vec<String> = super::may_lie_on_a_cycle(model, &ids)
+        let left: Vec<String> = super::may_lie_on_a_cycle(model.elements.len(), &edges(model))
             .into_iter()
-            .map(|id| {
+            .map(|(_, _, _, id)| {
                 let rel = model.relationship(id);
                 let name = |e: ElementId| model.element(e).path.clone();
                 format!("{}->{}", name(rel.source), name(rel.target))
@@ -271,8 +321,18 @@ mod tests {
             format!("{META}k a\nk b\nk c\na -> b : depends\nb -> c : depends\na -> c : depends\n"),
         );
         let model = dag.model();
-        let ids: Vec<RelationshipId> = model.relationship_ids().collect();
-        assert!(super::may_lie_on_a_cycle(model, &ids).is_empty());
+        assert!(super::may_lie_on_a_cycle(model.elements.len(), &edges(model)).is_empty());
+    }
+
+    /// Every relationship of `model` as an edge.
+    fn edges(model: &crate::model::Model) -> Vec<super::Edge> {
+        model
+            .relationship_ids()
+            .map(|id| {
+                let rel = model.relationship(id);
+                (rel.kind, rel.source, rel.target, id)
+            })
+            .collect()
     }
 
     /// A graph of `n` nodes with an edge `i -> i+1` for each `i`, and the

@@ -207,9 +207,9 @@ type ModelRule = fn(&Model, &mut Vec<Diagnostic>);
 /// Every rule that looks at the finished model, in the order their
 /// findings are gathered (the order is kept whichever finishes first). The
 /// rules that look at one relationship or element at a time run with each
-/// file's part instead ([`check_part`]).
-const MODEL_RULES: [ModelRule; 12] = [
-    cycle::check,
+/// file's part instead ([`check_part`]); `cycle` searches the parts' edges
+/// of acyclic kinds once per change of them (see [`cycle::find`]).
+const MODEL_RULES: [ModelRule; 11] = [
     view_nonconformant::check,
     empty_view::check,
     stakeholder_without_concern::check,
