@@ -31,7 +31,7 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
                 views_of[selected.element.index()] += 1;
             }
         }
-        let graph = &model.graph.0;
+        let graph = &model.graph().0;
         for id in elements {
             let element = model.element(id);
             let relationships = graph

@@ -308,7 +308,7 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
     texts(out, &element.info);
 
     let node = element.node;
-    let graph = &model.graph.0;
+    let graph = &model.graph().0;
     let mut outgoing = Vec::new();
     let mut incoming = Vec::new();
     for edge in graph.edges_directed(node, petgraph::Direction::Outgoing) {

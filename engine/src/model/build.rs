@@ -1453,22 +1453,6 @@ impl<'a> Builder<'a> {
         self.references.dedup();
         let references = std::mem::take(&mut self.references);
         self.model.references.push_chunk(Arc::new(references));
-        // Elements are the graph's nodes in id order, relationships its
-        // edges in id order: a node's index is its element's id.
-        let model = &mut self.model;
-        let graph = &mut model.graph.0;
-        graph.reserve_nodes(model.elements.len());
-        graph.reserve_edges(model.relationships.len());
-        for index in 0..model.elements.len() {
-            graph.add_node(ElementId(index as u32));
-        }
-        for (index, rel) in model.relationships.iter().enumerate() {
-            graph.add_edge(
-                petgraph::graph::NodeIndex::new(rel.source.index()),
-                petgraph::graph::NodeIndex::new(rel.target.index()),
-                RelationshipId(index as u32),
-            );
-        }
         self.model
     }
 }

@@ -10,7 +10,7 @@ mod chunked;
 pub(crate) mod names;
 mod selection;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -702,6 +702,19 @@ impl PartialEq for ElementGraph {
 
 impl Eq for ElementGraph {}
 
+/// The graph once made. Not part of a model's equality: it follows from
+/// the elements and relationships, whether made yet or not.
+#[derive(Clone, Debug, Default)]
+struct LazyGraph(OnceLock<ElementGraph>);
+
+impl PartialEq for LazyGraph {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LazyGraph {}
+
 /// What a name in the source refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -740,8 +753,9 @@ pub struct Model {
     pub viewpoints: Vec<Viewpoint>,
     pub views: Vec<View>,
     pub decisions: Vec<Decision>,
-    /// Elements as nodes, relationships as edges (weights are the ids).
-    pub graph: ElementGraph,
+    /// Elements as nodes, relationships as edges (weights are the ids):
+    /// made the first time [`Model::graph`] is asked for.
+    graph: LazyGraph,
     /// Every resolved name, in the order resolution met them (not sorted:
     /// consumers that list them sort what they keep).
     pub references: Chunked<Reference>,
@@ -828,6 +842,26 @@ impl Space {
 }
 
 impl Model {
+    /// Elements as nodes, relationships as edges, the weights being their
+    /// ids; a node's index is its element's id. Made at the first call (few
+    /// consumers need it, and an edit makes a new model).
+    pub fn graph(&self) -> &ElementGraph {
+        self.graph.0.get_or_init(|| {
+            let mut graph = DiGraph::with_capacity(self.elements.len(), self.relationships.len());
+            for index in 0..self.elements.len() {
+                graph.add_node(ElementId(index as u32));
+            }
+            for (index, rel) in self.relationships.iter().enumerate() {
+                graph.add_edge(
+                    petgraph::graph::NodeIndex::new(rel.source.index()),
+                    petgraph::graph::NodeIndex::new(rel.target.index()),
+                    RelationshipId(index as u32),
+                );
+            }
+            ElementGraph(graph)
+        })
+    }
+
     pub fn layer(&self, id: LayerId) -> &Layer {
         &self.layers[id.index()]
     }
