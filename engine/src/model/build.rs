@@ -59,10 +59,16 @@ pub(crate) struct FilePart {
     pub elements: Arc<Vec<Element>>,
     pub relationships: Arc<Vec<Relationship>>,
     pub references: Arc<Vec<Reference>>,
+    pub concerns: Arc<Vec<Concern>>,
+    pub stakeholders: Arc<Vec<Stakeholder>>,
+    pub viewpoints: Arc<Vec<Viewpoint>>,
+    pub views: Arc<Vec<View>>,
+    pub decisions: Arc<Vec<Decision>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Names of a built-in module no file uses, met while resolving the
-    /// elements' kinds, then the relationships' kinds.
-    pub absorbed: [Absorbed; 2],
+    /// elements' kinds, then the relationships', then the other
+    /// declarations'.
+    pub absorbed: [Absorbed; 3],
     /// Where the arrows of relationships without `: kind` stand, when the
     /// workspace has no default relation kind.
     pub without_default: Vec<(SourceFile, ast::Span)>,
@@ -270,9 +276,10 @@ pub(crate) fn build_part(
     meta: &RuleMeta,
     file: SourceFile,
 ) -> FilePart {
-    let Some(source) = names.sources.iter().find(|s| s.file == file) else {
+    let Some(index) = names.sources.iter().position(|s| s.file == file) else {
         return FilePart::default();
     };
+    let source = &names.sources[index];
     let mut b = Builder::new(db, names, missing_module(db, workspace, names));
     b.suggester = part_suggester(workspace.files(db).len());
     b.default_relation = default_relation;
@@ -297,6 +304,8 @@ pub(crate) fn build_part(
     let kinds = b.missing_module.take_absorbed();
     b.build_relationships();
     let relationships = b.missing_module.take_absorbed();
+    b.top_level(index as u32, parse);
+    let top_level = b.missing_module.take_absorbed();
     b.references.dedup();
     let facts = Facts { meta, names };
     let mut found = b.model.diagnostics;
@@ -306,16 +315,19 @@ pub(crate) fn build_part(
         elements: Arc::new(b.part_elements),
         relationships: Arc::new(b.part_relationships),
         references: Arc::new(b.references),
+        concerns: first_piece(&b.model.concerns),
+        stakeholders: first_piece(&b.model.stakeholders),
+        viewpoints: first_piece(&b.model.viewpoints),
+        views: first_piece(&b.model.views),
+        decisions: first_piece(&b.model.decisions),
         diagnostics: b.model.diagnostics,
-        absorbed: [kinds, relationships],
+        absorbed: [kinds, relationships, top_level],
         without_default: b.without_default,
     }
 }
 
 /// The model of the workspace: the metamodel and every file's part put
-/// together, and the top-level declarations (concerns, stakeholders,
-/// viewpoints, views, decisions), the duplicates and the `use` findings
-/// made here.
+/// together, with the duplicates and the `use` findings made here.
 pub(crate) fn assemble(
     db: &dyn db::Db,
     workspace: Workspace,
@@ -339,15 +351,23 @@ pub(crate) fn assemble(
     b.model.diagnostics.extend(meta.diagnostics.iter().cloned());
     b.model.references.push_chunk(Arc::clone(&meta.references));
     for part in parts {
-        b.model.elements.push_chunk(Arc::clone(&part.elements));
-        b.model
+        let model = &mut b.model;
+        model.elements.push_chunk(Arc::clone(&part.elements));
+        model
             .relationships
             .push_chunk(Arc::clone(&part.relationships));
-        b.model.references.push_chunk(Arc::clone(&part.references));
-        b.model.diagnostics.extend(part.diagnostics.iter().cloned());
+        model.references.push_chunk(Arc::clone(&part.references));
+        model.concerns.push_chunk(Arc::clone(&part.concerns));
+        model
+            .stakeholders
+            .push_chunk(Arc::clone(&part.stakeholders));
+        model.viewpoints.push_chunk(Arc::clone(&part.viewpoints));
+        model.views.push_chunk(Arc::clone(&part.views));
+        model.decisions.push_chunk(Arc::clone(&part.decisions));
+        model.diagnostics.extend(part.diagnostics.iter().cloned());
     }
     b.missing_module.add(&meta.absorbed);
-    for phase in 0..2 {
+    for phase in 0..3 {
         for part in parts {
             b.missing_module.add(&part.absorbed[phase]);
         }
@@ -357,11 +377,6 @@ pub(crate) fn assemble(
             b.no_default_relation(file, arrow);
         }
     }
-    for &at in &names.others {
-        if let Some(pending) = b.pending_at(at) {
-            b.check_repeats(pending.file, pending.decl.entries());
-        }
-    }
     for duplicate in &names.duplicates {
         if let (Some(pending), Some(first)) =
             (b.pending_at(duplicate.at), b.name_loc(duplicate.first))
@@ -369,20 +384,48 @@ pub(crate) fn assemble(
             b.duplicate(pending, first.file, first.span, duplicate.what);
         }
     }
-    b.concerns = b.pendings(&names.concerns);
-    b.stakeholders = b.pendings(&names.stakeholders);
-    b.viewpoints = b.pendings(&names.viewpoints);
-    b.views = b.pendings(&names.views);
-    b.decisions = b.pendings(&names.decisions);
-    b.build_concerns();
-    b.build_stakeholders();
-    b.build_viewpoints();
-    b.build_views();
-    b.build_decisions();
     b.finish()
 }
 
+/// The one piece a file's part built of a list (an empty one if none).
+fn first_piece<T>(list: &Chunked<T>) -> Arc<Vec<T>> {
+    list.chunks().next().cloned().unwrap_or_default()
+}
+
 impl<'a> Builder<'a> {
+    /// A file's top-level declarations other than elements: the clauses
+    /// each repeats, and those the index gave an id (concerns,
+    /// stakeholders, viewpoints, views, decisions), built in id order.
+    fn top_level(&mut self, source: u32, parse: &'a Parse) {
+        let file = self.names.sources[source as usize].file;
+        for item in &parse.tree.items {
+            if let Item::Decl(decl) = item {
+                if !matches!(decl.kind, DeclKind::Element(_)) && !decl.name.text.is_empty() {
+                    self.check_repeats(file, decl.entries());
+                }
+            }
+        }
+        let names = self.names;
+        let mine = |b: &Self, list: &[DeclAt]| -> Vec<Pending<'a>> {
+            let own: Vec<DeclAt> = list
+                .iter()
+                .copied()
+                .filter(|at| at.source == source)
+                .collect();
+            b.pendings(&own)
+        };
+        self.concerns = mine(self, &names.concerns);
+        self.stakeholders = mine(self, &names.stakeholders);
+        self.viewpoints = mine(self, &names.viewpoints);
+        self.views = mine(self, &names.views);
+        self.decisions = mine(self, &names.decisions);
+        self.build_concerns();
+        self.build_stakeholders();
+        self.build_viewpoints();
+        self.build_views();
+        self.build_decisions();
+    }
+
     /// The `use` statements: a module that does not exist, and a second
     /// built-in module beside the one loaded (the two declare the same
     /// layers and kinds, so only the first one met is loaded).
@@ -1378,7 +1421,7 @@ impl<'a> Builder<'a> {
                 }
             }
             let (elements, element_exclusions) =
-                selection::select(&self.model, &includes, &excludes);
+                selection::select(self.names, &includes, &excludes);
             let mut info = self.info(pending);
             info.properties = self.properties(pending.file, pending.decl.entries(), None);
             let mut view = View {

@@ -738,9 +738,10 @@ pub struct Reference {
 
 /// The whole resolved model of a workspace.
 ///
-/// Elements, relationships and references are kept one piece per file
-/// ([`Chunked`]): the model made after an edit shares the pieces of every
-/// file the edit left alone with the model before it.
+/// Elements, relationships, references and the other declarations are
+/// kept one piece per file ([`Chunked`]): the model made after an edit
+/// shares the pieces of every file the edit left alone with the model
+/// before it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
     pub layers: Vec<Layer>,
@@ -748,11 +749,11 @@ pub struct Model {
     pub relation_kinds: Vec<RelationKind>,
     pub elements: Chunked<Element>,
     pub relationships: Chunked<Relationship>,
-    pub concerns: Vec<Concern>,
-    pub stakeholders: Vec<Stakeholder>,
-    pub viewpoints: Vec<Viewpoint>,
-    pub views: Vec<View>,
-    pub decisions: Vec<Decision>,
+    pub concerns: Chunked<Concern>,
+    pub stakeholders: Chunked<Stakeholder>,
+    pub viewpoints: Chunked<Viewpoint>,
+    pub views: Chunked<View>,
+    pub decisions: Chunked<Decision>,
     /// Elements as nodes, relationships as edges (weights are the ids):
     /// made the first time [`Model::graph`] is asked for.
     graph: LazyGraph,

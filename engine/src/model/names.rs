@@ -238,10 +238,6 @@ pub(crate) struct NameIndex {
     pub viewpoints: Vec<DeclAt>,
     pub views: Vec<DeclAt>,
     pub decisions: Vec<DeclAt>,
-    /// Every top-level declaration other than an element (duplicates and
-    /// extensions included), in file order: their repeated clauses are
-    /// checked with them.
-    pub others: Vec<DeclAt>,
     pub duplicates: Vec<Duplicate>,
     /// Elements by their own name, for "did you mean" with a nested path;
     /// made the first time a name resolves nowhere.
@@ -322,9 +318,6 @@ impl NameIndex {
                 self.skip_element(at.source, decl);
             }
             return;
-        }
-        if decl.sort != Sort::Element {
-            self.others.push(at);
         }
         if decl.extend {
             if matches!(decl.sort, Sort::Layer | Sort::Kind | Sort::Relation) {

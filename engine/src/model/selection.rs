@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use kozo_lang::{Depth, Span};
 use rustc_hash::FxHashSet as HashSet;
 
+use super::names::NameIndex;
 use super::{
     ElementExclusion, ElementId, Model, RelationKindId, RelationshipId, Selected, View, ViewId,
 };
@@ -15,27 +16,29 @@ use super::{
 /// A resolved selector: `None` is `*` (every top-level element).
 pub(crate) type Pick = (Option<ElementId>, Depth, Span);
 
-pub(crate) fn expand(model: &Model, pick: &Pick, out: &mut dyn FnMut(ElementId)) {
+/// Calls `out` with each element `pick` takes, from the element tree of
+/// the name index (what a selector takes depends on names alone).
+pub(crate) fn expand(names: &NameIndex, pick: &Pick, out: &mut dyn FnMut(ElementId)) {
     match pick {
         (None, _, _) => {
-            for id in model.element_ids() {
-                if model.element(id).parent.is_none() {
-                    out(id);
+            for (index, element) in names.elements.iter().enumerate() {
+                if element.parent.is_none() {
+                    out(ElementId(index as u32));
                 }
             }
         }
         (Some(id), Depth::Itself, _) => out(*id),
         (Some(id), Depth::Children, _) => {
-            for &child in &model.element(*id).children {
+            for &child in &names.element(*id).children {
                 out(child);
             }
         }
         (Some(id), Depth::Descendants, _) => {
             let mut stack: Vec<ElementId> =
-                model.element(*id).children.iter().rev().copied().collect();
+                names.element(*id).children.iter().rev().copied().collect();
             while let Some(next) = stack.pop() {
                 out(next);
-                stack.extend(model.element(next).children.iter().rev().copied());
+                stack.extend(names.element(next).children.iter().rev().copied());
             }
         }
     }
@@ -43,11 +46,11 @@ pub(crate) fn expand(model: &Model, pick: &Pick, out: &mut dyn FnMut(ElementId))
 
 /// The elements `picks` take, in declaration order, each with the first
 /// selector that took it.
-pub(crate) fn take(model: &Model, picks: &[Pick]) -> Vec<Selected> {
+pub(crate) fn take(names: &NameIndex, picks: &[Pick]) -> Vec<Selected> {
     let mut taken: Vec<Selected> = Vec::new();
     for pick in picks {
         let selector = pick.2;
-        expand(model, pick, &mut |element| {
+        expand(names, pick, &mut |element| {
             taken.push(Selected { element, selector })
         });
     }
@@ -62,18 +65,18 @@ pub(crate) fn take(model: &Model, picks: &[Pick]) -> Vec<Selected> {
 /// each with the first selector that took it; and for each exclude (written
 /// as `excludes[i].1`), how many of the included elements it took out.
 pub(crate) fn select(
-    model: &Model,
+    names: &NameIndex,
     includes: &[Pick],
     excludes: &[(Pick, String)],
 ) -> (Vec<Selected>, Vec<ElementExclusion>) {
-    let mut taken = take(model, includes);
+    let mut taken = take(names, includes);
     let mut exclusions = Vec::with_capacity(excludes.len());
     if !excludes.is_empty() {
         let included: HashSet<ElementId> = taken.iter().map(|s| s.element).collect();
         let mut excluded = HashSet::default();
         for (pick, written) in excludes {
             let mut removed = 0;
-            expand(model, pick, &mut |element| {
+            expand(names, pick, &mut |element| {
                 if included.contains(&element) {
                     removed += 1;
                 }

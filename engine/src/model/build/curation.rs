@@ -120,7 +120,7 @@ impl<'a> Builder<'a> {
         info.properties = self.properties(file, decl.entries(), None);
         ViewGroup {
             info,
-            elements: selection::take(&self.model, &picks),
+            elements: selection::take(self.names, &picks),
             includes_written,
         }
     }
