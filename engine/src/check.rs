@@ -19,6 +19,14 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
     found.extend(model.diagnostics.iter().cloned());
     rules::check_model(model, &mut found);
     rules::cycle::report(model, db::cycles(db, workspace), &mut found);
+    let answers = rules::workspace::answers(db, workspace);
+    rules::unused_definition::report(model, &answers.used, &mut found);
+    rules::orphan_element::report(model, &answers.orphans, &mut found);
+    rules::element_not_in_view::report(model, &answers.unseen, &mut found);
+    for source in &db::name_index(db, workspace).sources {
+        let views = rules::workspace::view_findings(db, workspace, source.file);
+        found.extend(views.iter().cloned());
+    }
 
     let config = workspace.config(db);
     let mut out: Vec<Diagnostic> = found

@@ -84,9 +84,9 @@ pub(crate) struct Metamodel {
     layer_by_name: HashMap<SmolStr, LayerId>,
     kind_by_name: HashMap<SmolStr, KindId>,
     relation_kind_by_name: HashMap<SmolStr, RelationKindId>,
-    extensions: Vec<Extension>,
+    pub extensions: Vec<Extension>,
     diagnostics: Vec<Diagnostic>,
-    references: Arc<Vec<Reference>>,
+    pub references: Arc<Vec<Reference>>,
     pub default_relation: Option<RelationKindId>,
     absorbed: Absorbed,
 }

@@ -2,7 +2,8 @@
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::names::NameIndex;
+use crate::model::{ElementId, Model};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "an element appears in no view",
@@ -28,22 +29,39 @@ view overview of context { include bms }   // shows bms, not bms.hvac_ctl
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    let mut shown = vec![false; model.elements.len()];
-    for view in &model.views {
-        for selected in &view.elements {
-            shown[selected.element.index()] = true;
+/// The elements no view shows, of a workspace whose views show `shown`
+/// (each part's, sorted).
+pub(crate) fn find<'e>(
+    names: &NameIndex,
+    shown: impl IntoIterator<Item = &'e [ElementId]>,
+) -> Vec<ElementId> {
+    let mut seen = vec![false; names.elements.len()];
+    for list in shown {
+        for id in list {
+            if let Some(slot) = seen.get_mut(id.index()) {
+                *slot = true;
+            }
         }
     }
-    for (element, shown) in model.elements.iter().zip(shown) {
-        if !shown {
-            out.push(Diagnostic::new(
-                Rule::ElementNotInView,
-                element.info.name_loc.file,
-                element.info.name_loc.span,
-                format!("element `{}` appears in no view", element.path),
-            ));
-        }
+    seen.iter()
+        .enumerate()
+        .filter(|(_, seen)| !**seen)
+        .map(|(index, _)| ElementId(index as u32))
+        .collect()
+}
+
+/// The findings for the elements of `model` no view shows.
+pub(crate) fn report(model: &Model, unseen: &[ElementId], out: &mut Vec<Diagnostic>) {
+    for &id in unseen {
+        let Some(element) = model.elements.get(id.index()) else {
+            continue;
+        };
+        out.push(Diagnostic::new(
+            Rule::ElementNotInView,
+            element.info.name_loc.file,
+            element.info.name_loc.span,
+            format!("element `{}` appears in no view", element.path),
+        ));
     }
 }
 

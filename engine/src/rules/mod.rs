@@ -36,6 +36,7 @@ pub mod unused_definition;
 pub mod view_curation;
 pub mod view_nonconformant;
 pub mod viewpoint_without_view;
+pub(crate) mod workspace;
 
 /// A rule's stable name, summary and explanation.
 pub struct RuleDoc {
@@ -207,18 +208,16 @@ type ModelRule = fn(&Model, &mut Vec<Diagnostic>);
 /// Every rule that looks at the finished model, in the order their
 /// findings are gathered (the order is kept whichever finishes first). The
 /// rules that look at one relationship or element at a time run with each
-/// file's part instead ([`check_part`]); `cycle` searches the parts' edges
-/// of acyclic kinds once per change of them (see [`cycle::find`]).
-const MODEL_RULES: [ModelRule; 11] = [
-    view_nonconformant::check,
+/// file's part instead ([`check_part`]); `cycle`, `orphan-element`,
+/// `element-not-in-view` and `unused-definition` answer from summaries of
+/// the parts, and `view-nonconformant` checks each file's views apart
+/// (see [`workspace`]).
+const MODEL_RULES: [ModelRule; 7] = [
     empty_view::check,
     stakeholder_without_concern::check,
     concern_without_stakeholder::check,
     concern_not_framed::check,
     viewpoint_without_view::check,
-    element_not_in_view::check,
-    orphan_element::check,
-    unused_definition::check,
     missing_rationale::check,
     view_curation::check,
 ];

@@ -2,7 +2,8 @@
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::names::NameIndex;
+use crate::model::{ElementId, Model};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "an element has no relationship and no children",
@@ -26,29 +27,50 @@ belongs, or remove it. `// kozo-allow: orphan-element` keeps an intentional one.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+/// The elements with no children that no relationship joins, of a
+/// workspace whose relationships' ends are `ends` (each part's, sorted).
+pub(crate) fn find<'e>(
+    names: &NameIndex,
+    ends: impl IntoIterator<Item = &'e [ElementId]>,
+) -> Vec<ElementId> {
+    let mut connected = vec![false; names.elements.len()];
+    for list in ends {
+        for end in list {
+            if let Some(slot) = connected.get_mut(end.index()) {
+                *slot = true;
+            }
+        }
+    }
+    names
+        .elements
+        .iter()
+        .zip(connected)
+        .enumerate()
+        .filter(|(_, (element, connected))| !connected && element.children.is_empty())
+        .map(|(index, _)| ElementId(index as u32))
+        .collect()
+}
+
+/// The findings for the `orphans` of `model`.
+pub(crate) fn report(model: &Model, orphans: &[ElementId], out: &mut Vec<Diagnostic>) {
     // Without the built-in metamodel its relation kinds do not resolve, so
     // their relationships are missing: every element would look alone.
     if model.builtin_missing {
         return;
     }
-    let mut connected = vec![false; model.elements.len()];
-    for rel in &model.relationships {
-        connected[rel.source.index()] = true;
-        connected[rel.target.index()] = true;
-    }
-    for (element, connected) in model.elements.iter().zip(connected) {
-        if !connected && element.children.is_empty() {
-            out.push(Diagnostic::new(
-                Rule::OrphanElement,
-                element.info.name_loc.file,
-                element.info.name_loc.span,
-                format!(
-                    "element `{}` has no relationship and no children",
-                    element.path
-                ),
-            ));
-        }
+    for &id in orphans {
+        let Some(element) = model.elements.get(id.index()) else {
+            continue;
+        };
+        out.push(Diagnostic::new(
+            Rule::OrphanElement,
+            element.info.name_loc.file,
+            element.info.name_loc.span,
+            format!(
+                "element `{}` has no relationship and no children",
+                element.path
+            ),
+        ));
     }
 }
 

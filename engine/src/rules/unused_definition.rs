@@ -3,7 +3,9 @@
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Info, Loc, Model, Target};
+use crate::model::{
+    Extension, Info, Kind, Layer, Loc, Model, Reference, RelationKind, Relationship, Target,
+};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a layer, kind or relation kind declared in the workspace is never used",
@@ -33,29 +35,86 @@ not reported.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    let mut layers = vec![false; model.layers.len()];
-    let mut kinds = vec![false; model.kinds.len()];
-    let mut relations = vec![false; model.relation_kinds.len()];
-    for reference in &model.references {
-        // `extend kind x` names `x` without using it.
-        if model.extensions.iter().any(|e| e.name_loc == reference.loc) {
-            continue;
+/// The layers, kinds and relation kinds some text uses, by index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Used {
+    pub layers: Vec<bool>,
+    pub kinds: Vec<bool>,
+    pub relations: Vec<bool>,
+}
+
+impl Used {
+    pub(crate) fn new(layers: usize, kinds: usize, relations: usize) -> Used {
+        Used {
+            layers: vec![false; layers],
+            kinds: vec![false; kinds],
+            relations: vec![false; relations],
         }
-        match reference.target {
-            Target::Layer(id) => layers[id.index()] = true,
-            // A kind named only in its own `parents` is still unused.
-            Target::Kind(id) if !within(&model.kind(id).info, reference.loc) => {
-                kinds[id.index()] = true
+    }
+
+    /// What `references` and `relationships` use (references `skip`
+    /// leaves out do not count).
+    pub(crate) fn mark<'r>(
+        &mut self,
+        references: impl IntoIterator<Item = &'r Reference>,
+        relationships: impl IntoIterator<Item = &'r Relationship>,
+        skip: impl Fn(&Reference) -> bool,
+    ) {
+        let set = |list: &mut Vec<bool>, index: usize| {
+            if let Some(slot) = list.get_mut(index) {
+                *slot = true;
             }
-            Target::Kind(_) => {}
-            Target::RelationKind(id) => relations[id.index()] = true,
-            _ => {}
+        };
+        for reference in references {
+            if skip(reference) {
+                continue;
+            }
+            match reference.target {
+                Target::Layer(id) => set(&mut self.layers, id.index()),
+                Target::Kind(id) => set(&mut self.kinds, id.index()),
+                Target::RelationKind(id) => set(&mut self.relations, id.index()),
+                _ => {}
+            }
+        }
+        for rel in relationships {
+            set(&mut self.relations, rel.kind.index());
         }
     }
-    for rel in &model.relationships {
-        relations[rel.kind.index()] = true;
+
+    /// Adds what `other` uses.
+    pub(crate) fn add(&mut self, other: &Used) {
+        for (mine, theirs) in [
+            (&mut self.layers, &other.layers),
+            (&mut self.kinds, &other.kinds),
+            (&mut self.relations, &other.relations),
+        ] {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m |= *t;
+            }
+        }
     }
+}
+
+/// What the metamodel's own text uses: `extend kind x` names `x` without
+/// using it, and a kind named only in its own `parents` is still unused.
+pub(crate) fn used_by_metamodel(
+    layers: &[Layer],
+    kinds: &[Kind],
+    relation_kinds: &[RelationKind],
+    extensions: &[Extension],
+    references: &[Reference],
+) -> Used {
+    let mut used = Used::new(layers.len(), kinds.len(), relation_kinds.len());
+    used.mark(references, [], |reference| {
+        extensions.iter().any(|e| e.name_loc == reference.loc)
+            || matches!(reference.target, Target::Kind(id)
+                if kinds.get(id.index()).is_some_and(|k| within(&k.info, reference.loc)))
+    });
+    used
+}
+
+/// The findings for what `used` leaves unused in `model`.
+pub(crate) fn report(model: &Model, used: &Used, out: &mut Vec<Diagnostic>) {
     let mut report = |info: &Info, what: &str| {
         if !info.builtin && !info.library {
             out.push(Diagnostic::new(
@@ -66,17 +125,17 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             ));
         }
     };
-    for (layer, used) in model.layers.iter().zip(layers) {
+    for (layer, used) in model.layers.iter().zip(&used.layers) {
         if !used {
             report(&layer.info, "layer");
         }
     }
-    for (kind, used) in model.kinds.iter().zip(kinds) {
+    for (kind, used) in model.kinds.iter().zip(&used.kinds) {
         if !used {
             report(&kind.info, "element kind");
         }
     }
-    for (relation, used) in model.relation_kinds.iter().zip(relations) {
+    for (relation, used) in model.relation_kinds.iter().zip(&used.relations) {
         if !used {
             report(&relation.info, "relation kind");
         }

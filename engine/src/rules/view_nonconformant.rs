@@ -2,7 +2,8 @@
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::names::NameIndex;
+use crate::model::{View, Viewpoint, ViewpointId};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "a view selects an element whose kind its viewpoint does not allow",
@@ -28,9 +29,16 @@ show the element in a view of another viewpoint.
 "#,
 };
 
-pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for view in &model.views {
-        let Some(viewpoint) = view.viewpoint.map(|v| model.viewpoint(v)) else {
+/// The findings of `views` (one file's), whose viewpoints `viewpoint`
+/// finds; elements are read from the name index.
+pub(crate) fn check<'v>(
+    names: &NameIndex,
+    views: &[View],
+    viewpoint: impl Fn(ViewpointId) -> Option<&'v Viewpoint>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for view in views {
+        let Some(viewpoint) = view.viewpoint.and_then(&viewpoint) else {
             continue;
         };
         // No `kinds`, or none of its names resolved (already an undefined
@@ -39,7 +47,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for selected in &view.elements {
-            let element = model.element(selected.element);
+            let element = names.element(selected.element);
             // An element of an unknown kind is already an undefined reference.
             if element.kind.is_none() || viewpoint.allows_kind(element.kind) {
                 continue;
