@@ -83,6 +83,7 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     for (root, request) in requests {
         let workspace = workspace::load(&root)?;
         workspace.analysis.parse_all_in_parallel();
+        workspace.analysis.build_parts_in_parallel();
         if let Some(revision) = &args.baseline {
             let side = crate::diff::revision_side(&root, revision)?;
             baselines.push(side.analysis);

@@ -248,6 +248,46 @@ impl Analysis {
         });
     }
 
+    /// Resolves every file's part of the model on every core, so that the
+    /// model is then put together at once. Worth it when many parts are to
+    /// be made (a first analysis, or an edit that changed the declared
+    /// names); when they are all made already, it costs two short threads.
+    /// An edit meanwhile cancels it, as it cancels any query.
+    pub fn build_parts_in_parallel(&self) {
+        let Ok(files) = salsa::Cancelled::catch(|| {
+            let names = db::name_index(&self.db, self.workspace);
+            // What every part reads, made once before the threads start.
+            db::rule_meta(&self.db, self.workspace);
+            db::default_relation(&self.db, self.workspace);
+            names.sources.iter().map(|s| s.file).collect::<Vec<_>>()
+        }) else {
+            return;
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len().max(1));
+        if threads <= 1 {
+            return;
+        }
+        // Interleaved, not in halves: files of one size tend to sit
+        // together in path order.
+        std::thread::scope(|scope| {
+            for first in 0..threads {
+                let db = self.db.clone();
+                let workspace = self.workspace;
+                let files = &files;
+                scope.spawn(move || {
+                    // A cancelled part is made again by whoever asks next.
+                    let _ = salsa::Cancelled::catch(|| {
+                        for &file in files.iter().skip(first).step_by(threads) {
+                            db::file_part(&db, workspace, file);
+                        }
+                    });
+                });
+            }
+        });
+    }
+
     pub fn model(&self) -> &Model {
         db::model(&self.db, self.workspace)
     }

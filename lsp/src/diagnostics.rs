@@ -265,6 +265,9 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
 /// open cost nothing here.
 fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagnostics> {
     let analysis = &snapshot.analysis;
+    // An edit that changed the declared names has every file's part to
+    // make again: on every core.
+    analysis.build_parts_in_parallel();
     let mut by_file: HashMap<kozo_engine::db::SourceFile, Vec<&kozo_engine::Diagnostic>> =
         HashMap::new();
     for d in analysis.diagnostics() {

@@ -215,6 +215,9 @@ fn main() -> ExitCode {
     let cpu_parse = cpu_seconds();
     let mem_parse = memory();
     let t2 = Instant::now();
+    if !args.serial_parse {
+        analysis.build_parts_in_parallel();
+    }
     let model = analysis.model();
     let (elements, relationships) = (model.elements.len(), model.relationships.len());
     let t_model = t2.elapsed();

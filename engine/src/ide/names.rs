@@ -3,15 +3,18 @@
 //!
 //! Finding the name under the cursor by walking every reference and every
 //! declaration of the model cost a few milliseconds per request at 100k
-//! elements (hundreds of thousands of entries). The index groups them by
-//! file, sorted by where they start, once per model; a request then looks
+//! elements (hundreds of thousands of entries). The index holds one file's
+//! names, sorted by where they start, made from the file's part of the
+//! model (so an edit remakes only the edited file's); a request then looks
 //! at the few names around its offset.
 
-use rustc_hash::FxHashMap as HashMap;
-
-use super::all_targets;
 use super::navigation::NameAt;
 use crate::db::{self, SourceFile, Workspace};
+use crate::model::names::DeclAt;
+use crate::model::{
+    ConcernId, DecisionId, ElementId, KindId, LayerId, Loc, RelationKindId, StakeholderId, Target,
+    ViewId, ViewpointId,
+};
 
 /// One name of a file, with its rank in the order the model lists names
 /// (references first, then declarations): among names that fit an offset
@@ -24,29 +27,20 @@ struct Entry {
 
 /// A file's names, sorted by start offset.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct FileNames {
+pub(crate) struct FileNames {
     entries: Vec<Entry>,
     /// The length of the longest name: a name that holds an offset starts
     /// at most this far before it.
     longest: u32,
 }
 
-/// Every file's names.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct NameIndex {
-    files: HashMap<SourceFile, FileNames>,
-}
-
-impl NameIndex {
-    /// The names of `file` whose span holds `offset` (its end included), in
-    /// the model's order.
-    pub(crate) fn around(&self, file: SourceFile, offset: u32) -> Vec<NameAt> {
-        let Some(names) = self.files.get(&file) else {
-            return Vec::new();
-        };
-        let entries = &names.entries;
+impl FileNames {
+    /// The names whose span holds `offset` (its end included), in the
+    /// model's order.
+    pub(crate) fn around(&self, offset: u32) -> Vec<NameAt> {
+        let entries = &self.entries;
         let end = entries.partition_point(|e| e.name.span.start <= offset);
-        let earliest = offset.saturating_sub(names.longest);
+        let earliest = offset.saturating_sub(self.longest);
         let start = entries[..end].partition_point(|e| e.name.span.start < earliest);
         let mut found: Vec<Entry> = entries[start..end]
             .iter()
@@ -56,51 +50,111 @@ impl NameIndex {
         found.sort_by_key(|e| e.rank);
         found.into_iter().map(|e| e.name).collect()
     }
-}
 
-/// The name index of the workspace's model. `no_eq`: it changes whenever
-/// the model does, and comparing would cost as much as building.
-#[salsa::tracked(returns(ref), no_eq)]
-pub(crate) fn name_index(db: &dyn db::Db, workspace: Workspace) -> NameIndex {
-    let model = db::model(db, workspace);
-    let mut index = NameIndex::default();
-    let mut rank = 0u32;
-    let mut add = |index: &mut NameIndex, file: SourceFile, name: NameAt| {
-        let names = index.files.entry(file).or_default();
-        names.longest = names
+    fn add(&mut self, name: NameAt) {
+        self.longest = self
             .longest
             .max(name.span.end.saturating_sub(name.span.start));
-        names.entries.push(Entry { name, rank });
-        rank += 1;
+        let rank = self.entries.len() as u32;
+        self.entries.push(Entry { name, rank });
+    }
+}
+
+/// The names written in `file`: the references and declarations of its
+/// part of the model and of the metamodel it holds. Made again when the
+/// file's part (or the metamodel) is; an edit elsewhere leaves it be.
+/// `no_eq`: it changes whenever the part does, and comparing would cost as
+/// much as building.
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn file_names(db: &dyn db::Db, workspace: Workspace, file: SourceFile) -> FileNames {
+    let meta = db::metamodel(db, workspace);
+    let part = db::file_part(db, workspace, file);
+    let index = db::name_index(db, workspace);
+    let mut names = FileNames::default();
+    // References first, in the model's order: the metamodel's, then the
+    // part's.
+    for r in meta.references.iter().chain(part.references.iter()) {
+        if r.loc.file == file {
+            names.add(NameAt {
+                target: r.target,
+                span: r.loc.span,
+                is_definition: false,
+            });
+        }
+    }
+    // Then declarations, in the order `all_targets` lists them.
+    let mut define = |target: Target, loc: Loc| {
+        if loc.file == file {
+            names.add(NameAt {
+                target,
+                span: loc.span,
+                is_definition: true,
+            });
+        }
     };
-    for r in &model.references {
-        let name = NameAt {
-            target: r.target,
-            span: r.loc.span,
-            is_definition: false,
-        };
-        add(&mut index, r.loc.file, name);
+    for (i, layer) in meta.layers.iter().enumerate() {
+        define(Target::Layer(LayerId(i as u32)), layer.info.name_loc);
     }
-    for target in all_targets(model) {
-        let loc = model.definition(target).name_loc;
-        let name = NameAt {
-            target,
-            span: loc.span,
-            is_definition: true,
-        };
-        add(&mut index, loc.file, name);
+    for (i, kind) in meta.kinds.iter().enumerate() {
+        define(Target::Kind(KindId(i as u32)), kind.info.name_loc);
     }
-    for names in index.files.values_mut() {
-        // Stable: names starting at one offset keep their rank order.
-        names.entries.sort_by_key(|e| e.name.span.start);
+    for (i, relation) in meta.relation_kinds.iter().enumerate() {
+        define(
+            Target::RelationKind(RelationKindId(i as u32)),
+            relation.info.name_loc,
+        );
     }
-    index
+    let source = index.sources.iter().position(|s| s.file == file);
+    // A part's declarations of one sort follow those of the files before
+    // it: their ids start where those end.
+    let first = |list: &[DeclAt]| -> u32 {
+        source.map_or(0, |source| {
+            list.partition_point(|at| (at.source as usize) < source) as u32
+        })
+    };
+    let first_element = source.map_or(0, |s| index.sources[s].first_element);
+    for (i, element) in part.elements.iter().enumerate() {
+        define(
+            Target::Element(ElementId(first_element + i as u32)),
+            element.info.name_loc,
+        );
+    }
+    let at = first(&index.concerns);
+    for (i, c) in part.concerns.iter().enumerate() {
+        define(Target::Concern(ConcernId(at + i as u32)), c.info.name_loc);
+    }
+    let at = first(&index.stakeholders);
+    for (i, s) in part.stakeholders.iter().enumerate() {
+        define(
+            Target::Stakeholder(StakeholderId(at + i as u32)),
+            s.info.name_loc,
+        );
+    }
+    let at = first(&index.viewpoints);
+    for (i, v) in part.viewpoints.iter().enumerate() {
+        define(
+            Target::Viewpoint(ViewpointId(at + i as u32)),
+            v.info.name_loc,
+        );
+    }
+    let at = first(&index.views);
+    for (i, v) in part.views.iter().enumerate() {
+        define(Target::View(ViewId(at + i as u32)), v.info.name_loc);
+    }
+    let at = first(&index.decisions);
+    for (i, d) in part.decisions.iter().enumerate() {
+        define(Target::Decision(DecisionId(at + i as u32)), d.info.name_loc);
+    }
+    // Stable: names starting at one offset keep their rank order.
+    names.entries.sort_by_key(|e| e.name.span.start);
+    names
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::Analysis;
+    use crate::ide::all_targets;
 
     /// What the index replaced: every reference, then every declaration,
     /// each kept when its span holds the offset.
@@ -138,13 +192,13 @@ mod tests {
             "b.kozo",
             "layer 層\nkind 種 { layer 層 }\n種 x\nx -> 駅\nmissing -> x\n".to_string(),
         );
-        let index = name_index(analysis.db(), analysis.workspace());
         let files: Vec<SourceFile> = analysis.files().chain([analysis.builtin()]).collect();
         for file in files {
+            let index = file_names(analysis.db(), analysis.workspace(), file);
             let len = analysis.text(file).len() as u32;
             for offset in 0..=len + 1 {
                 assert_eq!(
-                    index.around(file, offset),
+                    index.around(offset),
                     linear(&analysis, file, offset),
                     "{} at {offset}",
                     analysis.path(file)

@@ -22,9 +22,9 @@ pub struct NameAt {
 /// counts as on it).
 pub fn target_at(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<NameAt> {
     let offset = u32::try_from(offset).ok()?;
-    let index = super::names::name_index(analysis.db(), analysis.workspace());
+    let index = super::names::file_names(analysis.db(), analysis.workspace(), file);
     let mut best: Option<NameAt> = None;
-    for found in index.around(file, offset) {
+    for found in index.around(offset) {
         let inside = found.span.start <= offset && offset < found.span.end;
         let better = match best {
             None => true,

@@ -447,19 +447,19 @@ impl TopLevelElements {
     }
 }
 
-/// The top-level elements of the workspace's model, built once per model.
-/// `no_eq`: it changes whenever the model does, and comparing would cost
-/// as much as building.
+/// The top-level elements of the workspace, built from its declared names
+/// (so an edit that declares nothing new keeps it). `no_eq`: it changes
+/// whenever the names do, and comparing would cost as much as building.
 #[salsa::tracked(returns(ref), no_eq)]
 pub(crate) fn top_level_elements(db: &dyn db::Db, workspace: Workspace) -> TopLevelElements {
-    let model = db::model(db, workspace);
+    let names = db::name_index(db, workspace);
     let mut seen: HashSet<&str> = HashSet::new();
-    let in_order: Vec<ElementId> = model
-        .element_ids()
-        .filter(|&id| {
-            let element = model.element(id);
-            element.parent.is_none() && seen.insert(element.info.name.as_str())
-        })
+    let in_order: Vec<ElementId> = names
+        .elements
+        .iter()
+        .enumerate()
+        .filter(|(_, element)| element.parent.is_none() && seen.insert(element.name.as_str()))
+        .map(|(index, _)| ElementId(index as u32))
         .collect();
     let mut index = TopLevelElements {
         by_name: Vec::with_capacity(in_order.len()),
@@ -468,14 +468,9 @@ pub(crate) fn top_level_elements(db: &dyn db::Db, workspace: Workspace) -> TopLe
     };
     for &id in &index.in_order {
         let start = index.keys.len() as u32;
-        index.keys.extend(
-            model
-                .element(id)
-                .info
-                .name
-                .chars()
-                .flat_map(char::to_lowercase),
-        );
+        index
+            .keys
+            .extend(names.element(id).name.chars().flat_map(char::to_lowercase));
         index.by_name.push((start, index.keys.len() as u32, id));
     }
     let keys = &index.keys;
