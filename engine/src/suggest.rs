@@ -6,8 +6,11 @@
 //! at most [`MAX_SCANNED`] candidates are looked at and at most
 //! [`MAX_COMPARED`] distances computed per name, and each distance stops as
 //! soon as it exceeds the limit. A [`Suggester`] adds a budget shared by all
-//! the names of one model, so that a million misspelt references cost a
-//! bounded amount of work in total, not a million times the candidate list.
+//! the names one file's part of the model resolves (the model's budget
+//! shared out between its files, at least a fiftieth of it each), so that
+//! a million misspelt references cost a bounded amount of work in total,
+//! not a million times the candidate list, and a file's suggestions do not
+//! depend on the other files' mistakes.
 
 /// Longer names are not typos anyone hopes to see corrected.
 pub const MAX_NAME_CHARS: usize = 64;
