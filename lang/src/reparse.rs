@@ -850,6 +850,16 @@ view v of vp {
     }
 
     #[test]
+    fn a_statement_sharing_a_line_with_the_edit_is_read_again() {
+        // `hub "Hub"` is worded with the name before it on its line.
+        let pad = "system padding_to_make_room \"P\"\n".repeat(3);
+        let old = format!("{pad}system data hub \"Hub\"\n\nsystem after\n");
+        let new = old.replace("data hub", "datum hub");
+        assert!(parse(&new).errors[0].message.contains("datum_hub"));
+        check(&old, &new);
+    }
+
+    #[test]
     fn line_breaks_byte_order_marks_and_shared_lines() {
         let crlf = FILE.replace('\n', "\r\n");
         check(&crlf, &edit(&crlf, "\"B\"", "\"Bee\""));
