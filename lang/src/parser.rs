@@ -1987,6 +1987,12 @@ pub fn scan_comments(text: &str) -> Vec<Comment> {
     let mut comments = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Only a quote or a slash starts a string or a comment: jump to the
+        // next one (a search of the bytes, not a step per byte).
+        match memchr::memchr2(b'"', b'/', &bytes[i..]) {
+            Some(next) => i += next,
+            None => break,
+        }
         match bytes[i] {
             b'"' | b'/' => {
                 if let Some(end) = skip_string_or_comment(bytes, i) {
