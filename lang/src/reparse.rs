@@ -24,9 +24,13 @@
 //!   token (a `"` could be its label, a `{` its body, `of` its viewpoint),
 //!   and through a `"""` string or `/* */` comment it tries to read, to
 //!   where that closes. It is kept when the statement after it has a clean
-//!   start at least [`LOOKAHEAD`] bytes before the first changed byte (pest
-//!   then read at most a keyword's length into that statement), and every
-//!   `"""` and `/*` before that start closes before the change.
+//!   start at least [`LOOKAHEAD`] bytes before the first changed byte, and
+//!   every `"""` and `/*` before that start closes before the change (or
+//!   is the closing `"""` of a string in the kept tree). At a clean start,
+//!   a rule of the statement before that wants a name would take the word
+//!   there (no rule of a top-level statement needs anything after a name),
+//!   and the statement would reach past it; so pest only tried keywords and
+//!   marks there, each a few bytes long.
 //!
 //! What depends on the whole file is checked on the whole new text: the
 //! comments (scanned again, and required to be the old ones in the kept
