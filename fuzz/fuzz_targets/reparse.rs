@@ -8,8 +8,30 @@ use libfuzzer_sys::fuzz_target;
 /// What an edit inserts, chosen by its fourth byte; a byte past the list
 /// repeats part of the text instead.
 const INSERTS: &[&str] = &[
-    "{", "}", "\"", "\"\"\"", "/*", "*/", "//", "///", "\n", "\r\n", "\r", " ", "建物", ":", "->",
-    "of", "library", "extend", "system x", "label ja \"", "\u{FEFF}", "\\", ",", "x",
+    "{",
+    "}",
+    "\"",
+    "\"\"\"",
+    "/*",
+    "*/",
+    "//",
+    "///",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "建物",
+    ":",
+    "->",
+    "of",
+    "library",
+    "extend",
+    "system x",
+    "label ja \"",
+    "\u{FEFF}",
+    "\\",
+    ",",
+    "x",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -27,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
     let end = bounds[(index + usize::from(edit[2] % 21)).min(bounds.len() - 1)];
     let insert: String = match INSERTS.get(usize::from(edit[3])) {
         Some(piece) => piece.to_string(),
-        None => old_text[end..].chars().take(usize::from(edit[3] % 21)).collect(),
+        None => old_text[end..]
+            .chars()
+            .take(usize::from(edit[3] % 21))
+            .collect(),
     };
     let new_text = format!("{}{insert}{}", &old_text[..start], &old_text[end..]);
     let old = kozo_lang::parse(&old_text);
