@@ -28,9 +28,9 @@
 //!   every `"""` and `/*` before that start closes before the change (or
 //!   is the closing `"""` of a string in the kept tree). At a clean start,
 //!   a rule of the statement before that wants a name would take the word
-//!   there (no rule of a top-level statement needs anything after a name),
-//!   and the statement would reach past it; so pest only tried keywords and
-//!   marks there, each a few bytes long.
+//!   there, and the statement would reach past it (after a name that is
+//!   not a statement's first word, nothing more is required); so pest only
+//!   tried keywords and marks there, each a few bytes long.
 //!
 //! What depends on the whole file is checked on the whole new text: the
 //! comments (scanned again, and required to be the old ones in the kept
