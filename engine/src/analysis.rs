@@ -145,7 +145,10 @@ impl Analysis {
 
     fn update_file(&mut self, file: SourceFile, text: String, invalid_utf8: Option<u32>) {
         if file.text(&self.db) != &text {
-            file.set_text(&mut self.db).to(text);
+            let old_text = file.set_text(&mut self.db).to(text);
+            // After the setter: it waits for every snapshot to finish, so no
+            // parse of the old text can come after this.
+            file.history(&self.db).edited(old_text);
         }
         if *file.invalid_utf8(&self.db) != invalid_utf8 {
             file.set_invalid_utf8(&mut self.db).to(invalid_utf8);
@@ -170,11 +173,12 @@ impl Analysis {
 
     /// Removes a file; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
-        let removed = self.files.remove(path).is_some();
-        if removed {
+        let removed = self.files.remove(path);
+        if let Some(file) = removed {
+            file.history(&self.db).forget();
             self.sync_file_list();
         }
-        removed
+        removed.is_some()
     }
 
     fn sync_file_list(&mut self) {
@@ -441,6 +445,43 @@ mod tests {
         assert_eq!(batch.files().count(), 4);
         // `a2`, `b` and `c`: the file that is not UTF-8 declares nothing whole.
         assert_eq!(batch.summary().elements, 3);
+    }
+
+    /// An edit is parsed from the tree of the text it replaced, which the
+    /// file holds only until that parse.
+    #[test]
+    fn an_edit_is_parsed_from_the_tree_before_it() {
+        let text = |label: &str| format!("system a \"A\"\n\nsystem b \"{label}\"\n\nsystem c\n");
+        let mut analysis = Analysis::default();
+        let file = analysis.set_file("m.kozo", text("B"));
+        let holds = |analysis: &Analysis| file.history(analysis.db()).holds_previous();
+        // Never parsed: there is no tree to keep.
+        analysis.set_file("m.kozo", text("B1"));
+        assert!(!holds(&analysis));
+        let first = Arc::downgrade(db::parse(analysis.db(), file));
+        analysis.set_file("m.kozo", text("B2"));
+        assert!(holds(&analysis));
+        // A second edit before the next parse: the first tree still serves.
+        analysis.set_file("m.kozo", text("ビー"));
+        assert!(holds(&analysis));
+        assert_eq!(
+            **db::parse(analysis.db(), file),
+            kozo_lang::parse(&text("ビー"))
+        );
+        assert!(!holds(&analysis));
+        analysis.free_replaced();
+        assert!(first.upgrade().is_none());
+        // A file removed, or no longer UTF-8, lets its tree go.
+        analysis.set_file("m.kozo", text("B3"));
+        assert!(holds(&analysis));
+        analysis.remove_file("m.kozo");
+        assert!(!holds(&analysis));
+        let file = analysis.set_file("n.kozo", text("N"));
+        db::parse(analysis.db(), file);
+        analysis.set_file_bytes("n.kozo", b"system \xff\n".to_vec());
+        assert!(file.history(analysis.db()).holds_previous());
+        assert!(db::parse(analysis.db(), file).tree.items.is_empty());
+        assert!(!file.history(analysis.db()).holds_previous());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! input change, and only what depends on the changed file is recomputed.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use kozo_lang::Parse;
 
@@ -29,7 +29,83 @@ pub struct SourceFile {
     /// When the file on disk is not UTF-8: the byte offset of the first bad
     /// byte. `text` then holds the valid part before it, and is not parsed.
     pub invalid_utf8: Option<u32>,
+    /// What the file's last parse leaves for the next one, so that an edit
+    /// is parsed from the tree before it (see [`parse`]). Set once, when
+    /// the file is made; what it holds changes without a new revision.
+    #[default]
+    #[returns(ref)]
+    pub history: ParseHistory,
 }
+
+/// A file's tree, kept for the parse after an edit (see [`parse`]).
+///
+/// Memory: the tree of the current text is held weakly (salsa holds it);
+/// an edit moves it, with the text it replaced, into `previous`, and the
+/// next parse of the file takes them out again. So a file holds an old tree
+/// only between an edit and its next parse, and none that salsa no longer
+/// holds when the edit comes.
+#[derive(Clone, Default)]
+pub struct ParseHistory(Arc<Mutex<History>>);
+
+#[derive(Default)]
+struct History {
+    /// The tree of the file's current text, once parsed.
+    current: Weak<Parse>,
+    /// The text an edit replaced and its tree, until the file is parsed again.
+    previous: Option<(String, Arc<Parse>)>,
+}
+
+impl ParseHistory {
+    /// Called once the file's text is replaced by an edit: keeps the text
+    /// replaced, `old_text`, with its tree for the next parse, if the file
+    /// was parsed since the edit before (if not, the text and tree kept
+    /// then serve as well: a re-parse goes from any text to any other).
+    pub(crate) fn edited(&self, old_text: String) {
+        let mut history = self.lock();
+        let current = std::mem::take(&mut history.current).upgrade();
+        if let (None, Some(tree)) = (&history.previous, current) {
+            history.previous = Some((old_text, tree));
+        }
+    }
+
+    /// Drops what is kept (the file is gone, or not UTF-8).
+    pub(crate) fn forget(&self) {
+        *self.lock() = History::default();
+    }
+
+    /// Whether an old tree waits for the next parse.
+    pub fn holds_previous(&self) -> bool {
+        self.lock().previous.is_some()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, History> {
+        // Every update is one assignment: a panic elsewhere leaves it whole.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl std::fmt::Debug for ParseHistory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let history = self.lock();
+        f.debug_struct("ParseHistory")
+            .field("parsed", &(history.current.strong_count() > 0))
+            .field(
+                "previous",
+                &history.previous.as_ref().map(|(text, _)| text.len()),
+            )
+            .finish()
+    }
+}
+
+/// Salsa compares input values only through this: every history is one.
+impl PartialEq for ParseHistory {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for ParseHistory {}
 
 /// The workspace: its files, in path order, and its configuration.
 #[salsa::input(debug)]
@@ -119,15 +195,33 @@ impl SharedParses {
 }
 
 /// The syntax tree of a file. A file that is not UTF-8 has an empty tree.
+///
+/// After an edit, the file is re-parsed from the tree of the text the edit
+/// replaced (kept in [`SourceFile::history`] by [`Analysis`]'s edit; see
+/// [`kozo_lang::reparse`]): only the statements the edit touched are read
+/// again. That tree is not an input salsa tracks, yet the architecture
+/// invariant holds in value terms: `reparse` equals `parse` of the new text
+/// whatever the old one was, so the result depends only on the text.
+///
+/// [`Analysis`]: crate::analysis::Analysis
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
+    let history = file.history(db);
     if file.invalid_utf8(db).is_some() {
+        history.forget();
         return Arc::default();
     }
-    match db.shared_parses() {
-        Some(parses) => parses.get_or_parse(file.text(db)),
-        None => Arc::new(kozo_lang::parse(file.text(db))),
+    let text = file.text(db);
+    let previous = history.lock().previous.take();
+    if let Some(parses) = db.shared_parses() {
+        return parses.get_or_parse(text);
     }
+    let tree = Arc::new(match previous {
+        Some((old_text, old)) => kozo_lang::reparse(&old, &old_text, text),
+        None => kozo_lang::parse(text),
+    });
+    history.lock().current = Arc::downgrade(&tree);
+    tree
 }
 
 /// What a file declares, without where: equal after an edit that moves

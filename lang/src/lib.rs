@@ -11,12 +11,14 @@ pub mod ast;
 pub mod format;
 pub mod line_index;
 mod parser;
+mod reparse;
 
 pub use ast::*;
 pub use line_index::LineIndex;
 pub use parser::{
     body_words, parse, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING, SECOND_STRING_MESSAGE,
 };
+pub use reparse::reparse;
 
 /// `text` as a kozo string literal (`"..."`) that reads back as `text`:
 /// quotes and backslashes escaped, line breaks and tabs as `\n`, `\r`,

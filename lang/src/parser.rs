@@ -26,6 +26,21 @@ pub struct Parse {
     pub errors: Vec<SyntaxError>,
 }
 
+/// How the error at a `{` that the parser closed for the indentation
+/// (see [`parse`]) starts.
+pub(crate) const REPAIRED_BODY: &str = "this `{` is never closed; judging by the indentation";
+
+/// How the error at a file nested too deeply starts.
+pub(crate) const TOO_DEEP: &str = "nesting deeper than";
+
+/// The error for text pest could not read at all (not expected: see
+/// [`Builder::statements_from`]).
+pub(crate) const UNREADABLE: &str = "this file could not be read";
+
+/// The error at a block comment left open.
+pub(crate) const UNCLOSED_COMMENT: &str =
+    "this comment is never closed: expected `*/` before the end of the file";
+
 /// How many unclosed `{` one parse closes where the indentation says their
 /// bodies end (each costs one more parse of the file).
 const MAX_REPAIRS: usize = 4;
@@ -44,7 +59,7 @@ pub fn parse(text: &str) -> Parse {
 
 /// How the grammar is run over a file.
 #[derive(Clone, Copy)]
-enum Reading {
+pub(crate) enum Reading {
     /// One statement at a time (see [`Builder::statements`]).
     ByStatement,
     /// The whole file at once: the reference the tests compare with.
@@ -61,21 +76,12 @@ fn parse_reading(text: &str, reading: Reading) -> Parse {
     loop {
         let working = repaired.as_deref().unwrap_or(text);
         let (tree, mut errors, unclosed) = parse_once(working, &comments, &patches, reading);
-        // The first body that is never closed, or that holds text it could
-        // not read after the line where the indentation says it ends (its
-        // `}` then closed it too late, after what follows it).
-        let end = unclosed.iter().find_map(|&(open, last_error)| {
-            let (at, line) = probable_end(working, &comments, open)?;
-            last_error
-                .is_none_or(|e| at < e)
-                .then_some((open, (at, line)))
-        });
-        match end {
+        match first_repair(working, &comments, &unclosed) {
             Some((open, (at, line))) if repairs.len() < MAX_REPAIRS => {
                 repairs.push(SyntaxError {
                     span: Span::new(open, open + 1),
                     message: format!(
-                        "this `{{` is never closed; judging by the indentation its body ends before `{line}`: add `}}` there"
+                        "{REPAIRED_BODY} its body ends before `{line}`: add `}}` there"
                     ),
                 });
                 let mut patched = working.to_string();
@@ -94,6 +100,23 @@ fn parse_reading(text: &str, reading: Reading) -> Parse {
             }
         }
     }
+}
+
+/// The first body that is never closed, or that holds text it could not
+/// read after the line where the indentation says it ends (its `}` then
+/// closed it too late, after what follows it): where it opens, where the
+/// `}` it lacks probably goes, and the line that follows.
+pub(crate) fn first_repair<'t>(
+    text: &'t str,
+    comments: &[Comment],
+    unclosed: &[(usize, Option<usize>)],
+) -> Option<(usize, (usize, &'t str))> {
+    unclosed.iter().find_map(|&(open, last_error)| {
+        let (at, line) = probable_end(text, comments, open)?;
+        last_error
+            .is_none_or(|e| at < e)
+            .then_some((open, (at, line)))
+    })
 }
 
 /// Where the body opened at `open` probably ends: the line break before the
@@ -148,9 +171,9 @@ fn probable_end<'t>(text: &'t str, comments: &[Comment], open: usize) -> Option<
 
 /// One parse of `text`: the tree, the errors, and where each `{` that is
 /// never closed opens.
-type Unclosed = Vec<(usize, Option<usize>)>;
+pub(crate) type Unclosed = Vec<(usize, Option<usize>)>;
 
-fn parse_once(
+pub(crate) fn parse_once(
     text: &str,
     comments: &[Comment],
     patches: &[usize],
@@ -162,28 +185,15 @@ fn parse_once(
             errors.push(SyntaxError {
                 span: Span::new(offset, offset + 1),
                 message: format!(
-                    "nesting deeper than {MAX_NESTING} levels; the rest of the file is not read"
+                    "{TOO_DEEP} {MAX_NESTING} levels; the rest of the file is not read"
                 ),
             });
             offset
         }
         None => text.len(),
     };
-    let docs: Vec<Span> = comments
-        .iter()
-        .filter(|c| c.kind == CommentKind::Doc)
-        .map(|c| c.span)
-        .collect();
-    for comment in comments {
-        let written = &text[comment.span.range()];
-        if comment.kind == CommentKind::Block && (written.len() < 4 || !written.ends_with("*/")) {
-            errors.push(SyntaxError {
-                span: Span::new(comment.span.start as usize, comment.span.start as usize + 2),
-                message: "this comment is never closed: expected `*/` before the end of the file"
-                    .to_string(),
-            });
-        }
-    }
+    let docs = doc_spans(comments);
+    unclosed_comments(text, comments, &mut errors);
     let mut builder = Builder {
         text,
         parsed_len,
@@ -202,6 +212,68 @@ fn parse_once(
     let mut unclosed = builder.unclosed;
     unclosed.sort_unstable();
     (tree, builder.errors, unclosed)
+}
+
+/// An error at each block comment left open.
+pub(crate) fn unclosed_comments(text: &str, comments: &[Comment], errors: &mut Vec<SyntaxError>) {
+    for comment in comments {
+        let Some(written) = text.get(comment.span.range()) else {
+            continue;
+        };
+        if comment.kind == CommentKind::Block && (written.len() < 4 || !written.ends_with("*/")) {
+            errors.push(SyntaxError {
+                span: Span::new(comment.span.start as usize, comment.span.start as usize + 2),
+                message: UNCLOSED_COMMENT.to_string(),
+            });
+        }
+    }
+}
+
+/// What [`parse_region`] read.
+pub(crate) struct Region {
+    /// The statements read (and `library`, when reading began at 0).
+    pub tree: SourceFile,
+    /// Their syntax errors, in the order found.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// The statements of `text` from `start` (0, or where a statement starts)
+/// on, read exactly as [`parse`] reads them when no nesting is too deep and
+/// no `{` is repaired; `comments` are all the text's comments and `docs`
+/// its doc comments' spans. Before each statement but the first, `stop`
+/// is given the offset where pest would start reading it, and stops the
+/// reading by returning true.
+pub(crate) fn parse_region(
+    text: &str,
+    comments: &[Comment],
+    docs: &[Span],
+    start: usize,
+    mut stop: impl FnMut(usize) -> bool,
+) -> Region {
+    let mut builder = Builder {
+        text,
+        parsed_len: text.len(),
+        docs,
+        comments,
+        errors: Vec::new(),
+        unclosed: Vec::new(),
+        patches: &[],
+        base: 0,
+    };
+    let tree = builder.statements_from(start, &mut stop);
+    Region {
+        tree,
+        errors: builder.errors,
+    }
+}
+
+/// The spans of the doc comments among `comments`.
+pub(crate) fn doc_spans(comments: &[Comment]) -> Vec<Span> {
+    comments
+        .iter()
+        .filter(|c| c.kind == CommentKind::Doc)
+        .map(|c| c.span)
+        .collect()
 }
 
 struct Builder<'t> {
@@ -337,13 +409,28 @@ impl<'t> Builder<'t> {
     /// name) until it is read, so one parse of a 100 MB file held gigabytes;
     /// a statement's queue is small, and freed before the next is made.
     fn statements(&mut self) -> SourceFile {
+        self.statements_from(0, |_| false)
+    }
+
+    /// The statements from `start` (0, or where a statement starts) on,
+    /// read as [`Builder::statements`] reads them. Before each statement but
+    /// the first, `stop` is asked whether to stop at the offset where pest
+    /// would start reading it.
+    fn statements_from(&mut self, start: usize, mut stop: impl FnMut(usize) -> bool) -> SourceFile {
         let text = self.text;
         let input = &text[..self.parsed_len];
         let mut items = Vec::new();
         let mut library = None;
-        let mut pos = 0;
-        let mut rule = Rule::first_statement;
+        let mut pos = start;
+        let mut rule = if start == 0 {
+            Rule::first_statement
+        } else {
+            Rule::next_statement
+        };
         loop {
+            if rule == Rule::next_statement && stop(pos) {
+                break;
+            }
             let pairs = match KozoParser::parse(rule, &input[pos..]) {
                 Ok(pairs) => pairs,
                 Err(err) => {
@@ -353,7 +440,7 @@ impl<'t> Builder<'t> {
                     let offset = pos + error_offset(&err);
                     self.errors.push(SyntaxError {
                         span: Span::new(offset, next_token_end(text, offset)),
-                        message: "this file could not be read".to_string(),
+                        message: UNREADABLE.to_string(),
                     });
                     break;
                 }
@@ -936,45 +1023,12 @@ impl<'t> Builder<'t> {
 
     /// The text of the `///` comments that end right before `start`.
     fn doc_before(&self, start: usize) -> Option<String> {
-        let mut index = self.docs.partition_point(|d| (d.end as usize) <= start);
-        let mut boundary = start;
-        let mut lines = Vec::new();
-        while index > 0 {
-            let doc = self.docs[index - 1];
-            let gap = self.text.get(doc.end as usize..boundary)?;
-            if !doc_gap(gap) {
-                break;
-            }
-            let line = self.text.get(doc.range())?;
-            let line = line.trim_start_matches("///");
-            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end());
-            boundary = doc.start as usize;
-            index -= 1;
-        }
-        if lines.is_empty() {
-            return None;
-        }
-        lines.reverse();
-        Some(lines.join("\n"))
+        doc_before(self.text, self.docs, start)
     }
 
     /// Where the next token after `from` starts, skipping layout and comments.
     fn skip_layout(&self, from: usize) -> usize {
-        let mut pos = from;
-        loop {
-            let rest = &self.text[pos..];
-            pos += rest.len()
-                - rest
-                    .trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
-                    .len();
-            let i = self
-                .comments
-                .partition_point(|c| (c.span.start as usize) < pos);
-            match self.comments.get(i) {
-                Some(c) if c.span.start as usize == pos => pos = c.span.end as usize,
-                _ => return pos,
-            }
-        }
+        skip_layout(self.text, self.comments, from)
     }
 
     /// `frames privacy energy`: a name right after a list clause, on its
@@ -1466,6 +1520,51 @@ fn name_after(previous: &str, probe: Rule) -> Option<&'static str> {
     })
 }
 
+/// The text of the `///` comments (`docs`, in source order) that end right
+/// before `start`.
+pub(crate) fn doc_before(text: &str, docs: &[Span], start: usize) -> Option<String> {
+    let mut index = docs.partition_point(|d| (d.end as usize) <= start);
+    let mut boundary = start;
+    let mut lines = Vec::new();
+    while index > 0 {
+        let doc = docs[index - 1];
+        let gap = text.get(doc.end as usize..boundary)?;
+        if !doc_gap(gap) {
+            break;
+        }
+        let line = text.get(doc.range())?;
+        let line = line.trim_start_matches("///");
+        lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end());
+        boundary = doc.start as usize;
+        index -= 1;
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}
+
+/// Where the next token after `from` starts in `text`, skipping layout and
+/// `comments` (all of the text's, in source order).
+pub(crate) fn skip_layout(text: &str, comments: &[Comment], from: usize) -> usize {
+    let mut pos = from;
+    loop {
+        let Some(rest) = text.get(pos..) else {
+            return pos;
+        };
+        pos += rest.len()
+            - rest
+                .trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
+                .len();
+        let i = comments.partition_point(|c| (c.span.start as usize) < pos);
+        match comments.get(i) {
+            Some(c) if c.span.start as usize == pos => pos = c.span.end as usize,
+            _ => return pos,
+        }
+    }
+}
+
 /// True when `gap`, the text between a doc comment and what follows it, keeps
 /// them together: layout and whole-line `//` comments (such as a
 /// `kozo-allow` line), but no blank line.
@@ -1786,7 +1885,7 @@ fn describe_found(text: &str, pos: usize, name_expected: bool) -> String {
 
 /// Finds the first `{` or `[` that opens a level deeper than [`MAX_NESTING`],
 /// skipping strings and comments the way the grammar does.
-fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -1888,6 +1987,12 @@ pub fn scan_comments(text: &str) -> Vec<Comment> {
     let mut comments = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Only a quote or a slash starts a string or a comment: jump to the
+        // next one (a search of the bytes, not a step per byte).
+        match memchr::memchr2(b'"', b'/', &bytes[i..]) {
+            Some(next) => i += next,
+            None => break,
+        }
         match bytes[i] {
             b'"' | b'/' => {
                 if let Some(end) = skip_string_or_comment(bytes, i) {
@@ -1919,7 +2024,7 @@ pub fn scan_comments(text: &str) -> Vec<Comment> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -2200,7 +2305,7 @@ mod tests {
     }
 
     /// The parser's own fixtures and the formatter's, and the examples.
-    fn sample_files() -> Vec<String> {
+    pub(crate) fn sample_files() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts = Vec::new();
         for dir in ["tests/fixtures", "tests/format", "../examples"] {
@@ -2245,7 +2350,7 @@ mod tests {
     }
 
     /// Words, marks and layout the grammar treats specially.
-    const PIECES: &[&str] = &[
+    pub(crate) const PIECES: &[&str] = &[
         " ",
         "  ",
         "\n",

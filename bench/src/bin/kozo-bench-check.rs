@@ -335,6 +335,14 @@ fn main() -> ExitCode {
             ms(model).trim(),
             ms(diag).trim()
         );
+        let mut parses: Vec<_> = parts.iter().map(|p| p[1]).collect();
+        parses.sort();
+        println!(
+            "  parse of the edited file: median {} min {} max {}",
+            ms(parses[parses.len() / 2]).trim(),
+            ms(parses[0]).trim(),
+            ms(parses[parses.len() - 1]).trim()
+        );
     }
     let t = Instant::now();
     drop(analysis);
