@@ -12,8 +12,8 @@ use super::navigation::NameAt;
 use crate::db::{self, SourceFile, Workspace};
 use crate::model::names::DeclAt;
 use crate::model::{
-    ConcernId, DecisionId, ElementId, KindId, LayerId, Loc, RelationKindId, StakeholderId, Target,
-    ViewId, ViewpointId,
+    ConcernId, DecisionId, ElementId, Info, KindId, LayerId, Loc, RelationKindId, StakeholderId,
+    Target, ViewId, ViewpointId,
 };
 
 /// One name of a file, with its rank in the order the model lists names
@@ -59,6 +59,10 @@ impl FileNames {
         self.entries.push(Entry { name, rank });
     }
 }
+
+/// One top-level sort of a part: its ids in the name index, its
+/// declarations' texts in the part, and how an id becomes a target.
+type Sort<'p> = (&'p [DeclAt], Vec<&'p Info>, fn(u32) -> Target);
 
 /// The names written in `file`: the references and declarations of its
 /// part of the model and of the metamodel it holds. Made again when the
@@ -119,31 +123,38 @@ pub(crate) fn file_names(db: &dyn db::Db, workspace: Workspace, file: SourceFile
             element.info.name_loc,
         );
     }
-    let at = first(&index.concerns);
-    for (i, c) in part.concerns.iter().enumerate() {
-        define(Target::Concern(ConcernId(at + i as u32)), c.info.name_loc);
-    }
-    let at = first(&index.stakeholders);
-    for (i, s) in part.stakeholders.iter().enumerate() {
-        define(
-            Target::Stakeholder(StakeholderId(at + i as u32)),
-            s.info.name_loc,
-        );
-    }
-    let at = first(&index.viewpoints);
-    for (i, v) in part.viewpoints.iter().enumerate() {
-        define(
-            Target::Viewpoint(ViewpointId(at + i as u32)),
-            v.info.name_loc,
-        );
-    }
-    let at = first(&index.views);
-    for (i, v) in part.views.iter().enumerate() {
-        define(Target::View(ViewId(at + i as u32)), v.info.name_loc);
-    }
-    let at = first(&index.decisions);
-    for (i, d) in part.decisions.iter().enumerate() {
-        define(Target::Decision(DecisionId(at + i as u32)), d.info.name_loc);
+    let sorts: [Sort; 5] = [
+        (
+            &index.concerns,
+            part.concerns.iter().map(|c| &c.info).collect(),
+            |i| Target::Concern(ConcernId(i)),
+        ),
+        (
+            &index.stakeholders,
+            part.stakeholders.iter().map(|s| &s.info).collect(),
+            |i| Target::Stakeholder(StakeholderId(i)),
+        ),
+        (
+            &index.viewpoints,
+            part.viewpoints.iter().map(|v| &v.info).collect(),
+            |i| Target::Viewpoint(ViewpointId(i)),
+        ),
+        (
+            &index.views,
+            part.views.iter().map(|v| &v.info).collect(),
+            |i| Target::View(ViewId(i)),
+        ),
+        (
+            &index.decisions,
+            part.decisions.iter().map(|d| &d.info).collect(),
+            |i| Target::Decision(DecisionId(i)),
+        ),
+    ];
+    for (declared, infos, target) in sorts {
+        let at = first(declared);
+        for (i, info) in infos.into_iter().enumerate() {
+            define(target(at + i as u32), info.name_loc);
+        }
     }
     // Stable: names starting at one offset keep their rank order.
     names.entries.sort_by_key(|e| e.name.span.start);

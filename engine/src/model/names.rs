@@ -327,34 +327,17 @@ impl NameIndex {
         }
         match decl.sort {
             Sort::Layer | Sort::Kind | Sort::Relation => self.declare_meta(at, decl, builtin),
-            Sort::Concern => {
-                let id = ConcernId(self.concerns.len() as u32);
-                if self.declare_top_level(at, &decl.name, Target::Concern(id)) {
-                    self.concerns.push(at);
-                }
-            }
-            Sort::Stakeholder => {
-                let id = StakeholderId(self.stakeholders.len() as u32);
-                if self.declare_top_level(at, &decl.name, Target::Stakeholder(id)) {
-                    self.stakeholders.push(at);
-                }
-            }
-            Sort::Viewpoint => {
-                let id = ViewpointId(self.viewpoints.len() as u32);
-                if self.declare_top_level(at, &decl.name, Target::Viewpoint(id)) {
-                    self.viewpoints.push(at);
-                }
-            }
-            Sort::View => {
-                let id = ViewId(self.views.len() as u32);
-                if self.declare_top_level(at, &decl.name, Target::View(id)) {
-                    self.views.push(at);
-                }
-            }
-            Sort::Decision => {
-                let id = DecisionId(self.decisions.len() as u32);
-                if self.declare_top_level(at, &decl.name, Target::Decision(id)) {
-                    self.decisions.push(at);
+            Sort::Concern | Sort::Stakeholder | Sort::Viewpoint | Sort::View | Sort::Decision => {
+                let next = self.declared(decl.sort).len() as u32;
+                let target = match decl.sort {
+                    Sort::Concern => Target::Concern(ConcernId(next)),
+                    Sort::Stakeholder => Target::Stakeholder(StakeholderId(next)),
+                    Sort::Viewpoint => Target::Viewpoint(ViewpointId(next)),
+                    Sort::View => Target::View(ViewId(next)),
+                    _ => Target::Decision(DecisionId(next)),
+                };
+                if self.declare_top_level(at, &decl.name, target) {
+                    self.declared(decl.sort).push(at);
                 }
             }
             Sort::Element => {
@@ -362,6 +345,17 @@ impl NameIndex {
                 self.declare_element(at, decl, None, &mut nested);
             }
             Sort::Group => {}
+        }
+    }
+
+    /// The declarations of a top-level sort other than elements, by id.
+    fn declared(&mut self, sort: Sort) -> &mut Vec<DeclAt> {
+        match sort {
+            Sort::Concern => &mut self.concerns,
+            Sort::Stakeholder => &mut self.stakeholders,
+            Sort::Viewpoint => &mut self.viewpoints,
+            Sort::View => &mut self.views,
+            _ => &mut self.decisions,
         }
     }
 

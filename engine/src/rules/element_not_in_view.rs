@@ -35,14 +35,7 @@ pub(crate) fn find<'e>(
     names: &NameIndex,
     shown: impl IntoIterator<Item = &'e [ElementId]>,
 ) -> Vec<ElementId> {
-    let mut seen = vec![false; names.elements.len()];
-    for list in shown {
-        for id in list {
-            if let Some(slot) = seen.get_mut(id.index()) {
-                *slot = true;
-            }
-        }
-    }
+    let seen = super::workspace::marked(names.elements.len(), shown);
     seen.iter()
         .enumerate()
         .filter(|(_, seen)| !**seen)

@@ -33,14 +33,7 @@ pub(crate) fn find<'e>(
     names: &NameIndex,
     ends: impl IntoIterator<Item = &'e [ElementId]>,
 ) -> Vec<ElementId> {
-    let mut connected = vec![false; names.elements.len()];
-    for list in ends {
-        for end in list {
-            if let Some(slot) = connected.get_mut(end.index()) {
-                *slot = true;
-            }
-        }
-    }
+    let connected = super::workspace::marked(names.elements.len(), ends);
     names
         .elements
         .iter()

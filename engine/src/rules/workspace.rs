@@ -16,6 +16,22 @@ use crate::model::{ElementId, ViewpointId};
 use crate::rules::unused_definition::Used;
 use crate::rules::{element_not_in_view, orphan_element, unused_definition, view_nonconformant};
 
+/// For each of `len` elements, whether one of `lists` names it.
+pub(crate) fn marked<'e>(
+    len: usize,
+    lists: impl IntoIterator<Item = &'e [ElementId]>,
+) -> Vec<bool> {
+    let mut marked = vec![false; len];
+    for list in lists {
+        for id in list {
+            if let Some(slot) = marked.get_mut(id.index()) {
+                *slot = true;
+            }
+        }
+    }
+    marked
+}
+
 /// What one file's part tells the workspace-wide rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Summary {
