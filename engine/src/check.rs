@@ -24,8 +24,10 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
     rules::orphan_element::report(model, &answers.orphans, &mut found);
     rules::element_not_in_view::report(model, &answers.unseen, &mut found);
     for source in &db::name_index(db, workspace).sources {
-        let views = rules::workspace::view_findings(db, workspace, source.file);
-        found.extend(views.iter().cloned());
+        if rules::workspace::summary(db, workspace, source.file).has_views {
+            let views = rules::workspace::view_findings(db, workspace, source.file);
+            found.extend(views.iter().cloned());
+        }
     }
 
     let config = workspace.config(db);

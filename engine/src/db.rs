@@ -287,13 +287,6 @@ pub(crate) fn file_part(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
     ))
 }
 
-/// A file's edges of acyclic relation kinds.
-#[salsa::tracked(returns(ref))]
-pub(crate) fn part_edges(db: &dyn Db, workspace: Workspace, file: SourceFile) -> PartEdges {
-    let meta = rule_meta(db, workspace);
-    PartEdges::new(meta, &file_part(db, workspace, file).relationships)
-}
-
 /// The cycles of acyclic relation kinds: searched again only when some
 /// file's edges of those kinds (or its count of relationships) change.
 #[salsa::tracked(returns(ref))]
@@ -302,7 +295,7 @@ pub(crate) fn cycles(db: &dyn Db, workspace: Workspace) -> Vec<crate::rules::cyc
     let parts: Vec<&PartEdges> = names
         .sources
         .iter()
-        .map(|source| part_edges(db, workspace, source.file))
+        .map(|source| &crate::rules::workspace::summary(db, workspace, source.file).edges)
         .collect();
     let kinds = rule_meta(db, workspace).relation_kinds.len();
     crate::rules::cycle::find(names.elements.len(), kinds, &parts)

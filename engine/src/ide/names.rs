@@ -108,7 +108,7 @@ pub(crate) fn file_names(db: &dyn db::Db, workspace: Workspace, file: SourceFile
             relation.info.name_loc,
         );
     }
-    let source = index.sources.iter().position(|s| s.file == file);
+    let source = index.source_of(file);
     // A part's declarations of one sort follow those of the files before
     // it: their ids start where those end.
     let first = |list: &[DeclAt]| -> u32 {

@@ -117,7 +117,7 @@ struct Builder<'a> {
     pending_extensions: Vec<(Meta, Pending<'a>)>,
     /// The built-in metamodel's names, when no file uses it: a name it
     /// defines is then reported once for the workspace, not at each use.
-    missing_module: MissingModule,
+    missing_module: MissingModule<'a>,
     without_default: Vec<(SourceFile, ast::Span)>,
 }
 
@@ -126,19 +126,23 @@ struct Builder<'a> {
 /// `archimate` when the workspace uses no module at all (a workspace that
 /// uses one has chosen its vocabulary, and an unknown name there is a
 /// mistake to report where it stands).
-fn missing_module(db: &dyn db::Db, workspace: Workspace, names: &NameIndex) -> MissingModule {
+fn missing_module<'a>(
+    db: &'a dyn db::Db,
+    workspace: Workspace,
+    names: &NameIndex,
+) -> MissingModule<'a> {
     let no_module = names.modules.is_empty();
-    let mut missing: Vec<(&'static str, &Parse)> = Vec::new();
+    let mut missing = Vec::new();
     for (module, file) in [
         (builtin::SOCIETY5, *workspace.builtin(db)),
         (builtin::ARCHIMATE, *workspace.archimate(db)),
     ] {
         let used = names.modules.iter().any(|m| m == module);
         if !used && (module == builtin::SOCIETY5 || no_module) {
-            missing.push((module, &**db::parse(db, file)));
+            missing.push((module, metamodel::builtin_names(db, file)));
         }
     }
-    MissingModule::new(&missing, workspace.files(db).first().copied())
+    MissingModule::new(missing, workspace.files(db).first().copied())
 }
 
 /// The budget of "did you mean" work for one file's part: the model's
@@ -151,7 +155,7 @@ fn part_suggester(files: usize) -> Suggester {
 }
 
 impl<'a> Builder<'a> {
-    fn new(db: &'a dyn db::Db, names: &'a NameIndex, missing_module: MissingModule) -> Self {
+    fn new(db: &'a dyn db::Db, names: &'a NameIndex, missing_module: MissingModule<'a>) -> Self {
         Builder {
             db,
             names,
@@ -276,7 +280,7 @@ pub(crate) fn build_part(
     meta: &RuleMeta,
     file: SourceFile,
 ) -> FilePart {
-    let Some(index) = names.sources.iter().position(|s| s.file == file) else {
+    let Some(index) = names.source_of(file) else {
         return FilePart::default();
     };
     let source = &names.sources[index];
@@ -407,12 +411,7 @@ impl<'a> Builder<'a> {
         }
         let names = self.names;
         let mine = |b: &Self, list: &[DeclAt]| -> Vec<Pending<'a>> {
-            let own: Vec<DeclAt> = list
-                .iter()
-                .copied()
-                .filter(|at| at.source == source)
-                .collect();
-            b.pendings(&own)
+            b.pendings(NameIndex::of_source(list, source).1)
         };
         self.concerns = mine(self, &names.concerns);
         self.stakeholders = mine(self, &names.stakeholders);

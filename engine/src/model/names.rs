@@ -219,6 +219,8 @@ pub(crate) struct Duplicate {
 pub(crate) struct NameIndex {
     /// The built-in modules used, then the workspace's files, in path order.
     pub sources: Vec<Source>,
+    /// Each source's index in `sources`.
+    source_of: HashMap<SourceFile, u32>,
     /// The built-in modules loaded (`use society5`).
     pub modules: Vec<SmolStr>,
     pub elements: Vec<NamedElement>,
@@ -274,6 +276,7 @@ impl NameIndex {
         }
         sources.extend(files.iter().map(|&(f, s)| (f, false, s)));
         for (source, &(file, builtin, skeleton)) in sources.iter().enumerate() {
+            index.source_of.insert(file, source as u32);
             let library = builtin || skeleton.library;
             index.sources.push(Source {
                 file,
@@ -503,6 +506,20 @@ impl NameIndex {
         for child in &decl.nested {
             self.declare_element(top, child, Some(id), nested);
         }
+    }
+
+    /// The index in [`NameIndex::sources`] of `file`, if it takes part.
+    pub(crate) fn source_of(&self, file: SourceFile) -> Option<usize> {
+        self.source_of.get(&file).map(|&i| i as usize)
+    }
+
+    /// The declarations of `list` (one of the top-level sorts, by id) that
+    /// `source` holds, and the id of the first: ids follow the sources'
+    /// order, so they are one run of the list.
+    pub(crate) fn of_source(list: &[DeclAt], source: u32) -> (usize, &[DeclAt]) {
+        let start = list.partition_point(|at| at.source < source);
+        let end = list.partition_point(|at| at.source <= source);
+        (start, &list[start..end])
     }
 
     pub(crate) fn top_level(&self, space: Space, name: &str) -> Option<Target> {

@@ -6,13 +6,15 @@
 //! elements its relationships join and those its views show, by id. A
 //! summary is equal after an edit of a label or a move, so salsa keeps the
 //! workspace's answer (which names go unused, which elements are alone or
-//! in no view) without computing it again; the answer holds ids, and the
+//! in no view, which relationships of acyclic kinds form cycles) without
+//! computing it again; the answer holds ids, and the
 //! findings are located in the current model. A file's views are checked
 //! against their viewpoints apart, per file.
 
 use crate::db::{self, Db, SourceFile, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ElementId, ViewpointId};
+use crate::rules::cycle::PartEdges;
 use crate::rules::unused_definition::Used;
 use crate::rules::{element_not_in_view, orphan_element, unused_definition, view_nonconformant};
 
@@ -40,6 +42,10 @@ pub(crate) struct Summary {
     ends: Vec<ElementId>,
     /// The elements its views show, sorted.
     shown: Vec<ElementId>,
+    /// Its relationships of acyclic kinds, for `cycle`.
+    pub edges: PartEdges,
+    /// It holds views (whose conformance [`view_findings`] checks).
+    pub has_views: bool,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -66,7 +72,13 @@ pub(crate) fn summary(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Su
         .collect();
     shown.sort_unstable();
     shown.dedup();
-    Summary { used, ends, shown }
+    Summary {
+        used,
+        ends,
+        shown,
+        edges: PartEdges::new(meta, &part.relationships),
+        has_views: !part.views.is_empty(),
+    }
 }
 
 /// The workspace's answers, by id.

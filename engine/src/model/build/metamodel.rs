@@ -340,36 +340,38 @@ pub(crate) struct Absorbed {
 /// says which `use` to add (`use society5`, or `use archimate` when the
 /// names are ArchiMate's), and no element, relationship or view repeats it.
 #[derive(Default)]
-pub(crate) struct MissingModule {
-    /// The modules no file uses, `society5` first; empty when the
-    /// workspace has no file.
-    modules: Vec<BuiltinNames>,
+pub(crate) struct MissingModule<'a> {
+    /// The modules no file uses, `society5` first, with their names;
+    /// empty when the workspace has no file.
+    modules: Vec<(&'static str, &'a BuiltinNames)>,
+    /// Where the one finding goes: the top of the first file.
+    first_file: Option<SourceFile>,
     /// The built-in names the workspace wrote, in the order first met.
     wanted: Vec<SmolStr>,
     /// How many names and default relationships wait for a module.
     uses: usize,
 }
 
-struct BuiltinNames {
-    module: &'static str,
-    first_file: SourceFile,
+/// The layer, kind and relation kind names a built-in metamodel declares.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct BuiltinNames {
     layers: HashSet<SmolStr>,
     kinds: HashSet<SmolStr>,
     relation_kinds: HashSet<SmolStr>,
     default_relation: Option<SmolStr>,
 }
 
+/// A built-in metamodel's names, read once from its parse (every file's
+/// part asks for them).
+#[salsa::tracked(returns(ref))]
+pub(crate) fn builtin_names(db: &dyn crate::db::Db, file: SourceFile) -> BuiltinNames {
+    BuiltinNames::new(crate::db::parse(db, file))
+}
+
 impl BuiltinNames {
     /// Reads a built-in metamodel's names from its parse.
-    fn new(module: &'static str, builtin: &Parse, first_file: SourceFile) -> BuiltinNames {
-        let mut names = BuiltinNames {
-            module,
-            first_file,
-            layers: HashSet::default(),
-            kinds: HashSet::default(),
-            relation_kinds: HashSet::default(),
-            default_relation: None,
-        };
+    fn new(builtin: &Parse) -> BuiltinNames {
+        let mut names = BuiltinNames::default();
         for item in &builtin.tree.items {
             let Item::Decl(decl) = item else { continue };
             let name = decl.name.text.clone();
@@ -399,21 +401,19 @@ impl BuiltinNames {
     }
 }
 
-impl MissingModule {
-    /// `missing` holds each built-in module no file uses with its parse,
+impl<'a> MissingModule<'a> {
+    /// `missing` holds each built-in module no file uses with its names,
     /// `society5` first.
     pub(crate) fn new(
-        missing: &[(&'static str, &Parse)],
+        missing: Vec<(&'static str, &'a BuiltinNames)>,
         first_file: Option<SourceFile>,
-    ) -> MissingModule {
-        let Some(first_file) = first_file else {
+    ) -> MissingModule<'a> {
+        if first_file.is_none() {
             return MissingModule::default();
-        };
+        }
         MissingModule {
-            modules: missing
-                .iter()
-                .map(|&(module, parse)| BuiltinNames::new(module, parse, first_file))
-                .collect(),
+            modules: missing,
+            first_file,
             wanted: Vec::new(),
             uses: 0,
         }
@@ -422,7 +422,7 @@ impl MissingModule {
     /// True (and the name is noted) when `name`, which the workspace does not
     /// declare, is one a missing built-in metamodel would bring.
     pub(crate) fn absorb(&mut self, meta: Meta, name: &str) -> bool {
-        let found = self.modules.iter().find_map(|names| {
+        let found = self.modules.iter().find_map(|(_, names)| {
             let set = match meta {
                 Meta::Layer => &names.layers,
                 Meta::Kind => &names.kinds,
@@ -462,7 +462,7 @@ impl MissingModule {
     /// relation kind of a missing module (other names of it were written,
     /// so the module is what was forgotten).
     pub(crate) fn absorb_default(&mut self) -> bool {
-        let Some(module) = self.likely_module() else {
+        let Some((_, module)) = self.likely_module() else {
             return false;
         };
         if module.default_relation.is_none() {
@@ -474,23 +474,24 @@ impl MissingModule {
 
     /// The missing module that brings most of the wanted names (`society5`
     /// on a tie); `None` when no name waited.
-    fn likely_module(&self) -> Option<&BuiltinNames> {
+    fn likely_module(&self) -> Option<(&'static str, &'a BuiltinNames)> {
         if self.wanted.is_empty() {
             return None;
         }
-        let mut best: Option<(&BuiltinNames, usize)> = None;
-        for names in &self.modules {
+        let mut best: Option<((&'static str, &'a BuiltinNames), usize)> = None;
+        for &(module, names) in &self.modules {
             let count = self.wanted.iter().filter(|n| names.has(n)).count();
             if best.is_none_or(|(_, most)| count > most) {
-                best = Some((names, count));
+                best = Some(((module, names), count));
             }
         }
-        best.map(|(names, _)| names)
+        best.map(|(module, _)| module)
     }
 
     /// The one finding, at the top of the first file, if any name waited.
     pub(crate) fn finding(&self) -> Option<Diagnostic> {
-        let names = self.likely_module()?;
+        let (module, _) = self.likely_module()?;
+        let first_file = self.first_file?;
         const SHOWN: usize = 4;
         let mut list: Vec<String> = self
             .wanted
@@ -505,7 +506,6 @@ impl MissingModule {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => list.join(""),
         };
-        let module = names.module;
         let message = format!(
             "{list} come from the built-in metamodel `{module}`, which no file uses \
              ({} uses wait for it): add `use {module}` at the top of a file",
@@ -514,7 +514,7 @@ impl MissingModule {
         // The suggestion inserts the line at the top of the file (an empty
         // span), which editors offer as a quick fix.
         Some(undefined_reference::plain(
-            names.first_file,
+            first_file,
             Span::empty(0),
             message,
             Some(format!("use {module}\n")),
