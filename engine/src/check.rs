@@ -18,12 +18,25 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
     syntax_error::in_workspace_words(model, &mut found);
     found.extend(model.diagnostics.iter().cloned());
     rules::check_model(model, &mut found);
-    rules::cycle::report(model, db::cycles(db, workspace), &mut found);
+    let names = db::name_index(db, workspace);
+    let mut relationships = 0;
+    let firsts: Vec<u32> = names
+        .sources
+        .iter()
+        .map(|source| {
+            let first = relationships;
+            relationships += db::file_part(db, workspace, source.file)
+                .relationships
+                .len() as u32;
+            first
+        })
+        .collect();
+    rules::cycle::report(model, db::cycles(db, workspace), &firsts, &mut found);
     let answers = rules::workspace::answers(db, workspace);
     rules::unused_definition::report(model, &answers.used, &mut found);
     rules::orphan_element::report(model, &answers.orphans, &mut found);
     rules::element_not_in_view::report(model, &answers.unseen, &mut found);
-    for source in &db::name_index(db, workspace).sources {
+    for source in &names.sources {
         if rules::workspace::summary(db, workspace, source.file).has_views {
             let views = rules::workspace::view_findings(db, workspace, source.file);
             found.extend(views.iter().cloned());

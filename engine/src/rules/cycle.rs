@@ -38,14 +38,13 @@ event), or merge the elements that cannot live apart.
 /// relationship's id.
 pub(crate) type Edge = (RelationKindId, ElementId, ElementId, RelationshipId);
 
-/// What a file's part adds to the search for cycles: how many
-/// relationships it holds (the ids of later files' follow on), and its
-/// relationships of acyclic kinds between two elements, with their ids
-/// counted from the part's first. Equal after an edit of a label or a
-/// move, so that the search is not made again for it.
+/// What a file's part adds to the search for cycles: its relationships of
+/// acyclic kinds between two elements, with their ids counted from the
+/// part's first. Equal after an edit of a label or a move, or of a
+/// relationship of another kind, so that the search is not made again for
+/// it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PartEdges {
-    pub relationships: u32,
     pub edges: Vec<Edge>,
 }
 
@@ -63,31 +62,33 @@ impl PartEdges {
             })
             .map(|(i, rel)| (rel.kind, rel.source, rel.target, RelationshipId(i as u32)))
             .collect();
-        PartEdges {
-            relationships: relationships.len() as u32,
-            edges,
-        }
+        PartEdges { edges }
     }
 }
 
+/// A relationship by its part (an index into the name index's sources)
+/// and its id within the part: what stays put when another file gains or
+/// loses a relationship.
+pub(crate) type Place = (u32, RelationshipId);
+
 /// A cycle: its relation kind and its relationships in order.
-pub(crate) type Found = (RelationKindId, Vec<RelationshipId>);
+pub(crate) type Found = (RelationKindId, Vec<Place>);
 
 /// The cycles among the parts' edges, of a workspace of `elements`
-/// elements and `kinds` relation kinds; relationship ids are the model's
-/// (the parts' in order).
+/// elements and `kinds` relation kinds.
 pub(crate) fn find(elements: usize, kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
     // The relationships of each acyclic kind, in one pass over them all
-    // (not one pass per kind), in id order.
+    // (not one pass per kind), in the model's order: each gets a number in
+    // that order, and `places` says where it is.
     let mut of_kind: Vec<Vec<Edge>> = vec![Vec::new(); kinds];
-    let mut first = 0;
-    for part in parts {
-        for &(kind, source, target, local) in &part.edges {
+    let mut places: Vec<Place> = Vec::new();
+    for (part, edges) in parts.iter().enumerate() {
+        for &(kind, source, target, local) in &edges.edges {
             if let Some(list) = of_kind.get_mut(kind.index()) {
-                list.push((kind, source, target, RelationshipId(first + local.0)));
+                list.push((kind, source, target, RelationshipId(places.len() as u32)));
+                places.push((part as u32, local));
             }
         }
-        first += part.relationships;
     }
     let mut out = Vec::new();
     for (kind, edges) in of_kind.iter().enumerate() {
@@ -111,15 +112,21 @@ pub(crate) fn find(elements: usize, kinds: usize, parts: &[&PartEdges]) -> Vec<F
             continue;
         }
         for cycle in cycles(&graph) {
+            let cycle = cycle.into_iter().map(|id| places[id.index()]).collect();
             out.push((RelationKindId(kind as u32), cycle));
         }
     }
     out
 }
 
-/// The findings of the cycles `find` found in `model`.
-pub(crate) fn report(model: &Model, found: &[Found], out: &mut Vec<Diagnostic>) {
-    for (kind, cycle) in found {
+/// The findings of the cycles `find` found in `model`, whose parts' first
+/// relationship ids are `firsts`.
+pub(crate) fn report(model: &Model, found: &[Found], firsts: &[u32], out: &mut Vec<Diagnostic>) {
+    for (kind, places) in found {
+        let cycle: Vec<RelationshipId> = places
+            .iter()
+            .filter_map(|&(part, local)| Some(RelationshipId(firsts.get(part as usize)? + local.0)))
+            .collect();
         let Some(&start) = cycle.first() else {
             continue;
         };
