@@ -10,7 +10,7 @@
 
 use super::navigation::NameAt;
 use crate::db::{self, SourceFile, Workspace};
-use crate::model::names::DeclAt;
+use crate::model::names::{DeclAt, NameIndex};
 use crate::model::{
     ConcernId, DecisionId, ElementId, Info, KindId, LayerId, Loc, RelationKindId, StakeholderId,
     Target, ViewId, ViewpointId,
@@ -113,7 +113,7 @@ pub(crate) fn file_names(db: &dyn db::Db, workspace: Workspace, file: SourceFile
     // it: their ids start where those end.
     let first = |list: &[DeclAt]| -> u32 {
         source.map_or(0, |source| {
-            list.partition_point(|at| (at.source as usize) < source) as u32
+            NameIndex::of_source(list, source as u32).0 as u32
         })
     };
     let first_element = source.map_or(0, |s| index.sources[s].first_element);

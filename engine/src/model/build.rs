@@ -42,7 +42,6 @@ struct Pending<'a> {
 #[derive(Default)]
 struct Namespace<'a> {
     decls: Vec<Pending<'a>>,
-    by_name: HashMap<SmolStr, u32>,
     /// The built-in declaration each overriding one replaced, by index: an
     /// override keeps the built-in's place (a layer's `order`, the default
     /// relation kind) unless it says otherwise.
@@ -235,7 +234,6 @@ pub(crate) fn build_metamodel(
         let namespace = b.namespace(meta);
         // The index was made from these very files: every place is found.
         namespace.decls = decls.unwrap_or_default();
-        namespace.by_name = from.by_name.clone();
         namespace.replaced = replaced;
     }
     for &(sort, at, builtin_at) in &names.redefined {

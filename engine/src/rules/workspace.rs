@@ -13,6 +13,7 @@
 
 use crate::db::{self, Db, SourceFile, Workspace};
 use crate::diagnostic::Diagnostic;
+use crate::model::names::NameIndex;
 use crate::model::{ElementId, ViewpointId};
 use crate::rules::cycle::PartEdges;
 use crate::rules::unused_definition::Used;
@@ -132,7 +133,7 @@ pub(crate) fn view_findings(
         let at = names.viewpoints.get(id.index())?;
         // A file's viewpoints are built in id order, after those of the
         // files before it.
-        let first = names.viewpoints.partition_point(|a| a.source < at.source);
+        let (first, _) = NameIndex::of_source(&names.viewpoints, at.source);
         let holder = names.sources.get(at.source as usize)?.file;
         db::file_part(db, workspace, holder)
             .viewpoints

@@ -32,7 +32,7 @@ impl<'a> Builder<'a> {
     pub(super) fn attach_extensions(&mut self) {
         for (meta, pending) in std::mem::take(&mut self.pending_extensions) {
             let name = &pending.decl.name;
-            let found = self.namespace(meta).by_name.get(&name.text).copied();
+            let found = self.meta_names(meta).by_name.get(&name.text).copied();
             let Some(index) = found else {
                 // Reported like any unknown name (or folded into the missing
                 // `use society5` finding).
