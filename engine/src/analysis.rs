@@ -571,6 +571,50 @@ mod tests {
     }
 
     #[test]
+    fn children_of_an_element_with_many_are_found_like_those_of_one_with_few() {
+        // Past a handful of children, an element's children are also kept
+        // by name: lookups, paths and duplicates behave the same either way.
+        let wide: String = (0..40).map(|i| format!("  k c{i}\n")).collect();
+        let text = format!(
+            "layer l\nkind k {{ layer l }}\nrelation uses {{ default }}\n\
+             k wide {{\n{wide}  k c7\n  c39 -> c0\n}}\nk narrow {{\n  k c1\n  k c1\n}}\n\
+             wide.c12 -> narrow.c1\nwide.c40 -> wide.c3\n"
+        );
+        let mut analysis = Analysis::default();
+        analysis.set_file("a.kozo", text);
+        let model = analysis.model();
+        for i in 0..40 {
+            let path = format!("wide.c{i}");
+            let id = model.element_by_path(&path);
+            assert_eq!(
+                id.map(|e| model.element(e).path.as_str()),
+                Some(path.as_str())
+            );
+        }
+        assert_eq!(model.element_by_path("wide.c40"), None);
+        assert_eq!(
+            model
+                .element_by_path("narrow.c1")
+                .map(|e| model.element(e).info.name.to_string()),
+            Some("c1".to_string())
+        );
+        assert_eq!(model.element_by_path("wide.c1.x"), None);
+        assert_eq!(model.element_by_path(""), None);
+        assert_eq!(model.relationships.len(), 2);
+        let messages: Vec<String> = analysis
+            .diagnostics()
+            .iter()
+            .map(|d| format!("{}: {}", d.rule.name(), d.message))
+            .collect();
+        let duplicates = messages
+            .iter()
+            .filter(|m| m.starts_with("duplicate-definition"))
+            .count();
+        assert_eq!(duplicates, 2, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("c40")), "{messages:#?}");
+    }
+
+    #[test]
     fn a_cycle_across_files_follows_edits_that_move_or_renumber_it() {
         let meta = "layer l\nkind k { layer l }\nrelation depends { acyclic }\nrelation uses { default }\nk a\nk b\n";
         let mut analysis = Analysis::default();

@@ -286,6 +286,9 @@ pub(crate) fn build_part(
     b.suggester = part_suggester(workspace.files(db).len());
     b.default_relation = default_relation;
     let parse: &Parse = db::parse(db, file);
+    let declared = source.element_slots.iter().flatten().count();
+    b.part_elements.reserve_exact(declared);
+    b.elements.reserve_exact(declared);
     let mut slots = source.element_slots.iter().copied();
     for item in &parse.tree.items {
         match item {
@@ -309,6 +312,8 @@ pub(crate) fn build_part(
     b.top_level(index as u32, parse);
     let top_level = b.missing_module.take_absorbed();
     b.references.dedup();
+    // The part is kept as long as its file is unchanged: no spare room.
+    b.references.shrink_to_fit();
     let facts = Facts { meta, names };
     let mut found = b.model.diagnostics;
     rules::check_part(&facts, &b.part_elements, &b.part_relationships, &mut found);
@@ -1249,6 +1254,7 @@ impl<'a> Builder<'a> {
     /// A file's relationships (those whose ends and kind resolve).
     fn build_relationships(&mut self) {
         let pending = std::mem::take(&mut self.relationships);
+        self.part_relationships.reserve_exact(pending.len());
         for (file, rel, scope) in pending {
             self.db.unwind_if_revision_cancelled();
             let source = self.resolve_element(file, &rel.source, scope);

@@ -909,7 +909,7 @@ impl Model {
 
     /// The element at a full dotted path (`bms.hvac_ctl`).
     pub fn element_by_path(&self, path: &str) -> Option<ElementId> {
-        self.names.element_by_path.get(path).copied()
+        self.names.element_by_path(path)
     }
     pub fn layer_by_name(&self, name: &str) -> Option<LayerId> {
         self.layer_by_name.get(name).copied()

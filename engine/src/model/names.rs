@@ -224,8 +224,10 @@ pub(crate) struct NameIndex {
     /// The built-in modules loaded (`use society5`).
     pub modules: Vec<SmolStr>,
     pub elements: Vec<NamedElement>,
-    pub element_by_path: HashMap<SmolStr, ElementId>,
-    pub child_by_name: HashMap<(ElementId, SmolStr), ElementId>,
+    /// The children of elements that have many, by name: a child of an
+    /// element with few is found by reading its children's names, which
+    /// lie next to each other, instead of in a table of every element.
+    wide_children: HashMap<ElementId, HashMap<SmolStr, ElementId>>,
     pub top_level: [HashMap<SmolStr, Target>; Space::ALL.len()],
     pub layers: MetaNames,
     pub kinds: MetaNames,
@@ -275,6 +277,20 @@ impl NameIndex {
             sources.push((file, true, skeleton));
         }
         sources.extend(files.iter().map(|&(f, s)| (f, false, s)));
+        // Room for every element and top-level name at once: growing these
+        // tables step by step copies them over and over.
+        let (mut elements, mut top) = (0, 0);
+        for (_, _, skeleton) in &sources {
+            top += skeleton.decls.len();
+            elements += skeleton
+                .decls
+                .iter()
+                .filter(|d| d.sort == Sort::Element)
+                .map(|d| count_nested(d) as usize)
+                .sum::<usize>();
+        }
+        index.elements.reserve(elements);
+        index.top_level[Space::Element as usize].reserve(top);
         for (source, &(file, builtin, skeleton)) in sources.iter().enumerate() {
             index.source_of.insert(file, source as u32);
             let library = builtin || skeleton.library;
@@ -453,8 +469,8 @@ impl NameIndex {
         let declared = !name.is_empty()
             && match parent {
                 None => self.declare_top_level(at, name, Target::Element(id)),
-                Some(p) => match self.child_by_name.get(&(p, name.clone())) {
-                    Some(&existing) => {
+                Some(p) => match self.child(p, name) {
+                    Some(existing) => {
                         let first = self.elements[existing.index()].at;
                         self.duplicates.push(Duplicate {
                             at,
@@ -489,10 +505,8 @@ impl NameIndex {
         self.sources[top.source as usize]
             .element_slots
             .push(Some(id));
-        self.element_by_path.insert(SmolStr::new(&path), id);
         if let Some(p) = parent {
-            self.child_by_name.insert((p, name.clone()), id);
-            self.elements[p.index()].children.push(id);
+            self.add_child(p, name, id);
         }
         self.elements.push(NamedElement {
             name: name.clone(),
@@ -534,8 +548,54 @@ impl NameIndex {
         self.top_level[space as usize].keys().map(SmolStr::as_str)
     }
 
-    pub(crate) fn child(&self, parent: ElementId, name: &SmolStr) -> Option<ElementId> {
-        self.child_by_name.get(&(parent, name.clone())).copied()
+    pub(crate) fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
+        let children = &self.elements.get(parent.index())?.children;
+        if children.len() > WIDE {
+            return self.wide_children.get(&parent)?.get(name).copied();
+        }
+        children
+            .iter()
+            .copied()
+            .find(|&c| self.elements[c.index()].name == name)
+    }
+
+    /// Adds `child`, about to be declared, to `parent`'s children.
+    fn add_child(&mut self, parent: ElementId, name: &SmolStr, child: ElementId) {
+        let children = &mut self.elements[parent.index()].children;
+        children.push(child);
+        let count = children.len();
+        match count {
+            n if n <= WIDE => {}
+            n if n == WIDE + 1 => {
+                // The new child is not among the elements yet.
+                let children = &self.elements[parent.index()].children[..WIDE];
+                let mut by_name: HashMap<SmolStr, ElementId> = children
+                    .iter()
+                    .map(|&c| (self.elements[c.index()].name.clone(), c))
+                    .collect();
+                by_name.insert(name.clone(), child);
+                self.wide_children.insert(parent, by_name);
+            }
+            _ => {
+                self.wide_children
+                    .entry(parent)
+                    .or_default()
+                    .insert(name.clone(), child);
+            }
+        }
+    }
+
+    /// The element of a dotted path (`a.b.c`): a top-level element, then a
+    /// child of each in turn.
+    pub(crate) fn element_by_path(&self, path: &str) -> Option<ElementId> {
+        let mut segments = path.split('.');
+        let Some(Target::Element(mut id)) = self.top_level(Space::Element, segments.next()?) else {
+            return None;
+        };
+        for segment in segments {
+            id = self.child(id, segment)?;
+        }
+        Some(id)
     }
 
     pub(crate) fn element(&self, id: ElementId) -> &NamedElement {
@@ -556,6 +616,9 @@ impl NameIndex {
         })
     }
 }
+
+/// Past this many children, an element's children are also kept by name.
+const WIDE: usize = 16;
 
 /// How many slots a declaration and everything inside it take.
 fn count_nested(decl: &SkeletonDecl) -> u32 {
