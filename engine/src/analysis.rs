@@ -646,6 +646,32 @@ mod tests {
             fresh.set_file("b.kozo", "b -> a : depends\n".to_string());
             assert_eq!(outcome(&analysis), outcome(&fresh));
         }
+        // Elements added in a file before the cycle's renumber its elements:
+        // the search is not made again (its answer is the same one), and
+        // the finding still names the cycle.
+        let mut renumbered = Analysis::default();
+        renumbered.set_file("a.kozo", meta.to_string());
+        let loop_text = "k x\nk y\nx -> y : depends\ny -> x : depends\n";
+        renumbered.set_file("b.kozo", loop_text.to_string());
+        let search = |analysis: &Analysis| {
+            let found = crate::db::cycles(analysis.db(), analysis.workspace);
+            (found.as_ptr(), found.len())
+        };
+        let before = search(&renumbered);
+        assert_eq!(before.1, 1);
+        let x_to_y = "x -> y : depends: relationships of kind `depends` form a cycle: x -> y -> x";
+        for text in [
+            format!("k first\nk second\n{meta}"),
+            format!("{meta}k third\n"),
+        ] {
+            renumbered.set_file("a.kozo", text.clone());
+            assert_eq!(cycle(&renumbered), [x_to_y]);
+            assert_eq!(search(&renumbered), before);
+            let mut fresh = Analysis::default();
+            fresh.set_file("a.kozo", text);
+            fresh.set_file("b.kozo", loop_text.to_string());
+            assert_eq!(outcome(&renumbered), outcome(&fresh));
+        }
         analysis.set_file("b.kozo", "b -> a\n".to_string());
         assert!(cycle(&analysis).is_empty());
     }

@@ -287,18 +287,40 @@ pub(crate) fn file_part(db: &dyn Db, workspace: Workspace, file: SourceFile) -> 
     ))
 }
 
+/// The files whose parts make the model, in the name index's order (the
+/// built-in module first when one is used): equal after any edit that
+/// neither adds nor removes a file nor changes the `use` of a module.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn part_files(db: &dyn Db, workspace: Workspace) -> Vec<SourceFile> {
+    name_index(db, workspace)
+        .sources
+        .iter()
+        .map(|source| source.file)
+        .collect()
+}
+
+/// A file's relationships of acyclic kinds, for `cycle`, by where their
+/// ends stand in their parts: equal after an edit elsewhere that only adds
+/// or removes elements, which renumbers the model's ids.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn part_edges(db: &dyn Db, workspace: Workspace, file: SourceFile) -> PartEdges {
+    PartEdges::new(
+        rule_meta(db, workspace),
+        name_index(db, workspace),
+        &file_part(db, workspace, file).relationships,
+    )
+}
+
 /// The cycles of acyclic relation kinds: searched again only when some
 /// file's edges of those kinds (or its count of relationships) change.
 #[salsa::tracked(returns(ref))]
 pub(crate) fn cycles(db: &dyn Db, workspace: Workspace) -> Vec<crate::rules::cycle::Found> {
-    let names = name_index(db, workspace);
-    let parts: Vec<&PartEdges> = names
-        .sources
+    let parts: Vec<&PartEdges> = part_files(db, workspace)
         .iter()
-        .map(|source| &crate::rules::workspace::summary(db, workspace, source.file).edges)
+        .map(|&file| part_edges(db, workspace, file))
         .collect();
     let kinds = rule_meta(db, workspace).relation_kinds.len();
-    crate::rules::cycle::find(names.elements.len(), kinds, &parts)
+    crate::rules::cycle::find(kinds, &parts)
 }
 
 /// The resolved model of the whole workspace.

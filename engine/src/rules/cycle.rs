@@ -6,6 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
+use crate::model::names::NameIndex;
 use crate::model::{ElementId, Model, RelationKindId, Relationship, RelationshipId};
 use crate::rules::RuleMeta;
 
@@ -34,22 +35,40 @@ event), or merge the elements that cannot live apart.
 "#,
 };
 
-/// One edge of an acyclic relation kind: the kind, the ends and the
-/// relationship's id.
+/// One edge of an acyclic relation kind: the kind, the ends (numbered
+/// densely for one search) and the relationship's number in the search.
 pub(crate) type Edge = (RelationKindId, ElementId, ElementId, RelationshipId);
 
+/// An element by its part (an index into the name index's sources) and its
+/// place among that part's elements: what stays put when another file
+/// gains or loses an element.
+pub(crate) type End = (u32, u32);
+
 /// What a file's part adds to the search for cycles: its relationships of
-/// acyclic kinds between two elements, with their ids counted from the
-/// part's first. Equal after an edit of a label or a move, or of a
-/// relationship of another kind, so that the search is not made again for
+/// acyclic kinds between two elements, their ends by part and place, and
+/// their ids counted from the part's first. Equal after an edit of a label
+/// or a move, of a relationship of another kind, or one that adds or
+/// removes an element elsewhere, so that the search is not made again for
 /// it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PartEdges {
-    pub edges: Vec<Edge>,
+    pub edges: Vec<(RelationKindId, End, End, RelationshipId)>,
 }
 
 impl PartEdges {
-    pub(crate) fn new(meta: &RuleMeta, relationships: &[Relationship]) -> PartEdges {
+    pub(crate) fn new(
+        meta: &RuleMeta,
+        names: &NameIndex,
+        relationships: &[Relationship],
+    ) -> PartEdges {
+        let end = |id: ElementId| -> End {
+            let part = names
+                .sources
+                .partition_point(|s| s.first_element <= id.0)
+                .saturating_sub(1);
+            let first = names.sources.get(part).map_or(0, |s| s.first_element);
+            (part as u32, id.0 - first)
+        };
         let edges = relationships
             .iter()
             .enumerate()
@@ -60,7 +79,14 @@ impl PartEdges {
                         .get(rel.kind.index())
                         .is_some_and(|k| k.acyclic)
             })
-            .map(|(i, rel)| (rel.kind, rel.source, rel.target, RelationshipId(i as u32)))
+            .map(|(i, rel)| {
+                (
+                    rel.kind,
+                    end(rel.source),
+                    end(rel.target),
+                    RelationshipId(i as u32),
+                )
+            })
             .collect();
         PartEdges { edges }
     }
@@ -74,9 +100,28 @@ pub(crate) type Place = (u32, RelationshipId);
 /// A cycle: its relation kind and its relationships in order.
 pub(crate) type Found = (RelationKindId, Vec<Place>);
 
-/// The cycles among the parts' edges, of a workspace of `elements`
-/// elements and `kinds` relation kinds.
-pub(crate) fn find(elements: usize, kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
+/// The cycles among the parts' edges, of a workspace of `kinds` relation
+/// kinds.
+pub(crate) fn find(kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
+    // Ends numbered densely: each part's places after those of the parts
+    // before it, as far as the edges reach into it.
+    let mut width = vec![0u32; parts.len()];
+    for edges in parts {
+        for &(_, source, target, _) in &edges.edges {
+            for (part, place) in [source, target] {
+                if let Some(w) = width.get_mut(part as usize) {
+                    *w = (*w).max(place + 1);
+                }
+            }
+        }
+    }
+    let mut offsets = Vec::with_capacity(parts.len());
+    let mut elements = 0u32;
+    for w in width {
+        offsets.push(elements);
+        elements += w;
+    }
+    let dense = |(part, place): End| ElementId(offsets[part as usize] + place);
     // The relationships of each acyclic kind, in one pass over them all
     // (not one pass per kind), in the model's order: each gets a number in
     // that order, and `places` says where it is.
@@ -84,12 +129,18 @@ pub(crate) fn find(elements: usize, kinds: usize, parts: &[&PartEdges]) -> Vec<F
     let mut places: Vec<Place> = Vec::new();
     for (part, edges) in parts.iter().enumerate() {
         for &(kind, source, target, local) in &edges.edges {
+            let known = |(part, _): End| (part as usize) < parts.len();
+            if !(known(source) && known(target)) {
+                continue;
+            }
             if let Some(list) = of_kind.get_mut(kind.index()) {
-                list.push((kind, source, target, RelationshipId(places.len() as u32)));
+                let number = RelationshipId(places.len() as u32);
+                list.push((kind, dense(source), dense(target), number));
                 places.push((part as u32, local));
             }
         }
     }
+    let elements = elements as usize;
     let mut out = Vec::new();
     for (kind, edges) in of_kind.iter().enumerate() {
         if edges.len() < 2 {

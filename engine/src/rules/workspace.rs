@@ -15,7 +15,6 @@ use crate::db::{self, Db, SourceFile, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::model::names::NameIndex;
 use crate::model::{ElementId, ViewpointId};
-use crate::rules::cycle::PartEdges;
 use crate::rules::unused_definition::Used;
 use crate::rules::{element_not_in_view, orphan_element, unused_definition, view_nonconformant};
 
@@ -43,8 +42,6 @@ pub(crate) struct Summary {
     ends: Vec<ElementId>,
     /// The elements its views show, sorted.
     shown: Vec<ElementId>,
-    /// Its relationships of acyclic kinds, for `cycle`.
-    pub edges: PartEdges,
     /// It holds views (whose conformance [`view_findings`] checks).
     pub has_views: bool,
 }
@@ -77,7 +74,6 @@ pub(crate) fn summary(db: &dyn Db, workspace: Workspace, file: SourceFile) -> Su
         used,
         ends,
         shown,
-        edges: PartEdges::new(meta, &part.relationships),
         has_views: !part.views.is_empty(),
     }
 }
