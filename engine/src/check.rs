@@ -62,16 +62,36 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
             .or_insert_with(|| suppress::AllowIndex::new(db, d.file))
             .is_allowed(d)
     });
-    // Paths are borrowed from the inputs: the key of a comparison allocates
-    // nothing (it once built two strings per comparison, n log n of them).
+    // Files compare by path: each file's rank in path order is found once,
+    // so that a comparison reads no input (reading a file's path from the
+    // database records a dependency, once per comparison: n log n of them).
+    let files: rustc_hash::FxHashSet<SourceFile> = out
+        .iter()
+        .flat_map(|d| std::iter::once(d.file).chain(d.place.as_ref().map(|p| p.file)))
+        .collect();
+    let mut files: Vec<SourceFile> = files.into_iter().collect();
+    files.sort_by(|a, b| path(db, *a).cmp(path(db, *b)));
+    // Files of one path (none in a workspace) share a rank, as they
+    // compared equal by path.
+    let mut rank: rustc_hash::FxHashMap<SourceFile, usize> = Default::default();
+    let mut previous: Option<(&str, usize)> = None;
+    for (i, &file) in files.iter().enumerate() {
+        let path = path(db, file);
+        let r = match previous {
+            Some((p, r)) if p == path => r,
+            _ => i,
+        };
+        rank.insert(file, r);
+        previous = Some((path, r));
+    }
+    let rank = |file: SourceFile| rank.get(&file).copied().unwrap_or(usize::MAX);
     out.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (path(db, d.file), d.span.start, d.span.end, d.rule);
+        let key = |d: &Diagnostic| (rank(d.file), d.span.start, d.span.end, d.rule);
         key(a)
             .cmp(&key(b))
             .then_with(|| a.message.cmp(&b.message))
             .then_with(|| {
-                let place =
-                    |d: &Diagnostic| d.place.as_ref().map(|p| (path(db, p.file), p.span.start));
+                let place = |d: &Diagnostic| d.place.as_ref().map(|p| (rank(p.file), p.span.start));
                 place(a).cmp(&place(b))
             })
     });
