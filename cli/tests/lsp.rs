@@ -120,7 +120,7 @@ fn documents_opened_as_on_disk_get_the_first_check_s_findings_once() {
         .map(|i| format!("system s{i} \"System {i}\" {{\n  component c\n}}\n"))
         .collect();
     let broken = MODEL.replace("-> occupancy", "-> ocupancy");
-    let clean = "dataset other \"Other\"\n";
+    let clean = "// Nothing is declared here yet.\n";
     let (_dir, root) = workspace(&[
         ("bulk.kozo", &bulk),
         ("broken.kozo", &broken),

@@ -119,8 +119,13 @@ fn cpu_time(pid: u32) -> Option<Duration> {
 
 /// Resident memory of a process in KiB (`VmRSS`, Linux).
 fn rss(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A figure of /proc/PID/status in KiB (`VmRSS:`, `VmHWM:`), Linux.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -448,6 +453,9 @@ fn main() -> ExitCode {
     }
     settle(&mut client);
     let rss_after_memory_edits = rss(client.pid());
+    // The most the server held at any moment: a model being built while
+    // the ones it replaces are freed.
+    let peak = status_kib(client.pid(), "VmHWM:");
     client.shutdown();
 
     let rows = [
@@ -582,6 +590,7 @@ fn main() -> ExitCode {
         mib(rss_after_memory_edits),
         memory_edits
     );
+    println!("server peak resident memory (VmHWM): {}", mib(peak));
     if let (Some(load), Some(after)) = (rss_after_load, rss_after_memory_edits) {
         let ratio = after as f64 / load as f64;
         let verdict = if ratio <= 1.3 {
