@@ -109,6 +109,59 @@ fn diagnostics_appear_and_clear() {
     client.shutdown();
 }
 
+/// Documents opened as they are on disk, while the first check of their
+/// workspace runs, are not analysed again: each gets one list, the check's
+/// findings, under its version.
+#[test]
+fn documents_opened_as_on_disk_get_the_first_check_s_findings_once() {
+    // Enough elements that the first check is likely still running when
+    // the documents are opened (either way the answers are the same).
+    let bulk: String = (0..3000)
+        .map(|i| format!("system s{i} \"System {i}\" {{\n  component c\n}}\n"))
+        .collect();
+    let broken = MODEL.replace("-> occupancy", "-> ocupancy");
+    let clean = "// Nothing is declared here yet.\n";
+    let (_dir, root) = workspace(&[
+        ("bulk.kozo", &bulk),
+        ("broken.kozo", &broken),
+        ("clean.kozo", clean),
+    ]);
+    let mut client = start(&root);
+    let broken_uri = client.open(&root.join("broken.kozo"), &broken);
+    let clean_path = root.join("clean.kozo");
+    let clean_uri = uri(&clean_path);
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": clean_uri, "languageId": "kozo", "version": 7, "text": clean } }),
+    );
+    let found = client.diagnostics_until(&broken_uri, |list| !list.is_empty());
+    assert!(
+        codes(&found).contains(&"undefined-reference".to_string()),
+        "{found:?}"
+    );
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == clean_uri
+    });
+    assert_eq!(published["params"]["diagnostics"], json!([]));
+    assert_eq!(published["params"]["version"], 7);
+    // Nothing more comes for either document.
+    while client
+        .next_message(std::time::Duration::from_millis(500))
+        .is_some()
+    {}
+    assert_eq!(
+        client.publish_count[&broken_uri], 1,
+        "{:?}",
+        client.publish_count
+    );
+    assert_eq!(
+        client.publish_count[&clean_uri], 1,
+        "{:?}",
+        client.publish_count
+    );
+    client.shutdown();
+}
+
 /// A client that supports work-done progress sees the first check of the
 /// workspace as `$/progress`: a token the server creates, then begin, a
 /// report per workspace and end, with the diagnostics published before the

@@ -3,6 +3,7 @@
 //! changes, and answers from the tracked queries.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use salsa::Setter;
 use serde::Serialize;
@@ -229,8 +230,10 @@ impl Analysis {
         db::parse(&self.db, file).as_ref()
     }
 
-    /// Parses every file, on every core, so that later queries find the trees
-    /// ready. Useful before the first full check of a large workspace.
+    /// Parses every file and reads what it declares, on every core, so that
+    /// later queries find the trees ready and the name index, which reads
+    /// every file's declarations one after the other, finds them read.
+    /// Useful before the first full check of a large workspace.
     pub fn parse_all_in_parallel(&self) {
         let files: Vec<SourceFile> = self.files.values().copied().collect();
         let threads = std::thread::available_parallelism()
@@ -239,13 +242,15 @@ impl Analysis {
         if threads <= 1 {
             return;
         }
-        let chunk = files.len().div_ceil(threads);
+        let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for part in files.chunks(chunk) {
+            for _ in 0..threads {
                 let db = self.db.clone();
+                let (files, next) = (&files, &next);
                 scope.spawn(move || {
-                    for &file in part {
+                    for &file in claimed(files, next) {
                         db::parse(&db, file);
+                        db::skeleton(&db, file);
                     }
                 });
             }
@@ -273,18 +278,27 @@ impl Analysis {
         if threads <= 1 {
             return;
         }
-        // Interleaved, not in halves: files of one size tend to sit
-        // together in path order.
+        let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for first in 0..threads {
+            for _ in 0..threads {
                 let db = self.db.clone();
                 let workspace = self.workspace;
-                let files = &files;
+                let (files, next) = (&files, &next);
                 scope.spawn(move || {
                     // A cancelled part is made again by whoever asks next.
                     let _ = salsa::Cancelled::catch(|| {
-                        for &file in files.iter().skip(first).step_by(threads) {
+                        let started = std::time::Instant::now();
+                        let mut waited = false;
+                        for &file in claimed(files, next) {
                             db::file_part(&db, workspace, file);
+                            if !waited && started.elapsed() >= MANY_PARTS {
+                                // Many parts are being made anew (an edit
+                                // changed the declared names): the model
+                                // replaced before must be gone first, so
+                                // that two models at most are held.
+                                crate::detached::wait_for_drops();
+                                waited = true;
+                            }
                         }
                     });
                 });
@@ -340,6 +354,24 @@ impl Analysis {
         }
         summary
     }
+}
+
+/// How long a thread making parts goes before it waits for the models
+/// replaced earlier to be freed: far longer than remaking the edited file's
+/// part after an edit that declares nothing new, so that such an edit does
+/// not wait, and short beside remaking every part (about 100 ms a thread at
+/// 100k elements), so that little is built before the old parts are gone.
+const MANY_PARTS: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// The files one thread works through, each taken from `next` when the
+/// thread is ready for it: files differ in size, and on a loaded machine one
+/// thread may get less of a core than another, so fixed shares would leave
+/// one thread working alone at the end.
+fn claimed<'a>(
+    files: &'a [SourceFile],
+    next: &'a AtomicUsize,
+) -> impl Iterator<Item = &'a SourceFile> + 'a {
+    std::iter::from_fn(move || files.get(next.fetch_add(1, Ordering::Relaxed)))
 }
 
 /// Findings' messages as text: the place a message names (a
@@ -404,6 +436,24 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn threads_taking_files_from_one_counter_take_each_file_once() {
+        let mut analysis = Analysis::default();
+        for i in 0..5 {
+            analysis.set_file(&format!("f{i}.kozo"), format!("system s{i}\n"));
+        }
+        let files: Vec<SourceFile> = analysis.files().collect();
+        let next = AtomicUsize::new(0);
+        let (mut a, mut b) = (claimed(&files, &next), claimed(&files, &next));
+        let mut taken: Vec<SourceFile> = Vec::new();
+        taken.extend(a.next());
+        taken.extend(b.next());
+        taken.extend(a.next());
+        taken.extend(b.by_ref());
+        taken.extend(a.by_ref());
+        assert_eq!(taken, files);
+    }
 
     #[test]
     fn a_batch_reads_like_files_added_one_by_one() {

@@ -337,9 +337,9 @@ pub fn model(db: &dyn Db, workspace: Workspace) -> &Model {
 /// a deep walk of the whole model and rarely spare anything.
 #[salsa::tracked(returns(ref), no_eq)]
 fn model_memo(db: &dyn Db, workspace: Workspace) -> Detached<Model> {
-    // The model before the one this replaces must be gone first: two
-    // models at most, never three.
-    crate::detached::wait_for_drops();
+    // Models replaced before are freed meanwhile, one at a time; a build of
+    // every part waits for them (`Analysis::build_parts_in_parallel`).
+    crate::detached::wait_for_backlog();
     let names = name_index(db, workspace);
     let meta = metamodel(db, workspace);
     let parts: Vec<&FilePart> = names

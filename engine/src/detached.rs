@@ -6,32 +6,101 @@
 //! the next edit, before any analysis of it can begin. Wrapped in
 //! [`Detached`], the value is handed to one background thread instead, and
 //! the edit goes on at once. Whoever is about to build a value as large
-//! calls [`wait_for_drops`] first, so that the freeing overlaps the quiet
-//! time after an edit and the parse, yet at most two models are ever held
-//! (the current one and the one being built), as without this.
+//! calls [`wait_for_backlog`] first, and whoever is about to build one
+//! wholly anew (every file's part of the model) [`wait_for_drops`], so that
+//! the freeing overlaps the quiet time after an edit and the parse, and the
+//! next model does not wait for it when it shares nearly everything with
+//! the current one: after an edit that removed an element, the model before
+//! it differs from the current one in every part and takes tens of
+//! milliseconds to free, which the next edit of a label used to wait for.
 
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
-/// How many values were handed over and not yet dropped.
-static PENDING: Mutex<usize> = Mutex::new(0);
-static DROPPED: Condvar = Condvar::new();
+/// The background thread that drops what it is handed, and the count of
+/// what it has not dropped yet.
+struct Dropper {
+    /// How many values were handed over and not yet dropped.
+    pending: Mutex<usize>,
+    dropped: Condvar,
+    /// The thread's end of the channel; `None` when it could not start.
+    sender: OnceLock<Option<Mutex<Sender<Garbage>>>>,
+}
 
-fn pending() -> MutexGuard<'static, usize> {
-    // The count is a plain number: a panic elsewhere cannot leave it torn.
-    PENDING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+type Garbage = Box<dyn Send>;
+
+/// The process's one dropper.
+static DROPPER: Dropper = Dropper::new();
+
+impl Dropper {
+    const fn new() -> Dropper {
+        Dropper {
+            pending: Mutex::new(0),
+            dropped: Condvar::new(),
+            sender: OnceLock::new(),
+        }
+    }
+
+    fn pending(&self) -> MutexGuard<'_, usize> {
+        // The count is a plain number: a panic elsewhere cannot leave it torn.
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wait_until_pending(&self, most: usize) {
+        let mut count = self.pending();
+        while *count > most {
+            count = self
+                .dropped
+                .wait(count)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Hands `value` to the background thread, starting it the first time;
+    /// gives the value back when there is no thread to take it.
+    fn send(&'static self, value: Garbage) -> Result<(), Garbage> {
+        let sender = self.sender.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel::<Garbage>();
+            std::thread::Builder::new()
+                .name("kozo-drop".to_string())
+                .spawn(move || {
+                    for garbage in receiver {
+                        drop(garbage);
+                        *self.pending() -= 1;
+                        self.dropped.notify_all();
+                    }
+                })
+                .ok()
+                .map(|_| Mutex::new(sender))
+        });
+        let Some(sender) = sender else {
+            return Err(value);
+        };
+        // A panic while holding the lock cannot leave the sender broken.
+        let sender = sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Counted before it is sent, so the thread never counts below zero.
+        *self.pending() += 1;
+        sender.send(value).map_err(|refused| {
+            *self.pending() -= 1;
+            refused.0
+        })
+    }
 }
 
 /// Waits until every value handed to the background thread is dropped.
 pub fn wait_for_drops() {
-    let mut count = pending();
-    while *count > 0 {
-        count = DROPPED
-            .wait(count)
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-    }
+    DROPPER.wait_until_pending(0);
+}
+
+/// Waits until at most one value handed to the background thread is still
+/// to be dropped: one model may be freed while the next is built, never a
+/// queue of them.
+pub fn wait_for_backlog() {
+    DROPPER.wait_until_pending(1);
 }
 
 /// A value whose drop happens on the background thread. It reads as the
@@ -57,46 +126,11 @@ impl<T: Default + Send + 'static> Drop for Detached<T> {
     fn drop(&mut self) {
         // The empty value left behind costs nothing to drop here.
         let value = std::mem::take(&mut self.0);
-        if let Err(refused) = send(Box::new(value)) {
+        if let Err(refused) = DROPPER.send(Box::new(value)) {
             // No background thread (it could not be started): drop here.
             drop(refused);
         }
     }
-}
-
-type Garbage = Box<dyn Send>;
-
-/// Hands `value` to the background thread, starting it the first time;
-/// gives the value back when there is no thread to take it.
-fn send(value: Garbage) -> Result<(), Garbage> {
-    static DROPPER: OnceLock<Option<Mutex<Sender<Garbage>>>> = OnceLock::new();
-    let dropper = DROPPER.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Garbage>();
-        std::thread::Builder::new()
-            .name("kozo-drop".to_string())
-            .spawn(move || {
-                for garbage in receiver {
-                    drop(garbage);
-                    *pending() -= 1;
-                    DROPPED.notify_all();
-                }
-            })
-            .ok()
-            .map(|_| Mutex::new(sender))
-    });
-    let Some(sender) = dropper else {
-        return Err(value);
-    };
-    // A panic while holding the lock cannot leave the sender broken.
-    let sender = sender
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // Counted before it is sent, so the thread never counts below zero.
-    *pending() += 1;
-    sender.send(value).map_err(|refused| {
-        *pending() -= 1;
-        refused.0
-    })
 }
 
 #[cfg(test)]
@@ -144,5 +178,40 @@ mod tests {
         )))));
         wait_for_drops();
         assert!(flag.load(Ordering::SeqCst));
+    }
+
+    /// Blocks its drop until told to go on (or ten seconds have passed).
+    struct Gate(Option<mpsc::Receiver<()>>);
+
+    impl Drop for Gate {
+        fn drop(&mut self) {
+            if let Some(go) = self.0.take() {
+                let _ = go.recv_timeout(Duration::from_secs(10));
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_waits_for_a_backlog_of_two_not_for_one_value_being_dropped() {
+        // A dropper of its own: other tests' values do not count here.
+        let dropper: &'static Dropper = Box::leak(Box::new(Dropper::new()));
+        let (first_go, first) = mpsc::channel();
+        let (second_go, second) = mpsc::channel();
+        assert!(dropper.send(Box::new(Gate(Some(first)))).is_ok());
+        // One value being dropped: no wait.
+        dropper.wait_until_pending(1);
+        assert!(dropper.send(Box::new(Gate(Some(second)))).is_ok());
+        // Two: the wait lasts until the first is dropped.
+        let (returned_tx, returned) = mpsc::channel();
+        std::thread::spawn(move || {
+            dropper.wait_until_pending(1);
+            let _ = returned_tx.send(());
+        });
+        assert!(returned.recv_timeout(Duration::from_millis(50)).is_err());
+        first_go.send(()).unwrap();
+        assert!(returned.recv_timeout(Duration::from_secs(10)).is_ok());
+        second_go.send(()).unwrap();
+        dropper.wait_until_pending(0);
+        assert_eq!(*dropper.pending(), 0);
     }
 }

@@ -177,7 +177,9 @@ async fn free_replaced(shared: &Arc<Shared>, workspace: usize, revision: u64) {
 }
 
 /// Publishes the diagnostics of a workspace's current revision; returns
-/// that revision, or `None` when an edit cancelled the computation.
+/// the revision they are the findings of (a later one than the snapshot's
+/// when only documents were opened meanwhile), or `None` when an edit
+/// cancelled the computation.
 pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
@@ -206,17 +208,26 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     // One publisher at a time, so that a newer revision's lists are never
     // overwritten by an older one's.
     let _publishing = shared.publishing.lock().await;
-    let to_send = {
+    let (to_send, covered) = {
         let mut state = shared.lock();
         let w = state.workspaces.get_mut(workspace)?;
         if revision < w.published_revision || !w.live {
             return Some(revision);
         }
-        w.published_revision = revision;
+        // When nothing the analysis reads changed since the snapshot (only
+        // documents were opened meanwhile), these are the findings of the
+        // current revision: published for it, to the documents open now.
+        let current = w.inputs_revision <= revision;
+        let covered = if current { w.revision } else { revision };
+        w.published_revision = covered;
         let mut to_send = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for file in computed {
+        for mut file in computed {
             seen.insert(file.rel.clone());
+            if let Some(doc) = w.open.get(&file.rel).filter(|_| current) {
+                file.uri = doc.uri.clone();
+                file.version = Some(doc.version);
+            }
             let changed = match w.published.get(&file.rel) {
                 Some(previous) => *previous != file.diagnostics,
                 // Open documents get a first (maybe empty) list.
@@ -232,6 +243,31 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 file.diagnostics,
                 file.version,
             ));
+        }
+        if current {
+            // Documents opened since the snapshot, clean: a first, empty list.
+            for (rel, doc) in &w.open {
+                if seen.contains(rel) {
+                    continue;
+                }
+                match w.published.get(rel) {
+                    // Clean before, clean now.
+                    Some(list) if list.is_empty() => {
+                        seen.insert(rel.clone());
+                    }
+                    // Its findings are gone: cleared below.
+                    Some(_) => {}
+                    None => {
+                        seen.insert(rel.clone());
+                        w.published.insert(rel.clone(), Vec::new());
+                        to_send.push(lsp::PublishDiagnosticsParams::new(
+                            doc.uri.clone(),
+                            Vec::new(),
+                            Some(doc.version),
+                        ));
+                    }
+                }
+            }
         }
         // Files published before and clean now (or gone, or closed): cleared.
         let cleared: Vec<String> = w
@@ -249,7 +285,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 to_send.push(lsp::PublishDiagnosticsParams::new(uri, Vec::new(), None));
             }
         }
-        to_send
+        (to_send, covered)
     };
     for params in to_send {
         shared
@@ -257,7 +293,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .publish_diagnostics(params.uri, params.diagnostics, params.version)
             .await;
     }
-    Some(revision)
+    Some(covered)
 }
 
 /// The findings of every file that has some, and of every open document,

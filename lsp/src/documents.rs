@@ -52,8 +52,20 @@ pub fn did_open(shared: &Arc<Shared>, params: lsp::DidOpenTextDocumentParams) {
                     version: doc.version,
                 },
             );
-            w.analysis.set_file(&rel, doc.text);
-            w.revision += 1;
+            // The editor mostly opens a file as it is on disk, which the
+            // analysis holds already: nothing to analyse again (on a large
+            // workspace opened at start, the first check is running), only
+            // the document's findings to publish.
+            let held = w
+                .analysis
+                .file(&rel)
+                .is_some_and(|f| !w.analysis.is_not_utf8(f) && w.analysis.text(f) == doc.text);
+            if held {
+                w.revision += 1;
+            } else {
+                w.analysis.set_file(&rel, doc.text);
+                w.changed();
+            }
             Some(workspace)
         }
         // The built-in metamodel's copy is read-only: nothing to track.
@@ -125,7 +137,7 @@ pub fn did_change(shared: &Arc<Shared>, params: lsp::DidChangeTextDocumentParams
         apply_change(&mut text, change, unit);
     }
     w.analysis.set_file(&rel, text);
-    w.revision += 1;
+    w.changed();
     drop(state);
     diagnostics::schedule(shared, workspace);
 }
@@ -176,7 +188,7 @@ pub fn did_close(shared: &Arc<Shared>, params: lsp::DidCloseTextDocumentParams) 
         return;
     }
     w.analysis.remove_file(&rel);
-    w.revision += 1;
+    w.changed();
     drop(state);
     diagnostics::schedule(shared, workspace);
 }

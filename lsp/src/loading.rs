@@ -209,7 +209,7 @@ fn apply_file(
             None => false,
         };
         if changed {
-            w.revision += 1;
+            w.changed();
         }
         changed
     };
@@ -292,7 +292,7 @@ async fn config_changed(shared: &Arc<Shared>, dir: PathBuf) {
             return;
         }
         w.analysis.set_config(config);
-        w.revision += 1;
+        w.changed();
     }
     diagnostics::schedule(shared, index);
 }

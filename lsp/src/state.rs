@@ -38,8 +38,14 @@ pub struct Workspace {
     /// What each file was last published with (files with nothing
     /// published are absent).
     pub published: HashMap<String, Vec<lsp::Diagnostic>>,
-    /// Bumped by every change to the analysis.
+    /// Bumped by every change to the analysis, and when a document is
+    /// opened with the text the analysis already holds (its findings are
+    /// then due, though none changed).
     pub revision: u64,
+    /// The revision of the last change to what the analysis reads (a file's
+    /// text, the list of files, the configuration): findings computed at
+    /// this revision or later are those of the current one.
+    pub inputs_revision: u64,
     /// The revision whose diagnostics were published last.
     pub published_revision: u64,
     /// One clone per live copy of the analysis (snapshots, the parse
@@ -60,6 +66,7 @@ impl Workspace {
             open: HashMap::new(),
             published: HashMap::new(),
             revision: 0,
+            inputs_revision: 0,
             published_revision: 0,
             readers: Arc::new(()),
             freed_revision: 0,
@@ -85,8 +92,14 @@ impl Workspace {
                     .is_some_and(|s| root.join(rel).starts_with(s))
         });
         self.analysis.set_files_bytes(files);
-        self.revision += 1;
+        self.changed();
         problems
+    }
+
+    /// Records a change to what the analysis reads.
+    pub fn changed(&mut self) {
+        self.revision += 1;
+        self.inputs_revision = self.revision;
     }
 
     /// Forgets everything (its folder was removed).
@@ -95,7 +108,7 @@ impl Workspace {
         self.analysis = Analysis::default();
         self.open.clear();
         self.published.clear();
-        self.revision += 1;
+        self.changed();
     }
 
     /// True when no copy of the analysis is alive but this one.
