@@ -4,6 +4,7 @@
 
 use kozo_lang::Span;
 
+use super::links::{relationships_at, End};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Target};
@@ -31,15 +32,24 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
                 views_of[selected.element.index()] += 1;
             }
         }
-        let graph = &model.graph().0;
+        // Each element's relationships, both ways, counted from the files'
+        // tables of relationships by their ends (a relationship from an
+        // element to itself counts twice, once at each end).
+        let first = elements[0];
+        let last = elements[elements.len() - 1];
+        let mut relationships_of = vec![0usize; last.index() - first.index() + 1];
+        for end in [End::Source, End::Target] {
+            relationships_at(
+                analysis.db(),
+                analysis.workspace(),
+                first..ElementId(last.0 + 1),
+                end,
+                |element, _| relationships_of[element.index() - first.index()] += 1,
+            );
+        }
         for id in elements {
             let element = model.element(id);
-            let relationships = graph
-                .edges_directed(element.node, petgraph::Direction::Outgoing)
-                .count()
-                + graph
-                    .edges_directed(element.node, petgraph::Direction::Incoming)
-                    .count();
+            let relationships = relationships_of[id.index() - first.index()];
             out.push(CodeLens {
                 span: element.info.name_loc.span,
                 target: Target::Element(id),
