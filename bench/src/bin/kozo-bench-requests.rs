@@ -1,4 +1,4 @@
-//! `kozo-bench-requests N [--edits K]`
+//! `kozo-bench-requests N [--edits K] [--only WORD]`
 //!
 //! What an editor's requests cost in-process, on a synthetic workspace of
 //! N elements: hover, go to definition and completion, on a settled
@@ -12,6 +12,8 @@
 //! new model and its findings are made first, as the server's diagnostics
 //! run does, so that the figure is what the request itself adds; then one
 //! request of one kind is timed, the kinds taking turns over the edits.
+//! `--only WORD` keeps the requests whose name holds WORD (`hover`,
+//! `definition`, `completion`), to profile one of them.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -127,6 +129,19 @@ fn main() -> ExitCode {
         .position(|a| a == "--edits")
         .and_then(|i| args.get(i + 1)?.parse().ok())
         .unwrap_or(100);
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map_or("", String::as_str);
+    let requests: Vec<Request> = Request::ALL
+        .into_iter()
+        .filter(|r| r.name().contains(only))
+        .collect();
+    if requests.is_empty() {
+        eprintln!("kozo-bench-requests: no request's name holds `{only}`");
+        return ExitCode::from(2);
+    }
 
     let files = kozo_bench::synthetic_workspace(elements);
     let (edited_path, text) = match files
@@ -193,7 +208,7 @@ fn main() -> ExitCode {
     }
 
     println!("\nsettled (each request 100 times, on a clone of the analysis):");
-    for request in Request::ALL {
+    for &request in &requests {
         // The first request builds what is made lazily; it is timed apart.
         let first = timed(&analysis, &places, request, false);
         let samples: Vec<Duration> = (0..100)
@@ -212,7 +227,7 @@ fn main() -> ExitCode {
     );
     let mut model_times = Vec::new();
     let mut diagnostics_times = Vec::new();
-    let mut after: Vec<Vec<Duration>> = vec![Vec::new(); Request::ALL.len()];
+    let mut after: Vec<Vec<Duration>> = vec![Vec::new(); requests.len()];
     let mut current = text.clone();
     for i in 0..edits {
         let letter = if i % 2 == 0 { "x" } else { original.as_str() };
@@ -225,12 +240,12 @@ fn main() -> ExitCode {
         analysis.diagnostics();
         diagnostics_times.push(started.elapsed());
         // Each kind after a typo and after its fix in turn.
-        let kind = (i / 2) % Request::ALL.len();
-        after[kind].push(timed(&analysis, &places, Request::ALL[kind], i % 2 == 0));
+        let kind = (i / 2) % requests.len();
+        after[kind].push(timed(&analysis, &places, requests[kind], i % 2 == 0));
     }
     println!("  {:<30} {}", "model", summary(&model_times));
     println!("  {:<30} {}", "diagnostics", summary(&diagnostics_times));
-    for (request, samples) in Request::ALL.iter().zip(&after) {
+    for (request, samples) in requests.iter().zip(&after) {
         println!("  {:<30} {}", request.name(), summary(samples));
     }
     ExitCode::SUCCESS

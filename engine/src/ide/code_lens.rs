@@ -4,7 +4,7 @@
 
 use kozo_lang::Span;
 
-use super::links::{relationships_at, End};
+use super::links::{relationships_at, views_showing, End};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Target};
@@ -26,36 +26,34 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
         .filter(|&id| model.element(id).info.name_loc.file == file)
         .collect();
     if !elements.is_empty() {
-        let mut views_of = vec![0usize; model.elements.len()];
-        for view in &model.views {
-            for selected in &view.elements {
-                views_of[selected.element.index()] += 1;
-            }
-        }
-        // Each element's relationships, both ways, counted from the files'
-        // tables of relationships by their ends (a relationship from an
-        // element to itself counts twice, once at each end).
+        // The file's elements' views and relationships (both ways: one
+        // from an element to itself counts twice), counted from each
+        // file's tables rather than from every view and the model's graph.
         let first = elements[0];
         let last = elements[elements.len() - 1];
-        let mut relationships_of = vec![0usize; last.index() - first.index() + 1];
+        let range = first..ElementId(last.0 + 1);
+        let slot = |element: ElementId| element.index() - first.index();
+        let count = slot(last) + 1;
+        let (db, workspace) = (analysis.db(), analysis.workspace());
+        let mut views_of = vec![0usize; count];
+        views_showing(db, workspace, range.clone(), |element, _| {
+            views_of[slot(element)] += 1
+        });
+        let mut relationships_of = vec![0usize; count];
         for end in [End::Source, End::Target] {
-            relationships_at(
-                analysis.db(),
-                analysis.workspace(),
-                first..ElementId(last.0 + 1),
-                end,
-                |element, _| relationships_of[element.index() - first.index()] += 1,
-            );
+            relationships_at(db, workspace, range.clone(), end, |element, _| {
+                relationships_of[slot(element)] += 1
+            });
         }
         for id in elements {
             let element = model.element(id);
-            let relationships = relationships_of[id.index() - first.index()];
+            let relationships = relationships_of[slot(id)];
             out.push(CodeLens {
                 span: element.info.name_loc.span,
                 target: Target::Element(id),
                 title: format!(
                     "in {} · {}",
-                    plural(views_of[id.index()], "view"),
+                    plural(views_of[slot(id)], "view"),
                     plural(relationships, "relationship")
                 ),
             });

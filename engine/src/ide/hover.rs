@@ -340,11 +340,9 @@ fn element(analysis: &Analysis, id: ElementId, out: &mut String) {
         more(out, ids.len());
     }
 
-    let views: Vec<&Info> = model
-        .views
-        .iter()
-        .filter(|v| v.elements.iter().any(|s| s.element == id))
-        .map(|v| &v.info)
+    let views: Vec<&Info> = links::views_of(analysis.db(), analysis.workspace(), id)
+        .into_iter()
+        .map(|v| &model.view(v).info)
         .collect();
     if views.is_empty() {
         out.push_str("\nIn no view\n");

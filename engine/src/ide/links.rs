@@ -14,17 +14,52 @@
 use std::ops::Range;
 
 use crate::db::{self, SourceFile, Workspace};
-use crate::model::{ElementId, KindId, RelationKindId, RelationshipId};
+use crate::model::{ElementId, KindId, RelationKindId, RelationshipId, ViewId};
 
-/// One file's relationships by their ends, and its counts by kind.
+/// Pairs of an element and the index of something in a file's part (a
+/// relationship it is an end of, a view that shows it), sorted.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Ends(Vec<(ElementId, u32)>);
+
+impl Ends {
+    fn new(mut pairs: Vec<(ElementId, u32)>) -> Ends {
+        pairs.sort_unstable();
+        Ends(pairs)
+    }
+
+    /// The pairs whose element is in `elements`. Most files have none for
+    /// a given element: the first and last pairs turn them away before
+    /// any bisection.
+    fn within(&self, elements: &Range<ElementId>) -> &[(ElementId, u32)] {
+        let list = &self.0;
+        match (list.first(), list.last()) {
+            (Some(&(lowest, _)), Some(&(highest, _)))
+                if lowest < elements.end && elements.start <= highest =>
+            {
+                let from = list.partition_point(|&(e, _)| e < elements.start);
+                let len = list[from..].partition_point(|&(e, _)| e < elements.end);
+                &list[from..from + len]
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// One file's relationships by their ends, the elements its views show,
+/// and its counts by kind.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct FileLinks {
-    /// (source, the relationship's index in the file's part), sorted.
-    by_source: Vec<(ElementId, u32)>,
-    /// (target, the relationship's index in the file's part), sorted.
-    by_target: Vec<(ElementId, u32)>,
+    /// (source, the relationship's index in the file's part).
+    by_source: Ends,
+    /// (target, the relationship's index in the file's part).
+    by_target: Ends,
     /// How many relationships the part has: where the next file's ids start.
     relationships: u32,
+    /// (element, the index in the part of a view that shows it), once per
+    /// time the view lists it.
+    in_views: Ends,
+    /// How many views the part has.
+    views: u32,
     /// How many of the part's elements have each kind, by kind id.
     elements_by_kind: Vec<(KindId, u32)>,
     /// How many of the part's relationships have each relation kind.
@@ -44,18 +79,28 @@ pub(crate) fn file_links(db: &dyn db::Db, workspace: Workspace, file: SourceFile
         by_target.push((r.target, index as u32));
         count(&mut relationships_by_kind, r.kind);
     }
-    by_source.sort_unstable();
-    by_target.sort_unstable();
     let mut elements_by_kind: Vec<(KindId, u32)> = Vec::new();
     for element in part.elements.iter() {
         if let Some(kind) = element.kind {
             count(&mut elements_by_kind, kind);
         }
     }
+    let in_views = part
+        .views
+        .iter()
+        .enumerate()
+        .flat_map(|(index, view)| {
+            view.elements
+                .iter()
+                .map(move |selected| (selected.element, index as u32))
+        })
+        .collect();
     FileLinks {
-        by_source,
-        by_target,
+        by_source: Ends::new(by_source),
+        by_target: Ends::new(by_target),
         relationships: part.relationships.len() as u32,
+        in_views: Ends::new(in_views),
+        views: part.views.len() as u32,
         elements_by_kind,
         relationships_by_kind,
     }
@@ -79,21 +124,47 @@ pub(crate) enum End {
 }
 
 /// Every file's tables, in the order the model lists the files' parts,
-/// each with the id of its first relationship.
-fn all_links(db: &dyn db::Db, workspace: Workspace) -> impl Iterator<Item = (u32, &FileLinks)> {
+/// each with the id of its first relationship and of its first view.
+fn all_links(
+    db: &dyn db::Db,
+    workspace: Workspace,
+) -> impl Iterator<Item = (u32, u32, &FileLinks)> {
     let names = db::name_index(db, workspace);
-    let mut first = 0u32;
+    let (mut relationships, mut views) = (0u32, 0u32);
     names.sources.iter().map(move |source| {
         let links = file_links(db, workspace, source.file);
-        let at = first;
-        first += links.relationships;
-        (at, links)
+        let firsts = (relationships, views);
+        relationships += links.relationships;
+        views += links.views;
+        (firsts.0, firsts.1, links)
     })
 }
 
+/// The pairs of `ends` within `elements`, as (element, id), in id order:
+/// the ids of one file's part start at `first`.
+fn found_in(
+    ends: &Ends,
+    elements: &Range<ElementId>,
+    first: u32,
+    found: &mut impl FnMut(ElementId, u32),
+) {
+    let within = ends.within(elements);
+    if within.len() == 1 || elements.end.0 - elements.start.0 == 1 {
+        // One element: its pairs are already in index order.
+        for &(element, index) in within {
+            found(element, first + index);
+        }
+        return;
+    }
+    let mut hits: Vec<(u32, ElementId)> = within.iter().map(|&(e, i)| (i, e)).collect();
+    hits.sort_unstable();
+    for (index, element) in hits {
+        found(element, first + index);
+    }
+}
+
 /// Calls `found` with each relationship that has an element of `elements`
-/// at `end`, with that element: the relationships in id order, the
-/// elements of one relationship's file in id order.
+/// at `end`, with that element, in relationship id order.
 pub(crate) fn relationships_at(
     db: &dyn db::Db,
     workspace: Workspace,
@@ -101,20 +172,35 @@ pub(crate) fn relationships_at(
     end: End,
     mut found: impl FnMut(ElementId, RelationshipId),
 ) {
-    for (first, links) in all_links(db, workspace) {
-        let list = match end {
+    for (first, _, links) in all_links(db, workspace) {
+        let ends = match end {
             End::Source => &links.by_source,
             End::Target => &links.by_target,
         };
-        let from = list.partition_point(|&(e, _)| e < elements.start);
-        let to = from + list[from..].partition_point(|&(e, _)| e < elements.end);
-        let mut hits: Vec<(u32, ElementId)> = list[from..to].iter().map(|&(e, i)| (i, e)).collect();
-        // Sorted by element, then index: put back in id order.
-        hits.sort_unstable();
-        for (index, element) in hits {
-            found(element, RelationshipId(first + index));
-        }
+        found_in(ends, &elements, first, &mut |e, i| {
+            found(e, RelationshipId(i))
+        });
     }
+}
+
+/// Calls `found` with each view that shows an element of `elements`, with
+/// that element, in view id order: once per time the view lists it.
+pub(crate) fn views_showing(
+    db: &dyn db::Db,
+    workspace: Workspace,
+    elements: Range<ElementId>,
+    mut found: impl FnMut(ElementId, ViewId),
+) {
+    for (_, first, links) in all_links(db, workspace) {
+        found_in(&links.in_views, &elements, first, &mut |e, i| {
+            found(e, ViewId(i))
+        });
+    }
+}
+
+/// The element `element` alone, as a range.
+pub(crate) fn only(element: ElementId) -> Range<ElementId> {
+    element..ElementId(element.0.saturating_add(1))
 }
 
 /// The relationships going out of `element` and those coming into it,
@@ -124,20 +210,32 @@ pub(crate) fn relationships_of(
     workspace: Workspace,
     element: ElementId,
 ) -> (Vec<RelationshipId>, Vec<RelationshipId>) {
-    let one = element..ElementId(element.0 + 1);
     let mut outgoing = Vec::new();
     let mut incoming = Vec::new();
-    relationships_at(db, workspace, one.clone(), End::Source, |_, r| {
+    relationships_at(db, workspace, only(element), End::Source, |_, r| {
         outgoing.push(r)
     });
-    relationships_at(db, workspace, one, End::Target, |_, r| incoming.push(r));
+    relationships_at(db, workspace, only(element), End::Target, |_, r| {
+        incoming.push(r)
+    });
     (outgoing, incoming)
+}
+
+/// The views that show `element`, in id order, each once.
+pub(crate) fn views_of(db: &dyn db::Db, workspace: Workspace, element: ElementId) -> Vec<ViewId> {
+    let mut views: Vec<ViewId> = Vec::new();
+    views_showing(db, workspace, only(element), |_, view| {
+        if views.last() != Some(&view) {
+            views.push(view);
+        }
+    });
+    views
 }
 
 /// How many elements of the workspace have kind `kind`.
 pub(crate) fn elements_of_kind(db: &dyn db::Db, workspace: Workspace, kind: KindId) -> usize {
     all_links(db, workspace)
-        .filter_map(|(_, links)| links.elements_by_kind.iter().find(|(k, _)| *k == kind))
+        .filter_map(|(_, _, links)| links.elements_by_kind.iter().find(|(k, _)| *k == kind))
         .map(|&(_, n)| n as usize)
         .sum()
 }
@@ -149,7 +247,7 @@ pub(crate) fn relationships_of_kind(
     kind: RelationKindId,
 ) -> usize {
     all_links(db, workspace)
-        .filter_map(|(_, links)| links.relationships_by_kind.iter().find(|(k, _)| *k == kind))
+        .filter_map(|(_, _, links)| links.relationships_by_kind.iter().find(|(k, _)| *k == kind))
         .map(|&(_, n)| n as usize)
         .sum()
 }
@@ -204,6 +302,23 @@ mod tests {
                 .collect();
             assert_eq!(found, expected, "{end:?}");
         }
+        for id in model.element_ids() {
+            let expected: Vec<ViewId> = model
+                .view_ids()
+                .filter(|&v| model.view(v).elements.iter().any(|s| s.element == id))
+                .collect();
+            assert_eq!(views_of(db, workspace, id), expected);
+        }
+        let mut found = Vec::new();
+        views_showing(db, workspace, all.clone(), |e, v| found.push((v, e)));
+        let expected: Vec<(ViewId, ElementId)> = model
+            .view_ids()
+            .flat_map(|v| model.view(v).elements.iter().map(move |s| (v, s.element)))
+            .collect();
+        found.sort();
+        let mut sorted = expected.clone();
+        sorted.sort();
+        assert_eq!(found, sorted);
         for (i, _) in model.kinds.iter().enumerate() {
             let kind = KindId(i as u32);
             let expected = model
@@ -237,6 +352,8 @@ dataset 乗降記録
 駅 -> 駅
 //- b.kozo
 concern privacy
+view 全体 { include 駅, 駅.*, other.inner }
+view 駅だけ { include 駅 }
 //- c.kozo
 system other { component inner }
 other.inner -> 乗降記録 : flows
@@ -263,7 +380,8 @@ other -> 駅.改札機
         // A new element moves every element id after it.
         analysis.set_file(
             "b.kozo",
-            "system 新 \n新 -> other\nconcern privacy\n".to_string(),
+            "system 新\n新 -> other\nconcern privacy\nview v { include 新, other, 新 }\n"
+                .to_string(),
         );
         check_against_the_model(&analysis);
         analysis.remove_file("a.kozo");
