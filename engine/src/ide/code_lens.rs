@@ -4,7 +4,7 @@
 
 use kozo_lang::Span;
 
-use super::links::{relationships_at, views_showing, End};
+use super::links::{End, Links};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Target};
@@ -34,14 +34,12 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
         let range = first..ElementId(last.0 + 1);
         let slot = |element: ElementId| element.index() - first.index();
         let count = slot(last) + 1;
-        let (db, workspace) = (analysis.db(), analysis.workspace());
+        let links = Links::new(analysis.db(), analysis.workspace());
         let mut views_of = vec![0usize; count];
-        views_showing(db, workspace, range.clone(), |element, _| {
-            views_of[slot(element)] += 1
-        });
+        links.views_showing(range.clone(), |element, _| views_of[slot(element)] += 1);
         let mut relationships_of = vec![0usize; count];
         for end in [End::Source, End::Target] {
-            relationships_at(db, workspace, range.clone(), end, |element, _| {
+            links.relationships_at(range.clone(), end, |element, _| {
                 relationships_of[slot(element)] += 1
             });
         }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use kozo_lang::Span;
 
-use super::links;
+use super::links::Links;
 use super::navigation::target_at;
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
@@ -47,7 +47,7 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
                 let _ = writeln!(out, "Nested under: {}  ", names.join(", "));
             }
             let _ = writeln!(out, "Shape: {}  ", kind.shape.as_str());
-            let count = links::elements_of_kind(analysis.db(), analysis.workspace(), id);
+            let count = Links::new(analysis.db(), analysis.workspace()).elements_of_kind(id);
             let _ = writeln!(out, "Elements: {count}");
             texts(&mut out, &kind.info);
         }
@@ -107,7 +107,7 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
                 n.head.as_str(),
                 n.tail.as_str()
             );
-            let count = links::relationships_of_kind(analysis.db(), analysis.workspace(), id);
+            let count = Links::new(analysis.db(), analysis.workspace()).relationships_of_kind(id);
             let _ = writeln!(out, "Relationships: {count}");
             texts(&mut out, &kind.info);
         }
@@ -311,7 +311,8 @@ fn element(analysis: &Analysis, id: ElementId, out: &mut String) {
 
     // From each file's table of relationships by their ends, not from the
     // model's graph, which a new model would make whole on first use.
-    let (outgoing, incoming) = links::relationships_of(analysis.db(), analysis.workspace(), id);
+    let links = Links::new(analysis.db(), analysis.workspace());
+    let (outgoing, incoming) = links.relationships_of(id);
     for (title, ids, arrow, outgoing) in [
         ("Outgoing", &outgoing, "→", true),
         ("Incoming", &incoming, "←", false),
@@ -340,7 +341,8 @@ fn element(analysis: &Analysis, id: ElementId, out: &mut String) {
         more(out, ids.len());
     }
 
-    let views: Vec<&Info> = links::views_of(analysis.db(), analysis.workspace(), id)
+    let views: Vec<&Info> = links
+        .views_of(id)
         .into_iter()
         .map(|v| &model.view(v).info)
         .collect();

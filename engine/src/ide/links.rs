@@ -1,46 +1,83 @@
-//! The relationships of a few elements, and how many elements and
-//! relationships each kind has, read from per-file tables instead of the
-//! whole model.
+//! The relationships of a few elements, the views that show them, and how
+//! many elements and relationships each kind has, read from per-file
+//! tables instead of the whole model.
 //!
 //! Hover and code lenses used to ask the model's element graph for an
-//! element's relationships. The model is made again after every edit and
-//! its graph with it, on the first request: at 100k elements that was most
-//! of a hover right after an edit (several milliseconds for 200k edges).
-//! Here each file's part gets a small table of its relationships sorted by
-//! source and by target, a tracked query: an edit makes the edited file's
-//! table again and keeps every other, and a request looks each file's
-//! table up by bisection.
+//! element's relationships, and walk every view for the ones showing it.
+//! The model is made again after every edit and its graph with it, on the
+//! first request: at 100k elements that was most of a hover right after
+//! an edit (several milliseconds for 200k edges). Here each file's part
+//! gets small tables of its relationships sorted by source and by target
+//! and of the elements its views show, a tracked query: an edit makes the
+//! edited file's tables again and keeps every other, and a request looks
+//! each file's tables up, most of them turned away by a short list of the
+//! blocks of element ids they hold.
 
 use std::ops::Range;
 
 use crate::db::{self, SourceFile, Workspace};
 use crate::model::{ElementId, KindId, RelationKindId, RelationshipId, ViewId};
 
+/// Element ids per block of [`Ends::blocks`], as a power of two.
+const BLOCK_SHIFT: u32 = 6;
+
 /// Pairs of an element and the index of something in a file's part (a
 /// relationship it is an end of, a view that shows it), sorted.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Ends(Vec<(ElementId, u32)>);
+struct Ends {
+    pairs: Vec<(ElementId, u32)>,
+    /// The blocks of 2^[`BLOCK_SHIFT`] element ids the pairs' elements are
+    /// in, sorted, once each: a few cache lines that tell whether an
+    /// element can be in `pairs` at all, before a bisection that would
+    /// touch a dozen.
+    blocks: Vec<u32>,
+}
 
 impl Ends {
     fn new(mut pairs: Vec<(ElementId, u32)>) -> Ends {
         pairs.sort_unstable();
-        Ends(pairs)
+        let mut blocks: Vec<u32> = pairs.iter().map(|(e, _)| e.0 >> BLOCK_SHIFT).collect();
+        blocks.dedup();
+        Ends { pairs, blocks }
     }
 
-    /// The pairs whose element is in `elements`. Most files have none for
-    /// a given element: the first and last pairs turn them away before
-    /// any bisection.
+    /// The pairs whose element is in `elements`.
     fn within(&self, elements: &Range<ElementId>) -> &[(ElementId, u32)] {
-        let list = &self.0;
-        match (list.first(), list.last()) {
-            (Some(&(lowest, _)), Some(&(highest, _)))
-                if lowest < elements.end && elements.start <= highest =>
-            {
-                let from = list.partition_point(|&(e, _)| e < elements.start);
-                let len = list[from..].partition_point(|&(e, _)| e < elements.end);
-                &list[from..from + len]
+        if elements.start >= elements.end {
+            return &[];
+        }
+        let first_block = elements.start.0 >> BLOCK_SHIFT;
+        let last_block = (elements.end.0 - 1) >> BLOCK_SHIFT;
+        let at = self.blocks.partition_point(|&b| b < first_block);
+        if self.blocks.get(at).is_none_or(|&b| b > last_block) {
+            return &[];
+        }
+        let list = &self.pairs;
+        let from = list.partition_point(|&(e, _)| e < elements.start);
+        let len = list[from..].partition_point(|&(e, _)| e < elements.end);
+        &list[from..from + len]
+    }
+
+    /// The pairs within `elements`, as (element, id), in id order: the
+    /// ids of the file's part start at `first`.
+    fn found(
+        &self,
+        elements: &Range<ElementId>,
+        first: u32,
+        found: &mut impl FnMut(ElementId, u32),
+    ) {
+        let within = self.within(elements);
+        if within.len() <= 1 || elements.end.0 - elements.start.0 == 1 {
+            // One element: its pairs are in index order already.
+            for &(element, index) in within {
+                found(element, first + index);
             }
-            _ => &[],
+            return;
+        }
+        let mut hits: Vec<(u32, ElementId)> = within.iter().map(|&(e, i)| (i, e)).collect();
+        hits.sort_unstable();
+        for (index, element) in hits {
+            found(element, first + index);
         }
     }
 }
@@ -123,133 +160,125 @@ pub(crate) enum End {
     Target,
 }
 
-/// Every file's tables, in the order the model lists the files' parts,
-/// each with the id of its first relationship and of its first view.
-fn all_links(
-    db: &dyn db::Db,
-    workspace: Workspace,
-) -> impl Iterator<Item = (u32, u32, &FileLinks)> {
-    let names = db::name_index(db, workspace);
-    let (mut relationships, mut views) = (0u32, 0u32);
-    names.sources.iter().map(move |source| {
-        let links = file_links(db, workspace, source.file);
-        let firsts = (relationships, views);
-        relationships += links.relationships;
-        views += links.views;
-        (firsts.0, firsts.1, links)
-    })
+/// One file's tables and the ids its relationships and views start at.
+struct FileAt<'db> {
+    first_relationship: u32,
+    first_view: u32,
+    links: &'db FileLinks,
 }
 
-/// The pairs of `ends` within `elements`, as (element, id), in id order:
-/// the ids of one file's part start at `first`.
-fn found_in(
-    ends: &Ends,
-    elements: &Range<ElementId>,
-    first: u32,
-    found: &mut impl FnMut(ElementId, u32),
-) {
-    let within = ends.within(elements);
-    if within.len() == 1 || elements.end.0 - elements.start.0 == 1 {
-        // One element: its pairs are already in index order.
-        for &(element, index) in within {
-            found(element, first + index);
+/// Every file's tables, in the order the model lists the files' parts:
+/// fetched once for a request that asks several questions of them.
+pub(crate) struct Links<'db> {
+    files: Vec<FileAt<'db>>,
+}
+
+impl<'db> Links<'db> {
+    pub(crate) fn new(db: &'db dyn db::Db, workspace: Workspace) -> Links<'db> {
+        let names = db::name_index(db, workspace);
+        let (mut relationships, mut views) = (0u32, 0u32);
+        let files = names
+            .sources
+            .iter()
+            .map(|source| {
+                let links = file_links(db, workspace, source.file);
+                let at = FileAt {
+                    first_relationship: relationships,
+                    first_view: views,
+                    links,
+                };
+                relationships += links.relationships;
+                views += links.views;
+                at
+            })
+            .collect();
+        Links { files }
+    }
+
+    /// Calls `found` with each relationship that has an element of
+    /// `elements` at `end`, with that element, in relationship id order.
+    pub(crate) fn relationships_at(
+        &self,
+        elements: Range<ElementId>,
+        end: End,
+        mut found: impl FnMut(ElementId, RelationshipId),
+    ) {
+        for file in &self.files {
+            let ends = match end {
+                End::Source => &file.links.by_source,
+                End::Target => &file.links.by_target,
+            };
+            ends.found(&elements, file.first_relationship, &mut |e, i| {
+                found(e, RelationshipId(i))
+            });
         }
-        return;
     }
-    let mut hits: Vec<(u32, ElementId)> = within.iter().map(|&(e, i)| (i, e)).collect();
-    hits.sort_unstable();
-    for (index, element) in hits {
-        found(element, first + index);
-    }
-}
 
-/// Calls `found` with each relationship that has an element of `elements`
-/// at `end`, with that element, in relationship id order.
-pub(crate) fn relationships_at(
-    db: &dyn db::Db,
-    workspace: Workspace,
-    elements: Range<ElementId>,
-    end: End,
-    mut found: impl FnMut(ElementId, RelationshipId),
-) {
-    for (first, _, links) in all_links(db, workspace) {
-        let ends = match end {
-            End::Source => &links.by_source,
-            End::Target => &links.by_target,
-        };
-        found_in(ends, &elements, first, &mut |e, i| {
-            found(e, RelationshipId(i))
-        });
+    /// Calls `found` with each view that shows an element of `elements`,
+    /// with that element, in view id order: once per time the view lists it.
+    pub(crate) fn views_showing(
+        &self,
+        elements: Range<ElementId>,
+        mut found: impl FnMut(ElementId, ViewId),
+    ) {
+        for file in &self.files {
+            file.links
+                .in_views
+                .found(&elements, file.first_view, &mut |e, i| found(e, ViewId(i)));
+        }
     }
-}
 
-/// Calls `found` with each view that shows an element of `elements`, with
-/// that element, in view id order: once per time the view lists it.
-pub(crate) fn views_showing(
-    db: &dyn db::Db,
-    workspace: Workspace,
-    elements: Range<ElementId>,
-    mut found: impl FnMut(ElementId, ViewId),
-) {
-    for (_, first, links) in all_links(db, workspace) {
-        found_in(&links.in_views, &elements, first, &mut |e, i| {
-            found(e, ViewId(i))
+    /// The relationships going out of `element` and those coming into it,
+    /// each in id order.
+    pub(crate) fn relationships_of(
+        &self,
+        element: ElementId,
+    ) -> (Vec<RelationshipId>, Vec<RelationshipId>) {
+        let mut outgoing = Vec::new();
+        let mut incoming = Vec::new();
+        self.relationships_at(only(element), End::Source, |_, r| outgoing.push(r));
+        self.relationships_at(only(element), End::Target, |_, r| incoming.push(r));
+        (outgoing, incoming)
+    }
+
+    /// The views that show `element`, in id order, each once.
+    pub(crate) fn views_of(&self, element: ElementId) -> Vec<ViewId> {
+        let mut views: Vec<ViewId> = Vec::new();
+        self.views_showing(only(element), |_, view| {
+            if views.last() != Some(&view) {
+                views.push(view);
+            }
         });
+        views
+    }
+
+    /// How many elements of the workspace have kind `kind`.
+    pub(crate) fn elements_of_kind(&self, kind: KindId) -> usize {
+        self.files
+            .iter()
+            .filter_map(|f| f.links.elements_by_kind.iter().find(|(k, _)| *k == kind))
+            .map(|&(_, n)| n as usize)
+            .sum()
+    }
+
+    /// How many relationships of the workspace have relation kind `kind`.
+    pub(crate) fn relationships_of_kind(&self, kind: RelationKindId) -> usize {
+        self.files
+            .iter()
+            .filter_map(|f| {
+                f.links
+                    .relationships_by_kind
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+            })
+            .map(|&(_, n)| n as usize)
+            .sum()
     }
 }
 
 /// The element `element` alone, as a range.
-pub(crate) fn only(element: ElementId) -> Range<ElementId> {
+fn only(element: ElementId) -> Range<ElementId> {
     element..ElementId(element.0.saturating_add(1))
-}
-
-/// The relationships going out of `element` and those coming into it,
-/// each in id order.
-pub(crate) fn relationships_of(
-    db: &dyn db::Db,
-    workspace: Workspace,
-    element: ElementId,
-) -> (Vec<RelationshipId>, Vec<RelationshipId>) {
-    let mut outgoing = Vec::new();
-    let mut incoming = Vec::new();
-    relationships_at(db, workspace, only(element), End::Source, |_, r| {
-        outgoing.push(r)
-    });
-    relationships_at(db, workspace, only(element), End::Target, |_, r| {
-        incoming.push(r)
-    });
-    (outgoing, incoming)
-}
-
-/// The views that show `element`, in id order, each once.
-pub(crate) fn views_of(db: &dyn db::Db, workspace: Workspace, element: ElementId) -> Vec<ViewId> {
-    let mut views: Vec<ViewId> = Vec::new();
-    views_showing(db, workspace, only(element), |_, view| {
-        if views.last() != Some(&view) {
-            views.push(view);
-        }
-    });
-    views
-}
-
-/// How many elements of the workspace have kind `kind`.
-pub(crate) fn elements_of_kind(db: &dyn db::Db, workspace: Workspace, kind: KindId) -> usize {
-    all_links(db, workspace)
-        .filter_map(|(_, _, links)| links.elements_by_kind.iter().find(|(k, _)| *k == kind))
-        .map(|&(_, n)| n as usize)
-        .sum()
-}
-
-/// How many relationships of the workspace have relation kind `kind`.
-pub(crate) fn relationships_of_kind(
-    db: &dyn db::Db,
-    workspace: Workspace,
-    kind: RelationKindId,
-) -> usize {
-    all_links(db, workspace)
-        .filter_map(|(_, _, links)| links.relationships_by_kind.iter().find(|(k, _)| *k == kind))
-        .map(|&(_, n)| n as usize)
-        .sum()
 }
 
 #[cfg(test)]
@@ -263,7 +292,7 @@ mod tests {
     /// element's relationships from the model's graph, the counts by kind
     /// from a walk of every element and relationship.
     fn check_against_the_model(analysis: &Analysis) {
-        let (db, workspace) = (analysis.db(), analysis.workspace());
+        let links = Links::new(analysis.db(), analysis.workspace());
         let model: &Model = analysis.model();
         let graph = &model.graph().0;
         for id in model.element_ids() {
@@ -276,7 +305,7 @@ mod tests {
                 ids.sort();
                 ids
             };
-            let (outgoing, incoming) = relationships_of(db, workspace, id);
+            let (outgoing, incoming) = links.relationships_of(id);
             let path = &model.element(id).path;
             assert_eq!(outgoing, edges(petgraph::Direction::Outgoing), "{path}");
             assert_eq!(incoming, edges(petgraph::Direction::Incoming), "{path}");
@@ -285,7 +314,7 @@ mod tests {
         let all = ElementId(0)..ElementId(model.elements.len() as u32);
         for end in [End::Source, End::Target] {
             let mut found = Vec::new();
-            relationships_at(db, workspace, all.clone(), end, |e, r| found.push((e, r)));
+            links.relationships_at(all.clone(), end, |e, r| found.push((e, r)));
             let expected: Vec<(ElementId, RelationshipId)> = model
                 .relationship_ids()
                 .map(|r| {
@@ -307,10 +336,10 @@ mod tests {
                 .view_ids()
                 .filter(|&v| model.view(v).elements.iter().any(|s| s.element == id))
                 .collect();
-            assert_eq!(views_of(db, workspace, id), expected);
+            assert_eq!(links.views_of(id), expected);
         }
         let mut found = Vec::new();
-        views_showing(db, workspace, all.clone(), |e, v| found.push((v, e)));
+        links.views_showing(all.clone(), |e, v| found.push((v, e)));
         let expected: Vec<(ViewId, ElementId)> = model
             .view_ids()
             .flat_map(|v| model.view(v).elements.iter().map(move |s| (v, s.element)))
@@ -326,7 +355,7 @@ mod tests {
                 .iter()
                 .filter(|e| e.kind == Some(kind))
                 .count();
-            assert_eq!(elements_of_kind(db, workspace, kind), expected);
+            assert_eq!(links.elements_of_kind(kind), expected);
         }
         for (i, _) in model.relation_kinds.iter().enumerate() {
             let kind = RelationKindId(i as u32);
@@ -335,7 +364,32 @@ mod tests {
                 .iter()
                 .filter(|r| r.kind == kind)
                 .count();
-            assert_eq!(relationships_of_kind(db, workspace, kind), expected);
+            assert_eq!(links.relationships_of_kind(kind), expected);
+        }
+    }
+
+    /// `within` finds what a walk of every pair finds, for ranges inside
+    /// one block, across blocks, empty, and past every element.
+    #[test]
+    fn ends_within_a_range_are_those_a_walk_finds() {
+        let ids = [0u32, 3, 3, 63, 64, 65, 200, 640, 641, 5000];
+        let pairs: Vec<(ElementId, u32)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| (ElementId(e), (ids.len() - i) as u32))
+            .collect();
+        let ends = Ends::new(pairs.clone());
+        for start in (0..700).chain([4999, 5000, 5001, u32::MAX - 1]) {
+            for len in [0u32, 1, 2, 5, 64, 130, 1000] {
+                let range = ElementId(start)..ElementId(start.saturating_add(len));
+                let mut expected: Vec<(ElementId, u32)> = pairs
+                    .iter()
+                    .filter(|(e, _)| range.contains(e))
+                    .copied()
+                    .collect();
+                expected.sort();
+                assert_eq!(ends.within(&range), expected.as_slice(), "{range:?}");
+            }
         }
     }
 
