@@ -4,6 +4,7 @@
 
 use kozo_lang::Span;
 
+use super::links::{End, Links};
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
 use crate::model::{ElementId, Target};
@@ -25,27 +26,32 @@ pub fn code_lenses(analysis: &Analysis, file: SourceFile) -> Vec<CodeLens> {
         .filter(|&id| model.element(id).info.name_loc.file == file)
         .collect();
     if !elements.is_empty() {
-        let mut views_of = vec![0usize; model.elements.len()];
-        for view in &model.views {
-            for selected in &view.elements {
-                views_of[selected.element.index()] += 1;
-            }
+        // The file's elements' views and relationships (both ways: one
+        // from an element to itself counts twice), counted from each
+        // file's tables rather than from every view and the model's graph.
+        let first = elements[0];
+        let last = elements[elements.len() - 1];
+        let range = first..ElementId(last.0 + 1);
+        let slot = |element: ElementId| element.index() - first.index();
+        let count = slot(last) + 1;
+        let links = Links::new(analysis.db(), analysis.workspace());
+        let mut views_of = vec![0usize; count];
+        links.views_showing(range.clone(), |element, _| views_of[slot(element)] += 1);
+        let mut relationships_of = vec![0usize; count];
+        for end in [End::Source, End::Target] {
+            links.relationships_at(range.clone(), end, |element, _| {
+                relationships_of[slot(element)] += 1
+            });
         }
-        let graph = &model.graph().0;
         for id in elements {
             let element = model.element(id);
-            let relationships = graph
-                .edges_directed(element.node, petgraph::Direction::Outgoing)
-                .count()
-                + graph
-                    .edges_directed(element.node, petgraph::Direction::Incoming)
-                    .count();
+            let relationships = relationships_of[slot(id)];
             out.push(CodeLens {
                 span: element.info.name_loc.span,
                 target: Target::Element(id),
                 title: format!(
                     "in {} · {}",
-                    plural(views_of[id.index()], "view"),
+                    plural(views_of[slot(id)], "view"),
                     plural(relationships, "relationship")
                 ),
             });

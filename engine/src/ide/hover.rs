@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 
 use kozo_lang::Span;
 
+use super::links::Links;
 use super::navigation::target_at;
 use crate::analysis::Analysis;
 use crate::db::SourceFile;
-use crate::model::{ElementId, Info, KindSet, Model, Target};
+use crate::model::{ElementId, Info, KindSet, Target};
 
 /// Lists longer than this are cut, with a count of the rest.
 const LIST_LIMIT: usize = 10;
@@ -26,7 +27,7 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
     let model = analysis.model();
     let mut out = String::new();
     match at.target {
-        Target::Element(id) => element(model, id, &mut out),
+        Target::Element(id) => element(analysis, id, &mut out),
         Target::Kind(id) => {
             let kind = model.kind(id);
             header(
@@ -46,7 +47,7 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
                 let _ = writeln!(out, "Nested under: {}  ", names.join(", "));
             }
             let _ = writeln!(out, "Shape: {}  ", kind.shape.as_str());
-            let count = model.elements.iter().filter(|e| e.kind == Some(id)).count();
+            let count = Links::new(analysis.db(), analysis.workspace()).elements_of_kind(id);
             let _ = writeln!(out, "Elements: {count}");
             texts(&mut out, &kind.info);
         }
@@ -106,7 +107,7 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
                 n.head.as_str(),
                 n.tail.as_str()
             );
-            let count = model.relationships.iter().filter(|r| r.kind == id).count();
+            let count = Links::new(analysis.db(), analysis.workspace()).relationships_of_kind(id);
             let _ = writeln!(out, "Relationships: {count}");
             texts(&mut out, &kind.info);
         }
@@ -282,7 +283,8 @@ pub fn hover(analysis: &Analysis, file: SourceFile, offset: usize) -> Option<Hov
     })
 }
 
-fn element(model: &Model, id: ElementId, out: &mut String) {
+fn element(analysis: &Analysis, id: ElementId, out: &mut String) {
+    let model = analysis.model();
     let element = model.element(id);
     let keyword = element.kind_name.as_str();
     code_block(
@@ -307,18 +309,10 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
     }
     texts(out, &element.info);
 
-    let node = element.node;
-    let graph = &model.graph().0;
-    let mut outgoing = Vec::new();
-    let mut incoming = Vec::new();
-    for edge in graph.edges_directed(node, petgraph::Direction::Outgoing) {
-        outgoing.push(*edge.weight());
-    }
-    for edge in graph.edges_directed(node, petgraph::Direction::Incoming) {
-        incoming.push(*edge.weight());
-    }
-    outgoing.sort();
-    incoming.sort();
+    // From each file's table of relationships by their ends, not from the
+    // model's graph, which a new model would make whole on first use.
+    let links = Links::new(analysis.db(), analysis.workspace());
+    let (outgoing, incoming) = links.relationships_of(id);
     for (title, ids, arrow, outgoing) in [
         ("Outgoing", &outgoing, "→", true),
         ("Incoming", &incoming, "←", false),
@@ -347,11 +341,10 @@ fn element(model: &Model, id: ElementId, out: &mut String) {
         more(out, ids.len());
     }
 
-    let views: Vec<&Info> = model
-        .views
-        .iter()
-        .filter(|v| v.elements.iter().any(|s| s.element == id))
-        .map(|v| &v.info)
+    let views: Vec<&Info> = links
+        .views_of(id)
+        .into_iter()
+        .map(|v| &model.view(v).info)
         .collect();
     if views.is_empty() {
         out.push_str("\nIn no view\n");

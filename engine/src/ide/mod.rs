@@ -17,6 +17,7 @@ mod completion;
 mod folding;
 mod hover;
 pub(crate) mod lex;
+mod links;
 mod names;
 mod navigation;
 mod rename;

@@ -4,7 +4,10 @@
 //! recompute with the model before it, instead of copying it.
 
 use std::ops::Index;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+/// Items per block of [`Chunked::block_piece`], as a power of two.
+const BLOCK_SHIFT: u32 = 6;
 
 /// A list read as one, stored as shared pieces.
 #[derive(Clone)]
@@ -13,9 +16,13 @@ pub struct Chunked<T> {
     /// Where each piece starts in the whole list (as many as `chunks`).
     starts: Vec<usize>,
     len: usize,
-    /// The piece of each item, made at the first read by index (lists
-    /// only walked in order never need it).
-    piece_of: OnceLock<Box<[u32]>>,
+    /// For each block of 2^[`BLOCK_SHIFT`] items, the piece that holds its
+    /// first item: an item's piece is that of its block or one of the few
+    /// after it. Kept up to date as pieces are added, since it is small
+    /// (one entry per 64 items): a table of every item's piece, made at
+    /// the first read by index, cost a new model's first request a pass
+    /// over the whole list.
+    block_piece: Vec<u32>,
 }
 
 impl<T> Default for Chunked<T> {
@@ -24,7 +31,7 @@ impl<T> Default for Chunked<T> {
             chunks: Vec::new(),
             starts: Vec::new(),
             len: 0,
-            piece_of: OnceLock::new(),
+            block_piece: Vec::new(),
         }
     }
 }
@@ -38,7 +45,16 @@ impl<T> Chunked<T> {
         self.starts.push(self.len);
         self.len += chunk.len();
         self.chunks.push(chunk);
-        self.piece_of = OnceLock::new();
+        self.cover_blocks();
+    }
+
+    /// Records the last piece as the piece of every block whose first
+    /// item is past those recorded so far (the items just added).
+    fn cover_blocks(&mut self) {
+        let last = self.chunks.len().saturating_sub(1) as u32;
+        while self.block_piece.len() << BLOCK_SHIFT < self.len {
+            self.block_piece.push(last);
+        }
     }
 
     /// Appends one item, in a piece of its own unless the last piece is
@@ -48,7 +64,7 @@ impl<T> Chunked<T> {
             if let Some(last) = Arc::get_mut(last) {
                 last.push(item);
                 self.len += 1;
-                self.piece_of = OnceLock::new();
+                self.cover_blocks();
                 return;
             }
         }
@@ -67,19 +83,15 @@ impl<T> Chunked<T> {
         if index >= self.len {
             return None;
         }
-        let chunk = match self.chunks.len() {
-            1 => 0,
-            _ => {
-                let piece_of = self.piece_of.get_or_init(|| {
-                    let mut table = Vec::with_capacity(self.len);
-                    for (piece, chunk) in self.chunks.iter().enumerate() {
-                        table.extend(std::iter::repeat_n(piece as u32, chunk.len()));
-                    }
-                    table.into_boxed_slice()
-                });
-                piece_of[index] as usize
-            }
-        };
+        let block = index >> BLOCK_SHIFT;
+        let first = self.block_piece[block] as usize;
+        // The item's piece is at most the piece of the next block's first
+        // item: one bisection among the pieces between (usually none).
+        let last = self
+            .block_piece
+            .get(block + 1)
+            .map_or(self.chunks.len() - 1, |&p| p as usize);
+        let chunk = first + self.starts[first + 1..=last].partition_point(|&start| start <= index);
         self.chunks[chunk].get(index - self.starts[chunk])
     }
 
@@ -167,6 +179,36 @@ mod tests {
         assert_eq!(list.iter().next_back(), Some(&5));
         assert_eq!(list, Chunked::from(vec![0, 1, 2, 3, 4, 5]));
         assert_ne!(list, Chunked::from(vec![0, 1, 2, 3, 4]));
+    }
+
+    /// Every item read by index, whatever the pieces' sizes: pieces of one
+    /// item (many in one block), empty ones, pieces much longer than a
+    /// block, and items pushed one by one onto a piece and after it.
+    #[test]
+    fn reads_by_index_across_blocks_of_any_number_of_pieces() {
+        let sizes = [1, 1, 0, 3, 64, 63, 1, 200, 5, 0, 1, 130, 64, 2];
+        let mut list = Chunked::default();
+        let mut flat = Vec::new();
+        for (piece, &size) in sizes.iter().cycle().take(60).enumerate() {
+            let items: Vec<usize> = (flat.len()..flat.len() + size).collect();
+            flat.extend(items.iter().copied());
+            list.push_chunk(Arc::new(items));
+            if piece % 7 == 0 {
+                list.push(flat.len());
+                flat.push(flat.len());
+            }
+            assert_eq!(list.len(), flat.len());
+            for (i, item) in flat.iter().enumerate() {
+                assert_eq!(list.get(i), Some(item), "item {i} after piece {piece}");
+            }
+            assert_eq!(list.get(flat.len()), None);
+        }
+        for i in 0..200 {
+            list.push(flat.len());
+            flat.push(flat.len());
+            assert_eq!(list[flat.len() - 1], flat.len() - 1, "pushed item {i}");
+        }
+        assert!(list.iter().eq(flat.iter()));
     }
 
     #[test]

@@ -845,7 +845,10 @@ impl Space {
 impl Model {
     /// Elements as nodes, relationships as edges, the weights being their
     /// ids; a node's index is its element's id. Made at the first call (few
-    /// consumers need it, and an edit makes a new model).
+    /// consumers need it, and an edit makes a new model). Editor requests
+    /// do not use it: building it for 200k relationships was most of a
+    /// hover right after an edit, so hover and code lenses read per-file
+    /// tables instead (`ide::links`).
     pub fn graph(&self) -> &ElementGraph {
         self.graph.0.get_or_init(|| {
             let mut graph = DiGraph::with_capacity(self.elements.len(), self.relationships.len());
