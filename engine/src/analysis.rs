@@ -257,8 +257,10 @@ impl Analysis {
         });
     }
 
-    /// Resolves every file's part of the model on every core, so that the
-    /// model is then put together at once. Worth it when many parts are to
+    /// Resolves every file's part of the model on every core, with what the
+    /// workspace-wide rules read of each part (its summary, its views'
+    /// findings, its edges for `cycle`), so that the model and the findings
+    /// are then put together at once. Worth it when many parts are to
     /// be made (a first analysis, or an edit that changed the declared
     /// names); when they are all made already, it costs two short threads.
     /// An edit meanwhile cancels it, as it cancels any query.
@@ -291,6 +293,13 @@ impl Analysis {
                         let mut waited = false;
                         for &file in claimed(files, next) {
                             db::file_part(&db, workspace, file);
+                            // What the findings read of each part, made
+                            // here too rather than one file after another.
+                            let summary = crate::rules::workspace::summary(&db, workspace, file);
+                            if summary.has_views {
+                                crate::rules::workspace::view_findings(&db, workspace, file);
+                            }
+                            db::part_edges(&db, workspace, file);
                             if !waited && started.elapsed() >= MANY_PARTS {
                                 // Many parts are being made anew (an edit
                                 // changed the declared names): the model

@@ -318,6 +318,10 @@ fn main() -> ExitCode {
             analysis.parse(file);
             let parse = p.elapsed();
             let m = Instant::now();
+            if !args.serial_parse {
+                // As the language server does after every edit.
+                analysis.build_parts_in_parallel();
+            }
             analysis.model();
             let model = m.elapsed();
             let d = Instant::now();
