@@ -10,6 +10,8 @@ use smol_str::SmolStr;
 
 use crate::ast::*;
 
+mod quick;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar.pest"]
 struct KozoParser;
@@ -62,6 +64,10 @@ pub fn parse(text: &str) -> Parse {
 pub(crate) enum Reading {
     /// One statement at a time (see [`Builder::statements`]).
     ByStatement,
+    /// One statement at a time, every one by pest (without the quick
+    /// reader of `quick.rs`): what the tests compare that reader with.
+    #[cfg(test)]
+    PestOnly,
     /// The whole file at once: the reference the tests compare with.
     #[cfg(test)]
     WholeFile,
@@ -203,9 +209,15 @@ pub(crate) fn parse_once(
         unclosed: Vec::new(),
         patches,
         base: 0,
+        quick: true,
     };
     let tree = match reading {
         Reading::ByStatement => builder.statements(),
+        #[cfg(test)]
+        Reading::PestOnly => {
+            builder.quick = false;
+            builder.statements()
+        }
         #[cfg(test)]
         Reading::WholeFile => builder.whole_file(),
     };
@@ -259,6 +271,7 @@ pub(crate) fn parse_region(
         unclosed: Vec::new(),
         patches: &[],
         base: 0,
+        quick: true,
     };
     let tree = builder.statements_from(start, &mut stop);
     Region {
@@ -292,6 +305,9 @@ struct Builder<'t> {
     /// Where the text pest is reading starts in `text`: pest's offsets are
     /// relative to its input, one statement (see [`Builder::statements`]).
     base: usize,
+    /// Whether the statements the quick reader knows are read by it
+    /// (`quick.rs`) rather than by pest.
+    quick: bool,
 }
 
 /// Tree nodes from pest pairs, with spans moved from the statement's text
@@ -430,6 +446,15 @@ impl<'t> Builder<'t> {
         loop {
             if rule == Rule::next_statement && stop(pos) {
                 break;
+            }
+            if self.quick {
+                if let Some((item, end)) = self.quick_statement(pos, rule == Rule::first_statement)
+                {
+                    items.push(item);
+                    pos = end;
+                    rule = Rule::next_statement;
+                    continue;
+                }
             }
             let pairs = match KozoParser::parse(rule, &input[pos..]) {
                 Ok(pairs) => pairs,
@@ -2297,11 +2322,17 @@ pub(crate) mod tests {
     // ------------------------------------------------ statement by statement
 
     /// Both readings of `text` (see [`Reading`]), which must be equal.
+    /// The parse by statement (with the quick reader) and the parse of the
+    /// whole file by pest; the quick reader's parse is first checked
+    /// against pest's by statement, which differs from it only there.
     fn both_readings(text: &str) -> (Parse, Parse) {
-        (
-            parse_reading(text, Reading::ByStatement),
-            parse_reading(text, Reading::WholeFile),
-        )
+        let by_statement = parse_reading(text, Reading::ByStatement);
+        assert_eq!(
+            by_statement,
+            parse_reading(text, Reading::PestOnly),
+            "quick reader: {text:?}"
+        );
+        (by_statement, parse_reading(text, Reading::WholeFile))
     }
 
     /// The parser's own fixtures and the formatter's, and the examples.
