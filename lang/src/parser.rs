@@ -1594,26 +1594,42 @@ pub(crate) fn skip_layout(text: &str, comments: &[Comment], from: usize) -> usiz
 /// them together: layout and whole-line `//` comments (such as a
 /// `kozo-allow` line), but no blank line.
 fn doc_gap(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    // The first line (the rest of the doc comment's) and the last (what
+    // stands before the declaration on its line) must be blank; they are
+    // found without reading what lies between, which is most often where
+    // the answer is no.
+    let Some(first_break) = memchr::memchr2(b'\n', b'\r', bytes) else {
+        return gap.trim().is_empty();
+    };
+    let last_break = memchr::memrchr2(b'\n', b'\r', bytes).unwrap_or(first_break);
+    if !gap[..first_break].trim().is_empty() || !gap[last_break + 1..].trim().is_empty() {
+        return false;
+    }
+    // `\r\n` is one line break.
+    let middle_start = first_break
+        + if bytes[first_break..].starts_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+    let middle_end = if last_break > 0 && bytes[last_break - 1..].starts_with(b"\r\n") {
+        last_break - 1
+    } else {
+        last_break
+    };
+    if middle_start > middle_end {
+        // One line break: no line between.
+        return true;
+    }
     // Lazily, line by line, stopping at the first line that is not a plain
     // comment: the gap back to an earlier doc comment can span the rest of
     // the file, and splitting all of it for every declaration made parsing
     // quadratic in a file with few doc comments.
-    let mut lines = split_lines(gap).peekable();
-    let first = lines.next().unwrap_or("");
-    if !first.trim().is_empty() {
-        return false;
-    }
-    while let Some(line) = lines.next() {
-        if lines.peek().is_none() {
-            // The last line: what stands before the declaration on its line.
-            return line.trim().is_empty();
-        }
+    split_lines(&gap[middle_start..middle_end]).all(|line| {
         let line = line.trim();
-        if !line.starts_with("//") || line.starts_with("///") {
-            return false;
-        }
-    }
-    true
+        line.starts_with("//") && !line.starts_with("///")
+    })
 }
 
 fn missing_ident(at: Span) -> Ident {
@@ -1911,10 +1927,25 @@ fn describe_found(text: &str, pos: usize, name_expected: bool) -> String {
 /// Finds the first `{` or `[` that opens a level deeper than [`MAX_NESTING`],
 /// skipping strings and comments the way the grammar does.
 pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    /// The bytes the scan stops at; most of a file is none of them, and a
+    /// look-up per byte passes them in a tight loop.
+    const STOPS: [bool; 256] = {
+        let mut stops = [false; 256];
+        let mut k = 0;
+        while k < 6 {
+            stops[b"\"/{[}]"[k] as usize] = true;
+            k += 1;
+        }
+        stops
+    };
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| STOPS[b as usize]) {
+            Some(next) => i += next,
+            None => break,
+        }
         match bytes[i] {
             b'"' | b'/' => {
                 i = skip_string_or_comment(bytes, i).unwrap_or(i + 1);
@@ -1974,7 +2005,7 @@ pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
         let current = rest?;
         // Bytes, not chars: both breaks are ASCII, and a byte search does
         // not decode the text it passes.
-        match current.bytes().position(|b| b == b'\n' || b == b'\r') {
+        match memchr::memchr2(b'\n', b'\r', current.as_bytes()) {
             Some(i) => {
                 let skip = if current[i..].starts_with("\r\n") {
                     2
@@ -2377,6 +2408,38 @@ pub(crate) mod tests {
                 let (by_statement, whole) = both_readings(&text[..cut]);
                 assert_eq!(by_statement, whole, "{:?}", &text[..cut]);
             }
+        }
+    }
+
+    /// `doc_gap` as it reads: split into lines, each checked in turn.
+    fn doc_gap_by_lines(gap: &str) -> bool {
+        let lines: Vec<&str> = split_lines(gap).collect();
+        let (first, last) = (lines[0], lines[lines.len() - 1]);
+        first.trim().is_empty()
+            && last.trim().is_empty()
+            && (lines.len() < 3
+                || lines[1..lines.len() - 1].iter().all(|line| {
+                    let line = line.trim();
+                    line.starts_with("//") && !line.starts_with("///")
+                }))
+    }
+
+    #[test]
+    fn doc_gap_reads_lines_as_written() {
+        let pieces = ["\n", "\r\n", "\r", " ", "\u{3000}", "// c", "/// d", "x"];
+        // Every sequence of up to four pieces.
+        let mut gaps = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = gaps
+                .iter()
+                .flat_map(|g| pieces.iter().map(move |p| format!("{g}{p}")))
+                .collect();
+            gaps.extend(longer);
+            gaps.sort();
+            gaps.dedup();
+        }
+        for gap in &gaps {
+            assert_eq!(doc_gap(gap), doc_gap_by_lines(gap), "{gap:?}");
         }
     }
 
