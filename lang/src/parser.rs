@@ -489,6 +489,10 @@ impl<'t> Builder<'t> {
             pos = end;
             rule = Rule::next_statement;
         }
+        // Exact capacity: a file's list of statements, grown by doubling,
+        // would otherwise keep up to half of it empty for as long as the
+        // tree lives.
+        items.shrink_to_fit();
         SourceFile { library, items }
     }
 
@@ -904,7 +908,7 @@ impl<'t> Builder<'t> {
                 | Rule::line_style
                 | Rule::end_mark => args = ClauseArgs::Word(self.ident(part)),
                 Rule::relation_pattern => {
-                    args = ClauseArgs::Relationship(self.relation_pattern(part));
+                    args = ClauseArgs::Relationship(Box::new(self.relation_pattern(part)));
                 }
                 Rule::kind_list
                 | Rule::concern_list
@@ -946,7 +950,7 @@ impl<'t> Builder<'t> {
             }
         }
         if keyword == ClauseKeyword::Allow {
-            args = ClauseArgs::Allow(allow);
+            args = ClauseArgs::Allow(Box::new(allow));
         }
         Clause {
             keyword,
