@@ -2579,6 +2579,184 @@ pub(crate) mod tests {
             })
     }
 
+    /// Layout between tokens, comments and the byte-order mark included;
+    /// then none at all.
+    const LAYOUT: (&[&str], &[&str]) = (
+        &[
+            " ", " ", " ", "\n", "\n  ", "\r\n", "\r", "\t", "/* c */", "/*/ c */", "// c\n",
+            "/// d\n", "\u{FEFF}",
+        ],
+        &[""],
+    );
+
+    /// Words where a name may stand: names, then what only looks like one.
+    const NAMES: (&[&str], &[&str]) = (
+        &["a", "b_2", "_x", "建物", "é", "x1"],
+        &[
+            "data-hub",
+            "a-",
+            "a->b",
+            "a.b",
+            "a.",
+            "a.view",
+            "view",
+            "label",
+            "description",
+            "technology",
+            "true",
+            "library",
+            "extend",
+            "of",
+            "2x",
+        ],
+    );
+
+    /// Strings: closed, then open or with bad escapes.
+    const STRINGS: (&[&str], &[&str]) = (
+        &[
+            "\"L\"",
+            "\"ラベル\"",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\\u{41}\\n\"",
+            "\"\"\"x\ny\"\"\"",
+            "\"\"\"\r\nx\"\"\"",
+            "\"\"\"\"x\"\"\"",
+        ],
+        &[
+            "\"\\u{D800}\"",
+            "\"\\q\"",
+            "\"\\\n\"",
+            "\"open",
+            "\"\"\"open",
+        ],
+    );
+
+    /// Property values: well formed, then not (or not all of it).
+    const VALUES: (&[&str], &[&str]) = (
+        &[
+            "1",
+            "1.5",
+            "-3",
+            "true",
+            "truex",
+            "false",
+            "a.b",
+            "b",
+            "[1, 2,]",
+            "[]",
+            "[ ]",
+            "[a, [true, \"x\"]]",
+            "\"s\"",
+        ],
+        &[
+            "1.", "-", "-x", "1.5.2", "2x", "3é", "a.", "[,]", "[1 2]", "[1,",
+        ],
+    );
+
+    /// Mostly a word of the first list, sometimes one of the second.
+    fn words(
+        (good, odd): (&'static [&'static str], &'static [&'static str]),
+    ) -> BoxedStrategy<String> {
+        prop_oneof![60 => pick(good), 1 => pick(odd)].boxed()
+    }
+
+    /// A value: one that is read only in part is no rarer than one read
+    /// whole (an odd value ends its statement's reading, not its file's).
+    fn values() -> BoxedStrategy<String> {
+        let (good, odd) = VALUES;
+        prop_oneof![2 => pick(good), 1 => pick(odd)].boxed()
+    }
+
+    fn pick(words: &'static [&'static str]) -> BoxedStrategy<String> {
+        prop::sample::select(words).prop_map(str::to_string).boxed()
+    }
+
+    /// Tokens joined by layout.
+    fn spaced(tokens: Vec<BoxedStrategy<String>>) -> BoxedStrategy<String> {
+        let n = tokens.len();
+        (tokens, prop::collection::vec(words(LAYOUT), n))
+            .prop_map(|(tokens, layout)| {
+                let mut out = String::new();
+                for (token, space) in tokens.iter().zip(&layout) {
+                    out.push_str(token);
+                    out.push_str(space);
+                }
+                out
+            })
+            .boxed()
+    }
+
+    fn maybe(s: BoxedStrategy<String>) -> BoxedStrategy<String> {
+        prop_oneof![3 => Just(String::new()), 2 => s].boxed()
+    }
+
+    /// Element declarations and relationships nested in bodies: the
+    /// statements the quick reader reads, and text close to them.
+    fn statements() -> BoxedStrategy<String> {
+        let leaf = prop_oneof![
+            spaced(vec![
+                Just("label".to_string()).boxed(),
+                words(NAMES),
+                words(STRINGS)
+            ]),
+            spaced(vec![
+                Just("description".to_string()).boxed(),
+                maybe(words(NAMES)),
+                words(STRINGS)
+            ]),
+            spaced(vec![words(NAMES), Just("=".to_string()).boxed(), values()]),
+            spaced(vec![
+                Just("technology".to_string()).boxed(),
+                prop_oneof![6 => words(STRINGS), 1 => words(NAMES)].boxed()
+            ]),
+            spaced(vec![words(NAMES), words(NAMES), maybe(words(STRINGS))]),
+            spaced(vec![
+                words(NAMES),
+                Just("->".to_string()).boxed(),
+                words(NAMES),
+                maybe(spaced(vec![Just(":".to_string()).boxed(), words(NAMES)])),
+                maybe(words(STRINGS))
+            ]),
+        ];
+        let leaf = prop_oneof![60 => leaf, 1 => pick(PIECES)];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            let body = (
+                prop::collection::vec(inner, 0..4),
+                prop_oneof![6 => Just("}"), 1 => Just("")],
+            )
+                .prop_map(|(entries, close)| format!("{{ {}{close}", entries.join("\n  ")))
+                .boxed();
+            prop_oneof![
+                spaced(vec![
+                    words(NAMES),
+                    words(NAMES),
+                    maybe(words(STRINGS)),
+                    body.clone()
+                ]),
+                spaced(vec![
+                    words(NAMES),
+                    Just("->".to_string()).boxed(),
+                    words(NAMES),
+                    maybe(spaced(vec![Just(":".to_string()).boxed(), words(NAMES)])),
+                    maybe(words(STRINGS)),
+                    body
+                ]),
+            ]
+            .boxed()
+        })
+        .boxed()
+    }
+
+    fn statement_files() -> impl Strategy<Value = String> {
+        prop::collection::vec((statements(), words(LAYOUT)), 1..6).prop_map(|parts| {
+            parts
+                .into_iter()
+                .map(|(statement, layout)| format!("{statement}{layout}\n"))
+                .collect()
+        })
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -2596,6 +2774,12 @@ pub(crate) mod tests {
 
         #[test]
         fn mangled_samples_read_the_same_by_statement(text in mangled_sample()) {
+            let (by_statement, whole) = both_readings(&text);
+            prop_assert_eq!(by_statement, whole);
+        }
+
+        #[test]
+        fn nested_statements_read_the_same_by_statement(text in statement_files()) {
             let (by_statement, whole) = both_readings(&text);
             prop_assert_eq!(by_statement, whole);
         }
