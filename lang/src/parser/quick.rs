@@ -43,6 +43,16 @@ enum Statement {
     Relationship(Relationship),
 }
 
+/// The optional end of a declaration or relationship: its label, its body,
+/// where its last token ends (its span's end) and where pest would end it
+/// (past the layout before the part it did not find).
+struct Tail {
+    label: Option<StrLit>,
+    body: Option<Body>,
+    last: usize,
+    end: usize,
+}
+
 /// What the reader reads: the file's text and its doc comments' spans.
 struct Reader<'t> {
     text: &'t str,
@@ -355,7 +365,12 @@ impl Reader<'_> {
             _ => {}
         }
         let name = self.ident(at, name_end);
-        let (label, body, last, end) = self.label_and_body(name_end, BodyOf::Element, depth)?;
+        let Tail {
+            label,
+            body,
+            last,
+            end,
+        } = self.label_and_body(name_end, BodyOf::Element, depth)?;
         let span = Span::new(start, last);
         Some((
             Statement::Decl(Decl {
@@ -392,7 +407,12 @@ impl Reader<'_> {
             relation = Some(self.ident(kind_start, kind_end));
             last = kind_end;
         }
-        let (label, body, last, end) = self.label_and_body(last, BodyOf::Relationship, depth)?;
+        let Tail {
+            label,
+            body,
+            last,
+            end,
+        } = self.label_and_body(last, BodyOf::Relationship, depth)?;
         Some((
             Statement::Relationship(Relationship {
                 source,
@@ -408,16 +428,8 @@ impl Reader<'_> {
         ))
     }
 
-    /// `decl_label? ~ body?` after the token that ends at `last`: the
-    /// label, the body, where the statement's last token ends and where
-    /// pest would end it.
-    #[allow(clippy::type_complexity)]
-    fn label_and_body(
-        &self,
-        mut last: usize,
-        body_of: BodyOf,
-        depth: usize,
-    ) -> Option<(Option<StrLit>, Option<Body>, usize, usize)> {
+    /// `decl_label? ~ body?` after the token that ends at `last`.
+    fn label_and_body(&self, mut last: usize, body_of: BodyOf, depth: usize) -> Option<Tail> {
         let mut at = self.skip(last);
         let mut label = None;
         if self.bytes.get(at) == Some(&b'"') {
@@ -433,7 +445,12 @@ impl Reader<'_> {
             last = end;
             at = end;
         }
-        Some((label, body, last, at))
+        Some(Tail {
+            label,
+            body,
+            last,
+            end: at,
+        })
     }
 
     /// A body from its `{` at `open` to its `}`.
