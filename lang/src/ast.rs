@@ -436,10 +436,11 @@ pub enum ClauseArgs {
     Selectors(Vec<Selector>),
     /// `rationale "..."`, `note "..."`, `technology "..."`.
     Text(StrLit),
-    /// `exclude a -> b : kind`.
-    Relationship(RelationPattern),
+    /// `exclude a -> b : kind` (boxed, as is `allow`: they are rare, and
+    /// inline they would make every entry of every body twice as large).
+    Relationship(Box<RelationPattern>),
     /// `allow a, b -> c, d`.
-    Allow(AllowPairs),
+    Allow(Box<AllowPairs>),
 }
 
 /// `allow a, b -> c, d;` in a relation kind: every listed source kind may
@@ -565,4 +566,17 @@ pub const END_MARKS: &[&str] = &[
 
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large workspace holds hundreds of thousands of entries: a rare
+    /// kind of clause kept inline would make every one of them larger.
+    #[test]
+    fn entries_stay_small() {
+        assert!(std::mem::size_of::<ClauseArgs>() <= 40);
+        assert!(std::mem::size_of::<Entry>() <= 96);
+    }
 }

@@ -10,6 +10,8 @@ use smol_str::SmolStr;
 
 use crate::ast::*;
 
+mod quick;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar.pest"]
 struct KozoParser;
@@ -62,6 +64,10 @@ pub fn parse(text: &str) -> Parse {
 pub(crate) enum Reading {
     /// One statement at a time (see [`Builder::statements`]).
     ByStatement,
+    /// One statement at a time, every one by pest (without the quick
+    /// reader of `quick.rs`): what the tests compare that reader with.
+    #[cfg(test)]
+    PestOnly,
     /// The whole file at once: the reference the tests compare with.
     #[cfg(test)]
     WholeFile,
@@ -203,9 +209,15 @@ pub(crate) fn parse_once(
         unclosed: Vec::new(),
         patches,
         base: 0,
+        quick: true,
     };
     let tree = match reading {
         Reading::ByStatement => builder.statements(),
+        #[cfg(test)]
+        Reading::PestOnly => {
+            builder.quick = false;
+            builder.statements()
+        }
         #[cfg(test)]
         Reading::WholeFile => builder.whole_file(),
     };
@@ -259,6 +271,7 @@ pub(crate) fn parse_region(
         unclosed: Vec::new(),
         patches: &[],
         base: 0,
+        quick: true,
     };
     let tree = builder.statements_from(start, &mut stop);
     Region {
@@ -292,6 +305,9 @@ struct Builder<'t> {
     /// Where the text pest is reading starts in `text`: pest's offsets are
     /// relative to its input, one statement (see [`Builder::statements`]).
     base: usize,
+    /// Whether the statements the quick reader knows are read by it
+    /// (`quick.rs`) rather than by pest.
+    quick: bool,
 }
 
 /// Tree nodes from pest pairs, with spans moved from the statement's text
@@ -431,6 +447,15 @@ impl<'t> Builder<'t> {
             if rule == Rule::next_statement && stop(pos) {
                 break;
             }
+            if self.quick {
+                if let Some((item, end)) = self.quick_statement(pos, rule == Rule::first_statement)
+                {
+                    items.push(item);
+                    pos = end;
+                    rule = Rule::next_statement;
+                    continue;
+                }
+            }
             let pairs = match KozoParser::parse(rule, &input[pos..]) {
                 Ok(pairs) => pairs,
                 Err(err) => {
@@ -464,6 +489,10 @@ impl<'t> Builder<'t> {
             pos = end;
             rule = Rule::next_statement;
         }
+        // Exact capacity: a file's list of statements, grown by doubling,
+        // would otherwise keep up to half of it empty for as long as the
+        // tree lives.
+        items.shrink_to_fit();
         SourceFile { library, items }
     }
 
@@ -879,7 +908,7 @@ impl<'t> Builder<'t> {
                 | Rule::line_style
                 | Rule::end_mark => args = ClauseArgs::Word(self.ident(part)),
                 Rule::relation_pattern => {
-                    args = ClauseArgs::Relationship(self.relation_pattern(part));
+                    args = ClauseArgs::Relationship(Box::new(self.relation_pattern(part)));
                 }
                 Rule::kind_list
                 | Rule::concern_list
@@ -921,7 +950,7 @@ impl<'t> Builder<'t> {
             }
         }
         if keyword == ClauseKeyword::Allow {
-            args = ClauseArgs::Allow(allow);
+            args = ClauseArgs::Allow(Box::new(allow));
         }
         Clause {
             keyword,
@@ -1569,26 +1598,42 @@ pub(crate) fn skip_layout(text: &str, comments: &[Comment], from: usize) -> usiz
 /// them together: layout and whole-line `//` comments (such as a
 /// `kozo-allow` line), but no blank line.
 fn doc_gap(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    // The first line (the rest of the doc comment's) and the last (what
+    // stands before the declaration on its line) must be blank; they are
+    // found without reading what lies between, which is most often where
+    // the answer is no.
+    let Some(first_break) = memchr::memchr2(b'\n', b'\r', bytes) else {
+        return gap.trim().is_empty();
+    };
+    let last_break = memchr::memrchr2(b'\n', b'\r', bytes).unwrap_or(first_break);
+    if !gap[..first_break].trim().is_empty() || !gap[last_break + 1..].trim().is_empty() {
+        return false;
+    }
+    // `\r\n` is one line break.
+    let middle_start = first_break
+        + if bytes[first_break..].starts_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+    let middle_end = if last_break > 0 && bytes[last_break - 1..].starts_with(b"\r\n") {
+        last_break - 1
+    } else {
+        last_break
+    };
+    if middle_start > middle_end {
+        // One line break: no line between.
+        return true;
+    }
     // Lazily, line by line, stopping at the first line that is not a plain
     // comment: the gap back to an earlier doc comment can span the rest of
     // the file, and splitting all of it for every declaration made parsing
     // quadratic in a file with few doc comments.
-    let mut lines = split_lines(gap).peekable();
-    let first = lines.next().unwrap_or("");
-    if !first.trim().is_empty() {
-        return false;
-    }
-    while let Some(line) = lines.next() {
-        if lines.peek().is_none() {
-            // The last line: what stands before the declaration on its line.
-            return line.trim().is_empty();
-        }
+    split_lines(&gap[middle_start..middle_end]).all(|line| {
         let line = line.trim();
-        if !line.starts_with("//") || line.starts_with("///") {
-            return false;
-        }
-    }
-    true
+        line.starts_with("//") && !line.starts_with("///")
+    })
 }
 
 fn missing_ident(at: Span) -> Ident {
@@ -1886,10 +1931,25 @@ fn describe_found(text: &str, pos: usize, name_expected: bool) -> String {
 /// Finds the first `{` or `[` that opens a level deeper than [`MAX_NESTING`],
 /// skipping strings and comments the way the grammar does.
 pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    /// The bytes the scan stops at; most of a file is none of them, and a
+    /// look-up per byte passes them in a tight loop.
+    const STOPS: [bool; 256] = {
+        let mut stops = [false; 256];
+        let mut k = 0;
+        while k < 6 {
+            stops[b"\"/{[}]"[k] as usize] = true;
+            k += 1;
+        }
+        stops
+    };
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| STOPS[b as usize]) {
+            Some(next) => i += next,
+            None => break,
+        }
         match bytes[i] {
             b'"' | b'/' => {
                 i = skip_string_or_comment(bytes, i).unwrap_or(i + 1);
@@ -1949,7 +2009,7 @@ pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
         let current = rest?;
         // Bytes, not chars: both breaks are ASCII, and a byte search does
         // not decode the text it passes.
-        match current.bytes().position(|b| b == b'\n' || b == b'\r') {
+        match memchr::memchr2(b'\n', b'\r', current.as_bytes()) {
             Some(i) => {
                 let skip = if current[i..].starts_with("\r\n") {
                     2
@@ -2297,11 +2357,17 @@ pub(crate) mod tests {
     // ------------------------------------------------ statement by statement
 
     /// Both readings of `text` (see [`Reading`]), which must be equal.
+    /// The parse by statement (with the quick reader) and the parse of the
+    /// whole file by pest; the quick reader's parse is first checked
+    /// against pest's by statement, which differs from it only there.
     fn both_readings(text: &str) -> (Parse, Parse) {
-        (
-            parse_reading(text, Reading::ByStatement),
-            parse_reading(text, Reading::WholeFile),
-        )
+        let by_statement = parse_reading(text, Reading::ByStatement);
+        assert_eq!(
+            by_statement,
+            parse_reading(text, Reading::PestOnly),
+            "quick reader: {text:?}"
+        );
+        (by_statement, parse_reading(text, Reading::WholeFile))
     }
 
     /// The parser's own fixtures and the formatter's, and the examples.
@@ -2346,6 +2412,38 @@ pub(crate) mod tests {
                 let (by_statement, whole) = both_readings(&text[..cut]);
                 assert_eq!(by_statement, whole, "{:?}", &text[..cut]);
             }
+        }
+    }
+
+    /// `doc_gap` as it reads: split into lines, each checked in turn.
+    fn doc_gap_by_lines(gap: &str) -> bool {
+        let lines: Vec<&str> = split_lines(gap).collect();
+        let (first, last) = (lines[0], lines[lines.len() - 1]);
+        first.trim().is_empty()
+            && last.trim().is_empty()
+            && (lines.len() < 3
+                || lines[1..lines.len() - 1].iter().all(|line| {
+                    let line = line.trim();
+                    line.starts_with("//") && !line.starts_with("///")
+                }))
+    }
+
+    #[test]
+    fn doc_gap_reads_lines_as_written() {
+        let pieces = ["\n", "\r\n", "\r", " ", "\u{3000}", "// c", "/// d", "x"];
+        // Every sequence of up to four pieces.
+        let mut gaps = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = gaps
+                .iter()
+                .flat_map(|g| pieces.iter().map(move |p| format!("{g}{p}")))
+                .collect();
+            gaps.extend(longer);
+            gaps.sort();
+            gaps.dedup();
+        }
+        for gap in &gaps {
+            assert_eq!(doc_gap(gap), doc_gap_by_lines(gap), "{gap:?}");
         }
     }
 
@@ -2481,6 +2579,184 @@ pub(crate) mod tests {
             })
     }
 
+    /// Layout between tokens, comments and the byte-order mark included;
+    /// then none at all.
+    const LAYOUT: (&[&str], &[&str]) = (
+        &[
+            " ", " ", " ", "\n", "\n  ", "\r\n", "\r", "\t", "/* c */", "/*/ c */", "// c\n",
+            "/// d\n", "\u{FEFF}",
+        ],
+        &[""],
+    );
+
+    /// Words where a name may stand: names, then what only looks like one.
+    const NAMES: (&[&str], &[&str]) = (
+        &["a", "b_2", "_x", "建物", "é", "x1"],
+        &[
+            "data-hub",
+            "a-",
+            "a->b",
+            "a.b",
+            "a.",
+            "a.view",
+            "view",
+            "label",
+            "description",
+            "technology",
+            "true",
+            "library",
+            "extend",
+            "of",
+            "2x",
+        ],
+    );
+
+    /// Strings: closed, then open or with bad escapes.
+    const STRINGS: (&[&str], &[&str]) = (
+        &[
+            "\"L\"",
+            "\"ラベル\"",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\\u{41}\\n\"",
+            "\"\"\"x\ny\"\"\"",
+            "\"\"\"\r\nx\"\"\"",
+            "\"\"\"\"x\"\"\"",
+        ],
+        &[
+            "\"\\u{D800}\"",
+            "\"\\q\"",
+            "\"\\\n\"",
+            "\"open",
+            "\"\"\"open",
+        ],
+    );
+
+    /// Property values: well formed, then not (or not all of it).
+    const VALUES: (&[&str], &[&str]) = (
+        &[
+            "1",
+            "1.5",
+            "-3",
+            "true",
+            "truex",
+            "false",
+            "a.b",
+            "b",
+            "[1, 2,]",
+            "[]",
+            "[ ]",
+            "[a, [true, \"x\"]]",
+            "\"s\"",
+        ],
+        &[
+            "1.", "-", "-x", "1.5.2", "2x", "3é", "a.", "[,]", "[1 2]", "[1,",
+        ],
+    );
+
+    /// Mostly a word of the first list, sometimes one of the second.
+    fn words(
+        (good, odd): (&'static [&'static str], &'static [&'static str]),
+    ) -> BoxedStrategy<String> {
+        prop_oneof![60 => pick(good), 1 => pick(odd)].boxed()
+    }
+
+    /// A value: one that is read only in part is no rarer than one read
+    /// whole (an odd value ends its statement's reading, not its file's).
+    fn values() -> BoxedStrategy<String> {
+        let (good, odd) = VALUES;
+        prop_oneof![2 => pick(good), 1 => pick(odd)].boxed()
+    }
+
+    fn pick(words: &'static [&'static str]) -> BoxedStrategy<String> {
+        prop::sample::select(words).prop_map(str::to_string).boxed()
+    }
+
+    /// Tokens joined by layout.
+    fn spaced(tokens: Vec<BoxedStrategy<String>>) -> BoxedStrategy<String> {
+        let n = tokens.len();
+        (tokens, prop::collection::vec(words(LAYOUT), n))
+            .prop_map(|(tokens, layout)| {
+                let mut out = String::new();
+                for (token, space) in tokens.iter().zip(&layout) {
+                    out.push_str(token);
+                    out.push_str(space);
+                }
+                out
+            })
+            .boxed()
+    }
+
+    fn maybe(s: BoxedStrategy<String>) -> BoxedStrategy<String> {
+        prop_oneof![3 => Just(String::new()), 2 => s].boxed()
+    }
+
+    /// Element declarations and relationships nested in bodies: the
+    /// statements the quick reader reads, and text close to them.
+    fn statements() -> BoxedStrategy<String> {
+        let leaf = prop_oneof![
+            spaced(vec![
+                Just("label".to_string()).boxed(),
+                words(NAMES),
+                words(STRINGS)
+            ]),
+            spaced(vec![
+                Just("description".to_string()).boxed(),
+                maybe(words(NAMES)),
+                words(STRINGS)
+            ]),
+            spaced(vec![words(NAMES), Just("=".to_string()).boxed(), values()]),
+            spaced(vec![
+                Just("technology".to_string()).boxed(),
+                prop_oneof![6 => words(STRINGS), 1 => words(NAMES)].boxed()
+            ]),
+            spaced(vec![words(NAMES), words(NAMES), maybe(words(STRINGS))]),
+            spaced(vec![
+                words(NAMES),
+                Just("->".to_string()).boxed(),
+                words(NAMES),
+                maybe(spaced(vec![Just(":".to_string()).boxed(), words(NAMES)])),
+                maybe(words(STRINGS))
+            ]),
+        ];
+        let leaf = prop_oneof![60 => leaf, 1 => pick(PIECES)];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            let body = (
+                prop::collection::vec(inner, 0..4),
+                prop_oneof![6 => Just("}"), 1 => Just("")],
+            )
+                .prop_map(|(entries, close)| format!("{{ {}{close}", entries.join("\n  ")))
+                .boxed();
+            prop_oneof![
+                spaced(vec![
+                    words(NAMES),
+                    words(NAMES),
+                    maybe(words(STRINGS)),
+                    body.clone()
+                ]),
+                spaced(vec![
+                    words(NAMES),
+                    Just("->".to_string()).boxed(),
+                    words(NAMES),
+                    maybe(spaced(vec![Just(":".to_string()).boxed(), words(NAMES)])),
+                    maybe(words(STRINGS)),
+                    body
+                ]),
+            ]
+            .boxed()
+        })
+        .boxed()
+    }
+
+    fn statement_files() -> impl Strategy<Value = String> {
+        prop::collection::vec((statements(), words(LAYOUT)), 1..6).prop_map(|parts| {
+            parts
+                .into_iter()
+                .map(|(statement, layout)| format!("{statement}{layout}\n"))
+                .collect()
+        })
+    }
+
     use proptest::prelude::*;
 
     proptest! {
@@ -2498,6 +2774,12 @@ pub(crate) mod tests {
 
         #[test]
         fn mangled_samples_read_the_same_by_statement(text in mangled_sample()) {
+            let (by_statement, whole) = both_readings(&text);
+            prop_assert_eq!(by_statement, whole);
+        }
+
+        #[test]
+        fn nested_statements_read_the_same_by_statement(text in statement_files()) {
             let (by_statement, whole) = both_readings(&text);
             prop_assert_eq!(by_statement, whole);
         }

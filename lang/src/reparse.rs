@@ -671,13 +671,14 @@ fn shift_clause(clause: &mut Clause, delta: i64) {
             }
         }
         ClauseArgs::Text(text) => shift_string(text, delta),
-        ClauseArgs::Relationship(RelationPattern {
-            source,
-            arrow,
-            target,
-            relation,
-            span,
-        }) => {
+        ClauseArgs::Relationship(pattern) => {
+            let RelationPattern {
+                source,
+                arrow,
+                target,
+                relation,
+                span,
+            } = &mut **pattern;
             shift_path(source, delta);
             shift_span(arrow, delta);
             shift_path(target, delta);
@@ -686,12 +687,13 @@ fn shift_clause(clause: &mut Clause, delta: i64) {
             }
             shift_span(span, delta);
         }
-        ClauseArgs::Allow(AllowPairs {
-            sources,
-            arrow,
-            targets,
-            semicolon,
-        }) => {
+        ClauseArgs::Allow(pairs) => {
+            let AllowPairs {
+                sources,
+                arrow,
+                targets,
+                semicolon,
+            } = &mut **pairs;
             for ident in sources.iter_mut().chain(targets.iter_mut()) {
                 shift_ident(ident, delta);
             }
