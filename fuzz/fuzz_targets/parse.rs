@@ -1,5 +1,6 @@
 //! The parser takes any text: it never panics, every span lies inside the
-//! text on character boundaries, and errors are values.
+//! text on character boundaries, errors are values, and the quick reader
+//! of element declarations and relationships reads what pest reads.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,4 +23,8 @@ fuzz_target!(|data: &[u8]| {
     for item in &parse.tree.items {
         assert!(inside(item.span()), "item span {:?} outside the text", item.span());
     }
+    assert!(
+        parse == kozo_lang::parse_by_pest_only(&text),
+        "the quick reader and pest read {text:?} differently"
+    );
 });

@@ -16,7 +16,8 @@ mod reparse;
 pub use ast::*;
 pub use line_index::LineIndex;
 pub use parser::{
-    body_words, parse, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING, SECOND_STRING_MESSAGE,
+    body_words, parse, parse_by_pest_only, scan_comments, Parse, ELEMENT_EXAMPLE, MAX_NESTING,
+    SECOND_STRING_MESSAGE,
 };
 pub use reparse::reparse;
 

@@ -59,14 +59,22 @@ pub fn parse(text: &str) -> Parse {
     parse_reading(text, Reading::ByStatement)
 }
 
+/// [`parse`] with every statement read by pest, without the quick reader
+/// of element declarations and relationships: always equal to `parse`.
+/// It exists so that the fuzz targets can check that equality.
+#[doc(hidden)]
+pub fn parse_by_pest_only(text: &str) -> Parse {
+    parse_reading(text, Reading::PestOnly)
+}
+
 /// How the grammar is run over a file.
 #[derive(Clone, Copy)]
 pub(crate) enum Reading {
     /// One statement at a time (see [`Builder::statements`]).
     ByStatement,
     /// One statement at a time, every one by pest (without the quick
-    /// reader of `quick.rs`): what the tests compare that reader with.
-    #[cfg(test)]
+    /// reader of `quick.rs`): what the tests and the `parse` fuzz target
+    /// compare that reader with.
     PestOnly,
     /// The whole file at once: the reference the tests compare with.
     #[cfg(test)]
@@ -213,7 +221,6 @@ pub(crate) fn parse_once(
     };
     let tree = match reading {
         Reading::ByStatement => builder.statements(),
-        #[cfg(test)]
         Reading::PestOnly => {
             builder.quick = false;
             builder.statements()
