@@ -236,23 +236,10 @@ impl Analysis {
     /// Useful before the first full check of a large workspace.
     pub fn parse_all_in_parallel(&self) {
         let files: Vec<SourceFile> = self.files.values().copied().collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(files.len().max(1));
-        if threads <= 1 {
-            return;
-        }
-        let next = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                let db = self.db.clone();
-                let (files, next) = (&files, &next);
-                scope.spawn(move || {
-                    for &file in claimed(files, next) {
-                        db::parse(&db, file);
-                        db::skeleton(&db, file);
-                    }
-                });
+        self.on_every_core(&files, |db, files| {
+            for file in files {
+                db::parse(db, file);
+                db::skeleton(db, file);
             }
         });
     }
@@ -274,6 +261,44 @@ impl Analysis {
         }) else {
             return;
         };
+        let workspace = self.workspace;
+        self.on_every_core(&files, |db, files| {
+            // A cancelled part is made again by whoever asks next; the files
+            // left are taken by the other threads, or by nobody.
+            let files = std::panic::AssertUnwindSafe(files);
+            let _ = salsa::Cancelled::catch(move || {
+                let files = files;
+                let started = std::time::Instant::now();
+                let mut waited = false;
+                for file in files.0 {
+                    db::file_part(db, workspace, file);
+                    // What the findings read of each part, made here too
+                    // rather than one file after another.
+                    let summary = crate::rules::workspace::summary(db, workspace, file);
+                    if summary.has_views {
+                        crate::rules::workspace::view_findings(db, workspace, file);
+                    }
+                    db::part_edges(db, workspace, file);
+                    if !waited && started.elapsed() >= MANY_PARTS {
+                        // Many parts are being made anew (an edit changed
+                        // the declared names): the model replaced before
+                        // must be gone first, so that two models at most
+                        // are held.
+                        crate::detached::wait_for_drops();
+                        waited = true;
+                    }
+                }
+            });
+        });
+    }
+
+    /// Runs `work` on one thread per core (none when there is one core, or
+    /// one file), each with its own handle on the database and the files it
+    /// takes, one at a time, from those the threads share.
+    fn on_every_core<F>(&self, files: &[SourceFile], work: F)
+    where
+        F: Fn(&Database, &mut dyn Iterator<Item = SourceFile>) + Sync,
+    {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(files.len().max(1));
@@ -284,33 +309,8 @@ impl Analysis {
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let db = self.db.clone();
-                let workspace = self.workspace;
-                let (files, next) = (&files, &next);
-                scope.spawn(move || {
-                    // A cancelled part is made again by whoever asks next.
-                    let _ = salsa::Cancelled::catch(|| {
-                        let started = std::time::Instant::now();
-                        let mut waited = false;
-                        for &file in claimed(files, next) {
-                            db::file_part(&db, workspace, file);
-                            // What the findings read of each part, made
-                            // here too rather than one file after another.
-                            let summary = crate::rules::workspace::summary(&db, workspace, file);
-                            if summary.has_views {
-                                crate::rules::workspace::view_findings(&db, workspace, file);
-                            }
-                            db::part_edges(&db, workspace, file);
-                            if !waited && started.elapsed() >= MANY_PARTS {
-                                // Many parts are being made anew (an edit
-                                // changed the declared names): the model
-                                // replaced before must be gone first, so
-                                // that two models at most are held.
-                                crate::detached::wait_for_drops();
-                                waited = true;
-                            }
-                        }
-                    });
-                });
+                let (next, work) = (&next, &work);
+                scope.spawn(move || work(&db, &mut claimed(files, next).copied()));
             }
         });
     }
