@@ -69,14 +69,13 @@ pub(crate) fn collect(db: &dyn crate::db::Db, workspace: Workspace) -> Vec<Diagn
         .iter()
         .flat_map(|d| std::iter::once(d.file).chain(d.place.as_ref().map(|p| p.file)))
         .collect();
-    let mut files: Vec<SourceFile> = files.into_iter().collect();
-    files.sort_by(|a, b| path(db, *a).cmp(path(db, *b)));
+    let mut files: Vec<(&str, SourceFile)> = files.into_iter().map(|f| (path(db, f), f)).collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // Files of one path (none in a workspace) share a rank, as they
     // compared equal by path.
     let mut rank: rustc_hash::FxHashMap<SourceFile, usize> = Default::default();
     let mut previous: Option<(&str, usize)> = None;
-    for (i, &file) in files.iter().enumerate() {
-        let path = path(db, file);
+    for (i, &(path, file)) in files.iter().enumerate() {
         let r = match previous {
             Some((p, r)) if p == path => r,
             _ => i,
