@@ -1,5 +1,5 @@
-//! `kozo-bench-check N [--edits K] [--declare] [--serial-parse] [--heap]`
-//! `kozo-bench-check --dir DIR [--edits K] [--declare] [--serial-parse] [--heap]`
+//! `kozo-bench-check N [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--heap]`
+//! `kozo-bench-check --dir DIR [--edits K] [--declare | --typo] [--serial-parse] [--heap]`
 //!
 //! A cold check of a synthetic workspace of N elements (or of the `.kozo`
 //! files under DIR), in-process and in the order `kozo check` runs it, with
@@ -9,6 +9,13 @@
 //! `label ja` text in one file, alternating) and times each re-check. With
 //! `--declare` the edits instead add an element at the end of that file and
 //! remove it again, alternating: edits that change what the file declares.
+//! With `--typo` they misspell a reference and fix it again, alternating
+//! (an `undefined-reference` comes and goes). `--no-views` takes the views
+//! out of the synthetic workspace, so that every element is reported by
+//! `element-not-in-view`: many findings, of which an edit changes few.
+//! After the edits, the re-check's findings are compared with a fresh
+//! analysis's, and the timing split shows the findings read file by file
+//! (as the language server reads them) apart from the whole list.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
@@ -62,6 +69,8 @@ struct Args {
     serial_parse: bool,
     heap: bool,
     declare: bool,
+    typo: bool,
+    no_views: bool,
 }
 
 enum Source {
@@ -76,6 +85,8 @@ fn parse_args() -> Result<Args, String> {
     let mut serial_parse = false;
     let mut heap = false;
     let mut declare = false;
+    let mut typo = false;
+    let mut no_views = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => {
@@ -92,6 +103,8 @@ fn parse_args() -> Result<Args, String> {
             "--serial-parse" => serial_parse = true,
             "--heap" => heap = true,
             "--declare" => declare = true,
+            "--typo" => typo = true,
+            "--no-views" => no_views = true,
             n => {
                 let n = n.replace('_', "");
                 source = Some(Source::Synthetic(
@@ -102,14 +115,19 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let source = source.ok_or(
-        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare] [--serial-parse] [--heap]",
+        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--heap]",
     )?;
+    if declare && typo {
+        return Err("--declare and --typo are two kinds of edit: pick one".into());
+    }
     Ok(Args {
         source,
         edits,
         serial_parse,
         heap,
         declare,
+        typo,
+        no_views,
     })
 }
 
@@ -183,6 +201,9 @@ fn main() -> ExitCode {
     let cpu_start = cpu_seconds();
     let start = Instant::now();
     let files = match &args.source {
+        Source::Synthetic(n) if args.no_views => {
+            kozo_bench::without_views(kozo_bench::synthetic_workspace(*n))
+        }
         Source::Synthetic(n) => kozo_bench::synthetic_workspace(*n),
         Source::Dir(dir) => {
             let mut files = Vec::new();
@@ -302,6 +323,12 @@ fn main() -> ExitCode {
         let text = analysis.text(file).to_string();
         let variants = if args.declare {
             [format!("{text}\nsystem zz_new\n"), text.clone()]
+        } else if args.typo {
+            let Some(typo) = kozo_bench::reference_typo(&text, true) else {
+                eprintln!("kozo-bench-check: no reference to misspell in {edit_path}");
+                return ExitCode::from(1);
+            };
+            [typo, text.clone()]
         } else {
             [
                 kozo_bench::one_line_edit(&text, true),
@@ -327,7 +354,7 @@ fn main() -> ExitCode {
             let d = Instant::now();
             let n = analysis.diagnostics().len();
             let diag = d.elapsed();
-            if !args.declare {
+            if !args.declare && !args.typo {
                 assert_eq!(n, findings, "an edit of a label changed the findings");
             }
             total.push(t.elapsed());
@@ -346,6 +373,8 @@ fn main() -> ExitCode {
             args.edits,
             if args.declare {
                 "declaring edits (an element added, removed)"
+            } else if args.typo {
+                "reference typos and fixes"
             } else {
                 "one-line edits"
             }
