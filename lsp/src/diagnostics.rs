@@ -14,11 +14,19 @@
 //!
 //! Once a workspace is quiet, what its last revision replaced is freed
 //! (see [`free_replaced`]).
+//!
+//! Each file's findings are converted to the protocol's form once per
+//! change of what the conversion reads ([`Cache`]): the engine hands them
+//! over file by file, a list an edit left alone is the same shared list,
+//! and a file whose list, text and named places are unchanged is neither
+//! converted nor compared again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use kozo_engine::db::SourceFile;
 
 use crate::convert;
 use crate::snapshot::{self, Outcome, Snapshot};
@@ -30,7 +38,68 @@ struct FileDiagnostics {
     rel: String,
     uri: Uri,
     version: Option<i32>,
-    diagnostics: Vec<lsp::Diagnostic>,
+    diagnostics: Arc<Vec<lsp::Diagnostic>>,
+    /// The file, when its list went through the cache.
+    file: Option<SourceFile>,
+    /// Taken from the cache: where the copy of this very list was put in
+    /// the workspace's `published` when it was last published.
+    published_as: Option<Copied>,
+}
+
+/// A list's copy in the workspace's `published`, by its address and length:
+/// only [`publish`] puts lists there, and it notes each copy it puts, so a
+/// copy at that address is the one noted (the cache holds the converted
+/// list it copied, and the engine's list it came from).
+type Copied = (usize, usize);
+
+/// What was converted, per workspace (by index) and file. An entry holds
+/// (and so keeps at their addresses) everything its conversion read: the
+/// engine's list, the file's syntax tree (one tree per text), and those of
+/// the files its related places and message places name, with their URIs.
+/// A list whose inputs are the same objects again converts to the same.
+#[derive(Default)]
+pub(crate) struct Cache(std::sync::Mutex<HashMap<usize, HashMap<SourceFile, Converted>>>);
+
+impl Cache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, HashMap<SourceFile, Converted>>> {
+        // Every update is one insertion or removal: a panic leaves it whole.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+struct Converted {
+    findings: Arc<[kozo_engine::Diagnostic]>,
+    tree: Arc<kozo_lang::Parse>,
+    /// The files the findings name besides their own, each with its tree
+    /// and URI when converted.
+    named: Vec<(SourceFile, Arc<kozo_lang::Parse>, Option<Uri>)>,
+    unit: kozo_lang::line_index::ColumnUnit,
+    rules_url: Option<String>,
+    diagnostics: Arc<Vec<lsp::Diagnostic>>,
+    published_as: Option<Copied>,
+}
+
+impl Converted {
+    /// True when converting `findings` of `file` on `snapshot` would give
+    /// `self.diagnostics` again.
+    fn holds(
+        &self,
+        snapshot: &Snapshot,
+        file: SourceFile,
+        findings: &Arc<[kozo_engine::Diagnostic]>,
+    ) -> bool {
+        let db = snapshot.analysis.db();
+        Arc::ptr_eq(&self.findings, findings)
+            && Arc::ptr_eq(&self.tree, kozo_engine::db::parse(db, file))
+            && self.unit == snapshot.unit
+            && self.rules_url == snapshot.rules_url
+            && self.named.iter().all(|(named, tree, uri)| {
+                Arc::ptr_eq(tree, kozo_engine::db::parse(db, *named))
+                    && *uri == snapshot.uri(*named)
+            })
+    }
 }
 
 /// How long a workspace's revision must stand still, during a burst of
@@ -194,7 +263,9 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .collect();
         (Snapshot::of(&state, w), w.revision, versions)
     };
-    let outcome = snapshot::run(move || compute(snapshot, versions)).await;
+    let computing = shared.clone();
+    let outcome =
+        snapshot::run(move || compute(snapshot, versions, &computing.converted, workspace)).await;
     let computed = match outcome {
         Outcome::Done(files) => files,
         Outcome::Cancelled => return None,
@@ -229,18 +300,36 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 file.version = Some(doc.version);
             }
             let changed = match w.published.get(&file.rel) {
-                Some(previous) => *previous != file.diagnostics,
+                // The copy put there when this very list was published.
+                Some(previous)
+                    if !previous.is_empty()
+                        && file.published_as
+                            == Some((previous.as_ptr() as usize, previous.len())) =>
+                {
+                    false
+                }
+                Some(previous) => *previous != *file.diagnostics,
                 // Open documents get a first (maybe empty) list.
                 None => true,
             };
             if !changed {
                 continue;
             }
-            w.published
-                .insert(file.rel.clone(), file.diagnostics.clone());
+            let copy = (*file.diagnostics).clone();
+            if let Some(source) = file.file {
+                let mut cache = shared.converted.lock();
+                let entry = cache
+                    .get_mut(&workspace)
+                    .and_then(|files| files.get_mut(&source))
+                    .filter(|entry| Arc::ptr_eq(&entry.diagnostics, &file.diagnostics));
+                if let Some(entry) = entry {
+                    entry.published_as = Some((copy.as_ptr() as usize, copy.len()));
+                }
+            }
+            w.published.insert(file.rel.clone(), copy);
             to_send.push(lsp::PublishDiagnosticsParams::new(
                 file.uri,
-                file.diagnostics,
+                Arc::unwrap_or_clone(file.diagnostics),
                 file.version,
             ));
         }
@@ -298,49 +387,128 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
 
 /// The findings of every file that has some, and of every open document,
 /// converted; runs on a snapshot and consumes it. Clean files that are not
-/// open cost nothing here.
-fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagnostics> {
+/// open cost nothing here, nor do files whose findings, text and named
+/// places are those converted before (they come from `cache`).
+fn compute(
+    snapshot: Snapshot,
+    versions: HashMap<String, i32>,
+    cache: &Cache,
+    workspace: usize,
+) -> Vec<FileDiagnostics> {
     let analysis = &snapshot.analysis;
     // An edit that changed the declared names has every file's part to
     // make again: on every core.
     analysis.build_parts_in_parallel();
-    let mut by_file: HashMap<kozo_engine::db::SourceFile, Vec<&kozo_engine::Diagnostic>> =
-        HashMap::new();
-    for d in analysis.diagnostics() {
-        by_file.entry(d.file).or_default().push(d);
-    }
-    for rel in versions.keys() {
-        if let Some(file) = analysis.file(rel) {
-            by_file.entry(file).or_default();
-        }
-    }
+    let by_file = kozo_engine::db::findings_by_file(analysis.db(), analysis.workspace());
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut places = convert::RelatedPlaces::new(&snapshot, &snapshot.analysis);
-    for (file, list) in by_file {
-        // Converting many findings takes a while: stop here when an edit
-        // is waiting for this snapshot to go.
-        salsa::Database::unwind_if_revision_cancelled(analysis.db());
+    let mut converted: HashMap<SourceFile, Converted> =
+        cache.lock().remove(&workspace).unwrap_or_default();
+    let mut kept = HashMap::with_capacity(converted.len());
+    let rules_url = snapshot.rules_url.as_deref();
+    for (file, findings) in by_file.files() {
         if file == analysis.builtin() || file == analysis.archimate() {
             continue;
         }
-        let rel = analysis.path(file).to_string();
         let Some(uri) = snapshot.uri(file) else {
             continue;
         };
-        let lines = snapshot.lines(file);
-        let rules_url = snapshot.rules_url.as_deref();
-        let diagnostics = list
-            .iter()
-            .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
-            .collect();
+        seen.insert(file);
+        let rel = analysis.path(file).to_string();
+        let entry = match converted.remove(&file) {
+            Some(entry) if entry.holds(&snapshot, file, findings) => entry,
+            _ => {
+                // Converting many findings takes a while: stop here when
+                // an edit is waiting for this snapshot to go.
+                salsa::Database::unwind_if_revision_cancelled(analysis.db());
+                let lines = snapshot.lines(file);
+                let diagnostics = findings
+                    .iter()
+                    .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
+                    .collect();
+                convert_entry(&snapshot, file, findings, Arc::new(diagnostics))
+            }
+        };
         out.push(FileDiagnostics {
             version: versions.get(&rel).copied(),
             rel,
             uri,
-            diagnostics,
+            diagnostics: entry.diagnostics.clone(),
+            file: Some(file),
+            published_as: entry.published_as,
+        });
+        kept.insert(file, entry);
+    }
+    // What other computations of this workspace converted meanwhile stays
+    // too (an entry checks itself before it is used).
+    {
+        let mut cache = cache.lock();
+        let entries = cache.entry(workspace).or_default();
+        for (file, entry) in kept {
+            entries.insert(file, entry);
+        }
+    }
+    // Open documents without findings: a first (maybe empty) list.
+    for (rel, &version) in &versions {
+        let Some(file) = analysis.file(rel) else {
+            continue;
+        };
+        if seen.contains(&file) || file == analysis.builtin() || file == analysis.archimate() {
+            continue;
+        }
+        let Some(uri) = snapshot.uri(file) else {
+            continue;
+        };
+        out.push(FileDiagnostics {
+            rel: rel.clone(),
+            uri,
+            version: Some(version),
+            diagnostics: Arc::default(),
+            file: None,
+            published_as: None,
         });
     }
     out
+}
+
+/// The cache's entry for `findings` of `file`, converted to `diagnostics`.
+fn convert_entry(
+    snapshot: &Snapshot,
+    file: SourceFile,
+    findings: &Arc<[kozo_engine::Diagnostic]>,
+    diagnostics: Arc<Vec<lsp::Diagnostic>>,
+) -> Converted {
+    let db = snapshot.analysis.db();
+    let mut seen = std::collections::HashSet::new();
+    let named: Vec<SourceFile> = findings
+        .iter()
+        .flat_map(|d| {
+            d.related
+                .iter()
+                .map(|r| r.file)
+                .chain(d.place.as_ref().map(|p| p.file))
+        })
+        .filter(|&named| named != file && seen.insert(named))
+        .collect();
+    Converted {
+        findings: findings.clone(),
+        tree: kozo_engine::db::parse(db, file).clone(),
+        named: named
+            .into_iter()
+            .map(|named| {
+                (
+                    named,
+                    kozo_engine::db::parse(db, named).clone(),
+                    snapshot.uri(named),
+                )
+            })
+            .collect(),
+        unit: snapshot.unit,
+        rules_url: snapshot.rules_url.clone(),
+        diagnostics,
+        published_as: None,
+    }
 }
 
 #[cfg(test)]
