@@ -472,3 +472,181 @@ pub(crate) fn collect_at_once(db: &dyn crate::db::Db, workspace: Workspace) -> V
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::db;
+    use crate::diagnostic::{Diagnostic, Level, Severity};
+    use crate::{Analysis, Config, Rule};
+
+    /// Three files with findings of every sort of list: `b.kozo` holds a
+    /// duplicate whose message names its first place, in `a.kozo` (found
+    /// over the whole model, merged into b's list); `kozo-allow` silences
+    /// findings in `a.kozo` and `c.kozo`; the configuration changes two
+    /// rules' severities and turns one off.
+    fn workspace() -> Analysis {
+        let mut config = Config::default();
+        config.rules.extend([
+            (Rule::OrphanElement, Level::On(Severity::Warning)),
+            (Rule::ElementNotInView, Level::On(Severity::Info)),
+            (Rule::ViewpointWithoutView, Level::Off),
+        ]);
+        let mut analysis = Analysis::new(config);
+        analysis.set_file(
+            "a.kozo",
+            "use society5\nsystem a \"A\" { label ja \"エー\" }\nsystem dup\n// kozo-allow: orphan-element\nsystem quiet\n".into(),
+        );
+        analysis.set_file(
+            "b.kozo",
+            "system b \"B\"\nsystem dup\nsystem c\nb -> c\nb -> nowhere\nview v { include b }\n"
+                .into(),
+        );
+        analysis.set_file(
+            "c.kozo",
+            "system e \"E\" { label ja \"イー\" }\n// kozo-allow: element-not-in-view\nsystem f\n"
+                .into(),
+        );
+        analysis
+    }
+
+    fn lists(analysis: &Analysis) -> Vec<(String, Arc<[Diagnostic]>)> {
+        db::findings_by_file(analysis.db(), analysis.workspace())
+            .files()
+            .map(|(file, list)| (analysis.path(file).to_string(), Arc::clone(list)))
+            .collect()
+    }
+
+    fn list<'l>(lists: &'l [(String, Arc<[Diagnostic]>)], path: &str) -> &'l Arc<[Diagnostic]> {
+        &lists.iter().find(|(p, _)| p == path).expect("a list").1
+    }
+
+    /// The findings as text (places written out), for comparing analyses.
+    fn rendered(analysis: &Analysis) -> Vec<String> {
+        let mut messages = crate::MessageText::new(analysis);
+        analysis
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}..{} {} {} {}",
+                    analysis.path(d.file),
+                    d.span.start,
+                    d.span.end,
+                    d.rule,
+                    d.severity.as_str(),
+                    messages.message(d)
+                )
+            })
+            .collect()
+    }
+
+    /// The same files and configuration, analysed from scratch.
+    fn fresh(analysis: &Analysis) -> Analysis {
+        let mut fresh = Analysis::new(analysis.config().clone());
+        for file in analysis.files() {
+            fresh.set_file(analysis.path(file), analysis.text(file).to_string());
+        }
+        fresh
+    }
+
+    fn assert_as_gathered_at_once(analysis: &Analysis) {
+        let at_once = db::diagnostics_at_once(analysis.db(), analysis.workspace());
+        assert_eq!(analysis.diagnostics(), at_once.as_slice());
+        let joined: Vec<Diagnostic> = lists(analysis)
+            .iter()
+            .flat_map(|(_, list)| list.iter().cloned())
+            .collect();
+        assert_eq!(joined, at_once);
+        assert_eq!(rendered(analysis), rendered(&fresh(analysis)));
+    }
+
+    #[test]
+    fn the_lists_are_the_findings_gathered_at_once() {
+        let analysis = workspace();
+        assert_as_gathered_at_once(&analysis);
+        let found = rendered(&analysis);
+        let has = |needle: &str| found.iter().any(|f| f.contains(needle));
+        // Each sort of finding is there, configured and filtered.
+        assert!(
+            has("b.kozo 20..23 duplicate-definition error"),
+            "{found:#?}"
+        );
+        assert!(has("already defined at a.kozo:3:8"), "{found:#?}");
+        assert!(has("undefined-reference"), "{found:#?}");
+        assert!(has("orphan-element warning element `dup`"), "{found:#?}");
+        assert!(has("element-not-in-view info element `e`"), "{found:#?}");
+        assert!(!has("element `quiet` has no relationship"), "{found:#?}");
+        assert!(!has("element `f` appears in no view"), "{found:#?}");
+        assert!(!has("viewpoint-without-view"), "{found:#?}");
+        let paths: Vec<String> = lists(&analysis).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["a.kozo", "b.kozo", "c.kozo"]);
+    }
+
+    #[test]
+    fn an_edit_leaves_the_other_files_lists_the_same_objects() {
+        let mut analysis = workspace();
+        let before = lists(&analysis);
+        // A label in c.kozo: f's findings move.
+        let text = analysis
+            .text(analysis.file("c.kozo").unwrap())
+            .replace("イー", "イーー");
+        analysis.set_file("c.kozo", text);
+        let after = lists(&analysis);
+        assert!(Arc::ptr_eq(list(&before, "a.kozo"), list(&after, "a.kozo")));
+        // b's list holds a finding found over the whole model, merged in.
+        assert!(Arc::ptr_eq(list(&before, "b.kozo"), list(&after, "b.kozo")));
+        assert!(!Arc::ptr_eq(
+            list(&before, "c.kozo"),
+            list(&after, "c.kozo")
+        ));
+        assert_as_gathered_at_once(&analysis);
+
+        // A line more in a.kozo: the duplicate's message in b.kozo names
+        // its first place one line lower; c's list is left alone.
+        let text = analysis
+            .text(analysis.file("a.kozo").unwrap())
+            .replace("use society5\n", "use society5\n\n");
+        analysis.set_file("a.kozo", text);
+        let later = lists(&analysis);
+        assert!(Arc::ptr_eq(list(&after, "c.kozo"), list(&later, "c.kozo")));
+        assert!(rendered(&analysis)
+            .iter()
+            .any(|f| f.contains("already defined at a.kozo:4:8")));
+        assert_as_gathered_at_once(&analysis);
+
+        // A typo in c.kozo and its fix: only c's list changes.
+        let c = analysis.text(analysis.file("c.kozo").unwrap()).to_string();
+        analysis.set_file("c.kozo", format!("{c}e -> typo\n"));
+        let typo = lists(&analysis);
+        assert!(Arc::ptr_eq(list(&later, "a.kozo"), list(&typo, "a.kozo")));
+        assert!(Arc::ptr_eq(list(&later, "b.kozo"), list(&typo, "b.kozo")));
+        assert!(list(&typo, "c.kozo")
+            .iter()
+            .any(|d| d.rule == Rule::UndefinedReference));
+        assert_as_gathered_at_once(&analysis);
+        analysis.set_file("c.kozo", c);
+        assert_eq!(lists(&analysis), later);
+        assert_as_gathered_at_once(&analysis);
+    }
+
+    #[test]
+    fn a_file_named_like_a_built_in_one_is_gathered_at_once() {
+        let mut analysis = workspace();
+        analysis.set_file(crate::builtin::SOCIETY5_PATH, "system here\n".into());
+        assert_as_gathered_at_once(&analysis);
+    }
+
+    #[test]
+    fn a_configuration_change_makes_every_list_again() {
+        let mut analysis = workspace();
+        let before = lists(&analysis);
+        let mut config = analysis.config().clone();
+        config.rules.insert(Rule::ElementNotInView, Level::Off);
+        analysis.set_config(config);
+        let after = lists(&analysis);
+        assert!(list(&after, "a.kozo").len() < list(&before, "a.kozo").len());
+        assert_as_gathered_at_once(&analysis);
+    }
+}
