@@ -351,6 +351,12 @@ fn main() -> ExitCode {
             }
             analysis.model();
             let model = m.elapsed();
+            // The lists file by file, as the language server reads them,
+            // then the whole list, as `kozo check` reads it.
+            let l = Instant::now();
+            let by_file = kozo_engine::db::findings_by_file(analysis.db(), analysis.workspace());
+            std::hint::black_box(by_file.files().count());
+            let lists = l.elapsed();
             let d = Instant::now();
             let n = analysis.diagnostics().len();
             let diag = d.elapsed();
@@ -358,13 +364,13 @@ fn main() -> ExitCode {
                 assert_eq!(n, findings, "an edit of a label changed the findings");
             }
             total.push(t.elapsed());
-            parts.push([set, parse, model, diag]);
+            parts.push([set, parse, model, lists, diag]);
         }
         let mut sorted = total.clone();
         sorted.sort();
         let median = sorted[sorted.len() / 2];
         let mid = total.iter().position(|&d| d == median).unwrap_or(0);
-        let [set, parse, model, diag] = parts[mid];
+        let [set, parse, model, lists, diag] = parts[mid];
         println!(
             "re-check     median {} min {} max {} over {} {} of {edit_path}",
             ms(median),
@@ -380,11 +386,30 @@ fn main() -> ExitCode {
             }
         );
         println!(
-            "  (median run: set_file {} + parse {} + model {} + diagnostics {})",
+            "  (median run: set_file {} + parse {} + model {} + findings file by file {} + whole list {})",
             ms(set).trim(),
             ms(parse).trim(),
             ms(model).trim(),
+            ms(lists).trim(),
             ms(diag).trim()
+        );
+        // Up to the lists file by file: what the language server waits for.
+        let mut to_lists: Vec<Duration> = parts.iter().map(|p| p[..4].iter().sum()).collect();
+        to_lists.sort();
+        println!(
+            "  edit -> findings file by file: median {} min {} max {}",
+            ms(to_lists[to_lists.len() / 2]).trim(),
+            ms(to_lists[0]).trim(),
+            ms(to_lists[to_lists.len() - 1]).trim()
+        );
+        let at_once = kozo_engine::db::diagnostics_at_once(analysis.db(), analysis.workspace());
+        if analysis.diagnostics() != at_once.as_slice() {
+            eprintln!("kozo-bench-check: the findings differ from those gathered at once");
+            return ExitCode::from(1);
+        }
+        println!(
+            "  after the edits: {} findings, equal to those gathered at once",
+            at_once.len()
         );
         let mut parses: Vec<_> = parts.iter().map(|p| p[1]).collect();
         parses.sort();
