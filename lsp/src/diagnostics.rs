@@ -18,10 +18,11 @@
 //! Each file's findings are converted to the protocol's form once per
 //! change of what the conversion reads ([`Cache`]): the engine hands them
 //! over file by file, a list an edit left alone is the same shared list,
-//! and a file whose list, text and named places are unchanged is neither
-//! converted nor compared again.
+//! and a file whose list, text and named places are those of the list it
+//! last published is neither converted nor compared again.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -38,38 +39,45 @@ struct FileDiagnostics {
     rel: String,
     uri: Uri,
     version: Option<i32>,
-    diagnostics: Arc<Vec<lsp::Diagnostic>>,
-    /// The file, when its list went through the cache.
-    file: Option<SourceFile>,
-    /// Taken from the cache: where the copy of this very list was put in
-    /// the workspace's `published` when it was last published.
-    published_as: Option<Copied>,
+    /// `None` when the list is the one last published for the cache's
+    /// entry `entry` (which [`publish`] checks against `published`).
+    diagnostics: Option<Vec<lsp::Diagnostic>>,
+    /// The cache's entry for the list, if it went through the cache.
+    entry: Option<u64>,
 }
 
-/// A list's copy in the workspace's `published`, by its address and length:
-/// only [`publish`] puts lists there, and it notes each copy it puts, so a
-/// copy at that address is the one noted (the cache holds the converted
-/// list it copied, and the engine's list it came from).
+/// A list's copy in the workspace's `published`, by its address and length.
 type Copied = (usize, usize);
 
-/// What was converted, per workspace (by index) and file. An entry holds
-/// (and so keeps at their addresses) everything its conversion read: the
-/// engine's list, the file's syntax tree (one tree per text), and those of
-/// the files its related places and message places name, with their URIs.
-/// A list whose inputs are the same objects again converts to the same.
+/// What was converted, per workspace (by index) and file (by path). An
+/// entry holds (and so keeps at their addresses) everything its conversion
+/// read: the engine's list, the file's syntax tree (one tree per text), and
+/// those of the files its related places and message places name, with
+/// their URIs. A list whose inputs are the same objects again converts to
+/// the same. The converted list itself is kept once, in `published`: the
+/// entry notes where its copy there is, and [`publish`], the only code
+/// that changes `published` besides retiring a workspace (which replaces
+/// its analysis, so that no entry matches again), keeps that note true.
 #[derive(Default)]
-pub(crate) struct Cache(std::sync::Mutex<HashMap<usize, HashMap<SourceFile, Converted>>>);
+pub(crate) struct Cache(std::sync::Mutex<HashMap<usize, HashMap<String, Converted>>>);
+
+type Entries = HashMap<usize, HashMap<String, Converted>>;
 
 impl Cache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, HashMap<SourceFile, Converted>>> {
-        // Every update is one insertion or removal: a panic leaves it whole.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // Every update is one insertion, removal or assignment: a panic
+        // leaves it whole.
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
+#[derive(Clone)]
 struct Converted {
+    /// Tells entries apart (a new one for each conversion).
+    id: u64,
+    file: SourceFile,
     findings: Arc<[kozo_engine::Diagnostic]>,
     tree: Arc<kozo_lang::Parse>,
     /// The files the findings name besides their own, each with its tree
@@ -77,13 +85,13 @@ struct Converted {
     named: Vec<(SourceFile, Arc<kozo_lang::Parse>, Option<Uri>)>,
     unit: kozo_lang::line_index::ColumnUnit,
     rules_url: Option<String>,
-    diagnostics: Arc<Vec<lsp::Diagnostic>>,
+    /// Where `published` holds the list converted, when it does.
     published_as: Option<Copied>,
 }
 
 impl Converted {
-    /// True when converting `findings` of `file` on `snapshot` would give
-    /// `self.diagnostics` again.
+    /// True when converting `findings` of `file` on `snapshot` gives what
+    /// this entry's conversion gave.
     fn holds(
         &self,
         snapshot: &Snapshot,
@@ -91,7 +99,8 @@ impl Converted {
         findings: &Arc<[kozo_engine::Diagnostic]>,
     ) -> bool {
         let db = snapshot.analysis.db();
-        Arc::ptr_eq(&self.findings, findings)
+        self.file == file
+            && Arc::ptr_eq(&self.findings, findings)
             && Arc::ptr_eq(&self.tree, kozo_engine::db::parse(db, file))
             && self.unit == snapshot.unit
             && self.rules_url == snapshot.rules_url
@@ -99,6 +108,23 @@ impl Converted {
                 Arc::ptr_eq(tree, kozo_engine::db::parse(db, *named))
                     && *uri == snapshot.uri(*named)
             })
+    }
+}
+
+/// Notes in the cache what `published` now holds for `rel`: `copy` of the
+/// list converted for entry `id`, or (`None`) something else.
+fn note_published(
+    entries: &mut Entries,
+    workspace: usize,
+    rel: &str,
+    id: Option<u64>,
+    copy: Option<Copied>,
+) {
+    if let Some(entry) = entries
+        .get_mut(&workspace)
+        .and_then(|files| files.get_mut(rel))
+    {
+        entry.published_as = if Some(entry.id) == id { copy } else { None };
     }
 }
 
@@ -248,7 +274,9 @@ async fn free_replaced(shared: &Arc<Shared>, workspace: usize, revision: u64) {
 /// Publishes the diagnostics of a workspace's current revision; returns
 /// the revision they are the findings of (a later one than the snapshot's
 /// when only documents were opened meanwhile), or `None` when an edit
-/// cancelled the computation.
+/// cancelled the computation (or another publish of the workspace came
+/// between it and this one, so that a list it took as published was not:
+/// the workspace is then analysed again).
 pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
@@ -279,6 +307,9 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     // One publisher at a time, so that a newer revision's lists are never
     // overwritten by an older one's.
     let _publishing = shared.publishing.lock().await;
+    // A list taken as published that another publish replaced meanwhile:
+    // the revision is analysed again.
+    let mut again = false;
     let (to_send, covered) = {
         let mut state = shared.lock();
         let w = state.workspaces.get_mut(workspace)?;
@@ -299,37 +330,62 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 file.uri = doc.uri.clone();
                 file.version = Some(doc.version);
             }
-            let changed = match w.published.get(&file.rel) {
-                // The copy put there when this very list was published.
-                Some(previous)
-                    if !previous.is_empty()
-                        && file.published_as
-                            == Some((previous.as_ptr() as usize, previous.len())) =>
-                {
-                    false
+            let Some(diagnostics) = file.diagnostics.take() else {
+                // The list last published for the cache's entry: still
+                // what `published` holds, unless another publish of this
+                // workspace came between (then it is converted anew).
+                let held = w
+                    .published
+                    .get(&file.rel)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| (list.as_ptr() as usize, list.len()));
+                let mut cache = shared.converted.lock();
+                let noted = cache
+                    .get(&workspace)
+                    .and_then(|files| files.get(&file.rel))
+                    .filter(|entry| Some(entry.id) == file.entry)
+                    .and_then(|entry| entry.published_as);
+                if held.is_none() || held != noted {
+                    if let Some(files) = cache.get_mut(&workspace) {
+                        files.remove(&file.rel);
+                    }
+                    again = true;
                 }
-                Some(previous) => *previous != *file.diagnostics,
+                continue;
+            };
+            let changed = match w.published.get(&file.rel) {
+                Some(previous) => *previous != diagnostics,
                 // Open documents get a first (maybe empty) list.
                 None => true,
             };
             if !changed {
+                let held = w
+                    .published
+                    .get(&file.rel)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| (list.as_ptr() as usize, list.len()));
+                note_published(
+                    &mut shared.converted.lock(),
+                    workspace,
+                    &file.rel,
+                    file.entry,
+                    held,
+                );
                 continue;
             }
-            let copy = (*file.diagnostics).clone();
-            if let Some(source) = file.file {
-                let mut cache = shared.converted.lock();
-                let entry = cache
-                    .get_mut(&workspace)
-                    .and_then(|files| files.get_mut(&source))
-                    .filter(|entry| Arc::ptr_eq(&entry.diagnostics, &file.diagnostics));
-                if let Some(entry) = entry {
-                    entry.published_as = Some((copy.as_ptr() as usize, copy.len()));
-                }
-            }
+            let copy = diagnostics.clone();
+            let at = (!copy.is_empty()).then(|| (copy.as_ptr() as usize, copy.len()));
+            note_published(
+                &mut shared.converted.lock(),
+                workspace,
+                &file.rel,
+                file.entry,
+                at,
+            );
             w.published.insert(file.rel.clone(), copy);
             to_send.push(lsp::PublishDiagnosticsParams::new(
                 file.uri,
-                Arc::unwrap_or_clone(file.diagnostics),
+                diagnostics,
                 file.version,
             ));
         }
@@ -348,6 +404,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                     Some(_) => {}
                     None => {
                         seen.insert(rel.clone());
+                        note_published(&mut shared.converted.lock(), workspace, rel, None, None);
                         w.published.insert(rel.clone(), Vec::new());
                         to_send.push(lsp::PublishDiagnosticsParams::new(
                             doc.uri.clone(),
@@ -366,6 +423,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .cloned()
             .collect();
         for rel in cleared {
+            note_published(&mut shared.converted.lock(), workspace, &rel, None, None);
             let was_empty = w.published.remove(&rel).is_some_and(|list| list.is_empty());
             if was_empty {
                 continue;
@@ -382,30 +440,38 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .publish_diagnostics(params.uri, params.diagnostics, params.version)
             .await;
     }
+    if again {
+        // The task analysing the workspace goes round again on `None`; a
+        // publish from elsewhere has one started.
+        schedule(shared, workspace);
+        return None;
+    }
     Some(covered)
 }
 
 /// The findings of every file that has some, and of every open document,
 /// converted; runs on a snapshot and consumes it. Clean files that are not
 /// open cost nothing here, nor do files whose findings, text and named
-/// places are those converted before (they come from `cache`).
+/// places are those of the list last published for them (see [`Cache`]).
 fn compute(
     snapshot: Snapshot,
     versions: HashMap<String, i32>,
     cache: &Cache,
     workspace: usize,
 ) -> Vec<FileDiagnostics> {
+    static IDS: AtomicU64 = AtomicU64::new(0);
     let analysis = &snapshot.analysis;
     // An edit that changed the declared names has every file's part to
     // make again: on every core.
     analysis.build_parts_in_parallel();
     let by_file = kozo_engine::db::findings_by_file(analysis.db(), analysis.workspace());
+    // The entries as they are now; those made here go in at the end.
+    let known: HashMap<String, Converted> =
+        cache.lock().get(&workspace).cloned().unwrap_or_default();
+    let mut made: Vec<(String, Converted)> = Vec::new();
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut places = convert::RelatedPlaces::new(&snapshot, &snapshot.analysis);
-    let mut converted: HashMap<SourceFile, Converted> =
-        cache.lock().remove(&workspace).unwrap_or_default();
-    let mut kept = HashMap::with_capacity(converted.len());
     let rules_url = snapshot.rules_url.as_deref();
     for (file, findings) in by_file.files() {
         if file == analysis.builtin() || file == analysis.archimate() {
@@ -416,8 +482,11 @@ fn compute(
         };
         seen.insert(file);
         let rel = analysis.path(file).to_string();
-        let entry = match converted.remove(&file) {
-            Some(entry) if entry.holds(&snapshot, file, findings) => entry,
+        let entry = known
+            .get(&rel)
+            .filter(|entry| entry.holds(&snapshot, file, findings));
+        let (diagnostics, entry) = match entry {
+            Some(entry) if entry.published_as.is_some() => (None, entry.id),
             _ => {
                 // Converting many findings takes a while: stop here when
                 // an edit is waiting for this snapshot to go.
@@ -427,26 +496,32 @@ fn compute(
                     .iter()
                     .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
                     .collect();
-                convert_entry(&snapshot, file, findings, Arc::new(diagnostics))
+                let id = match entry {
+                    Some(entry) => entry.id,
+                    None => {
+                        let id = IDS.fetch_add(1, Ordering::Relaxed);
+                        made.push((rel.clone(), new_entry(&snapshot, id, file, findings)));
+                        id
+                    }
+                };
+                (Some(diagnostics), id)
             }
         };
         out.push(FileDiagnostics {
             version: versions.get(&rel).copied(),
             rel,
             uri,
-            diagnostics: entry.diagnostics.clone(),
-            file: Some(file),
-            published_as: entry.published_as,
+            diagnostics,
+            entry: Some(entry),
         });
-        kept.insert(file, entry);
     }
-    // What other computations of this workspace converted meanwhile stays
-    // too (an entry checks itself before it is used).
     {
         let mut cache = cache.lock();
         let entries = cache.entry(workspace).or_default();
-        for (file, entry) in kept {
-            entries.insert(file, entry);
+        // Files without findings now have no entry.
+        entries.retain(|_, entry| seen.contains(&entry.file));
+        for (rel, entry) in made {
+            entries.insert(rel, entry);
         }
     }
     // Open documents without findings: a first (maybe empty) list.
@@ -464,20 +539,19 @@ fn compute(
             rel: rel.clone(),
             uri,
             version: Some(version),
-            diagnostics: Arc::default(),
-            file: None,
-            published_as: None,
+            diagnostics: Some(Vec::new()),
+            entry: None,
         });
     }
     out
 }
 
-/// The cache's entry for `findings` of `file`, converted to `diagnostics`.
-fn convert_entry(
+/// The cache's entry `id` for `findings` of `file`, as converted now.
+fn new_entry(
     snapshot: &Snapshot,
+    id: u64,
     file: SourceFile,
     findings: &Arc<[kozo_engine::Diagnostic]>,
-    diagnostics: Arc<Vec<lsp::Diagnostic>>,
 ) -> Converted {
     let db = snapshot.analysis.db();
     let mut seen = std::collections::HashSet::new();
@@ -492,6 +566,8 @@ fn convert_entry(
         .filter(|&named| named != file && seen.insert(named))
         .collect();
     Converted {
+        id,
+        file,
         findings: findings.clone(),
         tree: kozo_engine::db::parse(db, file).clone(),
         named: named
@@ -506,7 +582,6 @@ fn convert_entry(
             .collect(),
         unit: snapshot.unit,
         rules_url: snapshot.rules_url.clone(),
-        diagnostics,
         published_as: None,
     }
 }
