@@ -374,7 +374,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 continue;
             }
             let copy = diagnostics.clone();
-            let at = (!copy.is_empty()).then(|| (copy.as_ptr() as usize, copy.len()));
+            let at = (!copy.is_empty()).then_some((copy.as_ptr() as usize, copy.len()));
             note_published(
                 &mut shared.converted.lock(),
                 workspace,
