@@ -1,5 +1,5 @@
-//! `kozo-bench-check N [--edits K] [--declare] [--serial-parse] [--heap]`
-//! `kozo-bench-check --dir DIR [--edits K] [--declare] [--serial-parse] [--heap]`
+//! `kozo-bench-check N [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]`
+//! `kozo-bench-check --dir DIR [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]`
 //!
 //! A cold check of a synthetic workspace of N elements (or of the `.kozo`
 //! files under DIR), in-process and in the order `kozo check` runs it, with
@@ -9,6 +9,10 @@
 //! `label ja` text in one file, alternating) and times each re-check. With
 //! `--declare` the edits instead add an element at the end of that file and
 //! remove it again, alternating: edits that change what the file declares.
+//! With `--free-trees` the cold check frees each file's syntax tree once its
+//! part is made, as `kozo check` does (`Analysis::check_freeing_trees`; the
+//! parse phase then also makes the parts); without it, it keeps the trees,
+//! as the language server does.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
@@ -62,6 +66,7 @@ struct Args {
     serial_parse: bool,
     heap: bool,
     declare: bool,
+    free_trees: bool,
 }
 
 enum Source {
@@ -76,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
     let mut serial_parse = false;
     let mut heap = false;
     let mut declare = false;
+    let mut free_trees = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => {
@@ -92,6 +98,7 @@ fn parse_args() -> Result<Args, String> {
             "--serial-parse" => serial_parse = true,
             "--heap" => heap = true,
             "--declare" => declare = true,
+            "--free-trees" => free_trees = true,
             n => {
                 let n = n.replace('_', "");
                 source = Some(Source::Synthetic(
@@ -102,7 +109,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let source = source.ok_or(
-        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare] [--serial-parse] [--heap]",
+        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]",
     )?;
     Ok(Args {
         source,
@@ -110,6 +117,7 @@ fn parse_args() -> Result<Args, String> {
         serial_parse,
         heap,
         declare,
+        free_trees,
     })
 }
 
@@ -215,14 +223,16 @@ fn main() -> ExitCode {
     }
     let t_set = t0.elapsed();
     let t1 = Instant::now();
-    if !args.serial_parse {
+    if args.free_trees {
+        analysis.check_freeing_trees();
+    } else if !args.serial_parse {
         analysis.parse_all_in_parallel();
     }
     let t_parse = t1.elapsed();
     let cpu_parse = cpu_seconds();
     let mem_parse = memory();
     let t2 = Instant::now();
-    if !args.serial_parse {
+    if !args.serial_parse && !args.free_trees {
         analysis.build_parts_in_parallel();
     }
     let model = analysis.model();
@@ -255,7 +265,9 @@ fn main() -> ExitCode {
         "parse        {}  {}{}  {mem_parse}",
         ms(t_parse),
         cpu(cpu_loaded, cpu_parse),
-        if args.serial_parse {
+        if args.free_trees {
+            "  (check_freeing_trees: parse and parts, each tree freed after its part)"
+        } else if args.serial_parse {
             "  (skipped: parsed on demand by model)"
         } else {
             "  (parse_all_in_parallel)"

@@ -435,27 +435,25 @@ impl<'a> Builder<'a> {
         let db: &'a dyn db::Db = self.db;
         let kept = self.names.modules.first().cloned();
         let mut first_use: Option<(SourceFile, ast::Span)> = None;
-        let mut second_modules: Vec<(SourceFile, &'a ast::UseDecl)> = Vec::new();
+        let mut second_modules: Vec<(SourceFile, &'a ast::Ident)> = Vec::new();
         for &file in workspace.files(db) {
-            let parse: &'a Parse = db::parse(db, file);
-            for item in &parse.tree.items {
-                let Item::Use(u) = item else { continue };
-                let name = &u.module.text;
+            for module in db::module_uses(db, file) {
+                let name = &module.text;
                 if !builtin::MODULES.contains(&name.as_str()) {
                     let suggestion = self
                         .suggester
                         .closest(name, builtin::MODULES.iter().copied());
                     self.model.diagnostics.push(undefined_reference::not_found(
                         file,
-                        u.module.span,
+                        module.span,
                         "module",
                         name,
                         suggestion,
                     ));
                 } else if kept.as_ref() == Some(name) {
-                    first_use.get_or_insert((file, u.module.span));
+                    first_use.get_or_insert((file, module.span));
                 } else {
-                    second_modules.push((file, u));
+                    second_modules.push((file, module));
                 }
             }
         }
@@ -469,13 +467,13 @@ impl<'a> Builder<'a> {
             db::parse(db, *workspace.builtin(db)),
             db::parse(db, *workspace.archimate(db)),
         );
-        for (file, u) in second_modules {
+        for (file, module) in second_modules {
             self.model
                 .diagnostics
                 .push(duplicate_definition::second_module(
                     file,
-                    u.module.span,
-                    &u.module.text,
+                    module.span,
+                    &module.text,
                     &kept,
                     &shared,
                     first_file,
