@@ -81,9 +81,10 @@ pub fn run(args: CheckArgs) -> Result<u8, LoadError> {
     let mut loaded = Vec::new();
     let mut baselines = Vec::new();
     for (root, request) in requests {
-        let workspace = workspace::load(&root)?;
-        workspace.analysis.parse_all_in_parallel();
-        workspace.analysis.build_parts_in_parallel();
+        let mut workspace = workspace::load(&root)?;
+        // A check needs the findings, not the syntax trees: each file's tree
+        // is freed once its part of the model is made.
+        workspace.analysis.check_freeing_trees();
         if let Some(revision) = &args.baseline {
             let side = crate::diff::revision_side(&root, revision)?;
             baselines.push(side.analysis);

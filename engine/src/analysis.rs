@@ -252,50 +252,75 @@ impl Analysis {
     /// names); when they are all made already, it costs two short threads.
     /// An edit meanwhile cancels it, as it cancels any query.
     pub fn build_parts_in_parallel(&self) {
-        let Ok(files) = salsa::Cancelled::catch(|| {
-            let names = db::name_index(&self.db, self.workspace);
-            // What every part reads, made once before the threads start.
-            db::rule_meta(&self.db, self.workspace);
-            db::default_relation(&self.db, self.workspace);
-            names.sources.iter().map(|s| s.file).collect::<Vec<_>>()
-        }) else {
+        let Some(files) = self.before_parts() else {
             return;
         };
         let workspace = self.workspace;
-        self.on_every_core(&files, |db, files| {
-            // A cancelled part is made again by whoever asks next; the files
-            // left are taken by the other threads, or by nobody.
-            let files = std::panic::AssertUnwindSafe(files);
-            let _ = salsa::Cancelled::catch(move || {
-                let files = files;
-                let started = std::time::Instant::now();
-                let mut waited = false;
-                for file in files.0 {
-                    db::file_part(db, workspace, file);
-                    // What the findings read of each part, made here too
-                    // rather than one file after another.
-                    let summary = crate::rules::workspace::summary(db, workspace, file);
-                    if summary.has_views {
-                        crate::rules::workspace::view_findings(db, workspace, file);
-                    }
-                    db::part_edges(db, workspace, file);
-                    if !waited && started.elapsed() >= MANY_PARTS {
-                        // Many parts are being made anew (an edit changed
-                        // the declared names): the model replaced before
-                        // must be gone first, so that two models at most
-                        // are held.
-                        crate::detached::wait_for_drops();
-                        waited = true;
-                    }
-                }
-            });
+        self.on_every_core(&files, |db, files| make_parts(db, workspace, files));
+    }
+
+    /// What every part reads, made once before the threads start; the
+    /// files whose parts make the model. `None` when an edit cancelled it.
+    fn before_parts(&self) -> Option<Vec<SourceFile>> {
+        salsa::Cancelled::catch(|| {
+            let names = db::name_index(&self.db, self.workspace);
+            db::rule_meta(&self.db, self.workspace);
+            db::default_relation(&self.db, self.workspace);
+            names.sources.iter().map(|s| s.file).collect::<Vec<_>>()
+        })
+        .ok()
+    }
+
+    /// The cold check of a command that reads the findings and the model
+    /// but not the syntax trees (`kozo check`). It does what
+    /// [`Analysis::parse_all_in_parallel`] and then
+    /// [`Analysis::build_parts_in_parallel`] do, but makes the parts a batch
+    /// of files at a time and frees each batch's trees once its parts are
+    /// made, so that the trees of the whole workspace (about ten times its
+    /// text) and the whole model are never held at once. A tree asked for
+    /// later is parsed again. The findings and the model are the same.
+    pub fn check_freeing_trees(&mut self) {
+        let all: Vec<SourceFile> = self.files.values().copied().collect();
+        // The order in which trees are used is recorded from now on; none
+        // is freed until a batch is done.
+        db::keep_trees(&mut self.db, usize::MAX);
+        self.on_every_core_or_here(&all, |db, files| {
+            for file in files {
+                db::parse(db, file);
+                db::skeleton(db, file);
+                // What the findings read of a tree besides its part.
+                crate::suppress::allowances(db, file);
+                crate::rules::syntax_error::findings(db, file);
+                db::module_uses(db, file);
+            }
         });
+        if let Some(files) = self.before_parts() {
+            let mut left = files.as_slice();
+            for size in batches(&self.db, &files) {
+                let (batch, rest) = left.split_at(size);
+                let workspace = self.workspace;
+                self.on_every_core_or_here(batch, |db, files| make_parts(db, workspace, files));
+                left = rest;
+                // The files still to do are used last, so the least recently
+                // used trees, those freed, are the batch's.
+                for &file in left {
+                    let _ = salsa::Cancelled::catch(|| {
+                        db::parse(&self.db, file);
+                    });
+                }
+                db::keep_trees(&mut self.db, left.len().max(1));
+                salsa::Database::trigger_lru_eviction(&mut self.db);
+            }
+        }
+        // Trees are kept again, as an editor needs them.
+        db::keep_trees(&mut self.db, 0);
     }
 
     /// Runs `work` on one thread per core (none when there is one core, or
     /// one file), each with its own handle on the database and the files it
-    /// takes, one at a time, from those the threads share.
-    fn on_every_core<F>(&self, files: &[SourceFile], work: F)
+    /// takes, one at a time, from those the threads share. Returns whether
+    /// it ran.
+    fn on_every_core<F>(&self, files: &[SourceFile], work: F) -> bool
     where
         F: Fn(&Database, &mut dyn Iterator<Item = SourceFile>) + Sync,
     {
@@ -303,7 +328,7 @@ impl Analysis {
             .map_or(1, |n| n.get())
             .min(files.len().max(1));
         if threads <= 1 {
-            return;
+            return false;
         }
         let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
@@ -313,6 +338,19 @@ impl Analysis {
                 scope.spawn(move || work(&db, &mut claimed(files, next).copied()));
             }
         });
+        true
+    }
+
+    /// [`Analysis::on_every_core`], or on this thread when there is one
+    /// core or one file.
+    fn on_every_core_or_here<F>(&self, files: &[SourceFile], work: F)
+    where
+        F: Fn(&Database, &mut dyn Iterator<Item = SourceFile>) + Sync,
+    {
+        let work = &work;
+        if !self.on_every_core(files, work) {
+            work(&self.db, &mut files.iter().copied());
+        }
     }
 
     pub fn model(&self) -> &Model {
@@ -438,6 +476,63 @@ fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
             (text, Some(valid as u32))
         }
     }
+}
+
+/// Makes the parts of the files `files` yields, with what the
+/// workspace-wide rules read of each (its summary, its views' findings,
+/// its edges for `cycle`).
+fn make_parts(db: &Database, workspace: Workspace, files: &mut dyn Iterator<Item = SourceFile>) {
+    // A cancelled part is made again by whoever asks next; the files
+    // left are taken by the other threads, or by nobody.
+    let files = std::panic::AssertUnwindSafe(files);
+    let _ = salsa::Cancelled::catch(move || {
+        let files = files;
+        let started = std::time::Instant::now();
+        let mut waited = false;
+        for file in files.0 {
+            db::file_part(db, workspace, file);
+            // What the findings read of each part, made here too
+            // rather than one file after another.
+            let summary = crate::rules::workspace::summary(db, workspace, file);
+            if summary.has_views {
+                crate::rules::workspace::view_findings(db, workspace, file);
+            }
+            db::part_edges(db, workspace, file);
+            if !waited && started.elapsed() >= MANY_PARTS {
+                // Many parts are being made anew (an edit changed
+                // the declared names): the model replaced before
+                // must be gone first, so that two models at most
+                // are held.
+                crate::detached::wait_for_drops();
+                waited = true;
+            }
+        }
+    });
+}
+
+/// How many files each batch of [`Analysis::check_freeing_trees`] takes,
+/// in order: batches of about a sixteenth of the workspace's text each (a
+/// batch's trees are what is held beside the parts made so far), and at
+/// least as many files as there are cores.
+fn batches(db: &Database, files: &[SourceFile]) -> Vec<usize> {
+    const BATCHES: usize = 16;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let sizes: Vec<usize> = files.iter().map(|f| f.text(db).len()).collect();
+    let goal = (sizes.iter().sum::<usize>() / BATCHES).max(1);
+    let mut out = Vec::new();
+    let (mut count, mut bytes) = (0, 0);
+    for size in sizes {
+        count += 1;
+        bytes += size;
+        if bytes >= goal && count >= cores {
+            out.push(count);
+            (count, bytes) = (0, 0);
+        }
+    }
+    if count > 0 {
+        out.push(count);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -733,6 +828,128 @@ mod tests {
         }
         analysis.set_file("b.kozo", "b -> a\n".to_string());
         assert!(cycle(&analysis).is_empty());
+    }
+
+    /// Every finding with its file and place, and every element's path:
+    /// what two analyses of the same files must agree on.
+    fn findings_and_paths(analysis: &Analysis) -> (Vec<String>, Vec<String>) {
+        let mut text = MessageText::new(analysis);
+        let findings = analysis
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {:?} {:?}: {} {:?}",
+                    analysis.path(d.file),
+                    d.span,
+                    d.rule,
+                    text.message(d),
+                    d.place.as_ref().map(|p| (analysis.path(p.file), p.span))
+                )
+            })
+            .collect();
+        let paths = analysis
+            .model()
+            .elements
+            .iter()
+            .map(|e| e.path.clone())
+            .collect();
+        (findings, paths)
+    }
+
+    #[test]
+    fn a_check_that_frees_the_trees_finds_what_one_that_keeps_them_finds() {
+        let mut files: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                let next = (i + 1) % 40;
+                (
+                    format!("part_{i:02}.kozo"),
+                    format!(
+                        "/// 部品 {i}\nsystem s{i} \"システム {i}\" {{\n  component c {{ label ja \"構成 {i}\" }}\n}}\ns{i} -> s{next}.c\ns{i}.c -> s{next} : flows \"データ\"\n"
+                    ),
+                )
+            })
+            .collect();
+        files.push((
+            "head.kozo".into(),
+            "use society5\nuse societyy5\nuse archimate\nsystem s3\n// kozo-allow: orphan-element, no-such-rule\nsystem quiet\nview all { include s1, s2.*, nowhere }\ns1 -> s2 : depends\n".into(),
+        ));
+        files.push(("broken.kozo".into(), "system half {\n  component\n".into()));
+        files.push(("back.kozo".into(), "s2 -> s1 : depends\n".into()));
+        let analysis = |free: bool| {
+            let mut analysis = Analysis::default();
+            for (path, text) in &files {
+                analysis.set_file(path, text.clone());
+            }
+            if free {
+                analysis.check_freeing_trees();
+            } else {
+                analysis.parse_all_in_parallel();
+                analysis.build_parts_in_parallel();
+            }
+            analysis
+        };
+        let kept = analysis(false);
+        let mut freed = analysis(true);
+        // Each batch's trees were freed once its parts were made; the last
+        // one used may stay.
+        let held = |a: &Analysis| {
+            a.files()
+                .filter(|&f| f.history(a.db()).holds_tree())
+                .count()
+        };
+        assert!(held(&freed) <= 1, "{} trees held", held(&freed));
+        assert_eq!(held(&kept), files.len());
+        // The findings and the model parse no file again, but for the two
+        // that declare `s3`: the duplicate's finding reads where each
+        // declaration writes its name from their trees.
+        let (findings, paths) = findings_and_paths(&freed);
+        let again: Vec<&str> = freed
+            .files()
+            .filter(|&f| f.history(freed.db()).holds_tree())
+            .map(|f| freed.path(f))
+            .filter(|path| !["head.kozo", "part_03.kozo"].contains(path))
+            .collect();
+        assert!(again.len() <= 1, "{again:?}");
+        assert_eq!((findings.clone(), paths), findings_and_paths(&kept));
+        for rule in [
+            "SyntaxError",
+            "UndefinedReference",
+            "DuplicateDefinition",
+            "Cycle",
+        ] {
+            assert!(
+                findings.iter().any(|f| f.contains(rule)),
+                "{rule}: {findings:#?}"
+            );
+        }
+        // Trees are kept again afterwards, and an edit reads like a fresh
+        // analysis of the edited files.
+        freed.set_file("part_07.kozo", "system s7\nsystem added\n".into());
+        freed.set_file("part_08.kozo", "system s8 {\n".into());
+        let mut fresh = Analysis::default();
+        for (path, text) in &files {
+            fresh.set_file(path, text.clone());
+        }
+        fresh.set_file("part_07.kozo", "system s7\nsystem added\n".into());
+        fresh.set_file("part_08.kozo", "system s8 {\n".into());
+        assert_eq!(findings_and_paths(&freed), findings_and_paths(&fresh));
+        assert_eq!(held(&freed), files.len());
+    }
+
+    #[test]
+    fn batches_take_every_file_once_in_order_and_at_least_a_core_each() {
+        let mut analysis = Analysis::default();
+        for i in 0..50 {
+            analysis.set_file(&format!("f{i:02}.kozo"), "x".repeat(1 + i * 37));
+        }
+        let files: Vec<SourceFile> = analysis.files().collect();
+        let sizes = batches(analysis.db(), &files);
+        assert_eq!(sizes.iter().sum::<usize>(), files.len());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(sizes[..sizes.len() - 1].iter().all(|&n| n >= cores));
+        assert!((8..=17).contains(&sizes.len()), "{sizes:?}");
+        assert!(batches(analysis.db(), &[]).is_empty());
     }
 
     /// The texts of `analysis`'s files, and a digest of what was made of them.

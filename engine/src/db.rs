@@ -73,6 +73,13 @@ impl ParseHistory {
         *self.lock() = History::default();
     }
 
+    /// Whether the tree of the file's current text is held (by salsa, or
+    /// by whoever asked for it).
+    #[cfg(test)]
+    pub(crate) fn holds_tree(&self) -> bool {
+        self.lock().current.strong_count() > 0
+    }
+
     /// Whether an old tree waits for the next parse.
     pub fn holds_previous(&self) -> bool {
         self.lock().previous.is_some()
@@ -204,7 +211,7 @@ impl SharedParses {
 /// whatever the old one was, so the result depends only on the text.
 ///
 /// [`Analysis`]: crate::analysis::Analysis
-#[salsa::tracked(returns(ref))]
+#[salsa::tracked(returns(ref), lru = 0)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
     let history = file.history(db);
     if file.invalid_utf8(db).is_some() {
@@ -224,12 +231,36 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
     tree
 }
 
+/// How many files' trees [`parse`] keeps once the next eviction
+/// (`trigger_lru_eviction`) runs: the least recently used are freed and
+/// parsed again when asked for. `0` keeps every tree and records nothing,
+/// as an editor wants.
+pub(crate) fn keep_trees(db: &mut Database, files: usize) {
+    parse::set_lru_capacity(db, files);
+}
+
 /// What a file declares, without where: equal after an edit that moves
 /// text or changes anything but a declaration, so that the name index (and
 /// with it every other file's part) is kept.
 #[salsa::tracked(returns(ref))]
 pub(crate) fn skeleton(db: &dyn Db, file: SourceFile) -> Skeleton {
     Skeleton::of(parse(db, file))
+}
+
+/// A file's `use` statements (the module's name as written): what the
+/// model reads of them, apart from the tree, so that a check that frees
+/// the trees as it goes does not parse every file again for them.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn module_uses(db: &dyn Db, file: SourceFile) -> Vec<kozo_lang::ast::Ident> {
+    parse(db, file)
+        .tree
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            kozo_lang::ast::Item::Use(u) => Some(u.module.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every declared name of the workspace and the id the model gives it.

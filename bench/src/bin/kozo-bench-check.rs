@@ -1,5 +1,5 @@
-//! `kozo-bench-check N [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--heap]`
-//! `kozo-bench-check --dir DIR [--edits K] [--declare | --typo] [--serial-parse] [--heap]`
+//! `kozo-bench-check N [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--free-trees] [--heap]`
+//! `kozo-bench-check --dir DIR [--edits K] [--declare | --typo] [--serial-parse] [--free-trees] [--heap]`
 //!
 //! A cold check of a synthetic workspace of N elements (or of the `.kozo`
 //! files under DIR), in-process and in the order `kozo check` runs it, with
@@ -13,9 +13,14 @@
 //! (an `undefined-reference` comes and goes). `--no-views` takes the views
 //! out of the synthetic workspace, so that every element is reported by
 //! `element-not-in-view`: many findings, of which an edit changes few.
-//! After the edits, the re-check's findings are compared with a fresh
-//! analysis's, and the timing split shows the findings read file by file
-//! (as the language server reads them) apart from the whole list.
+//! After the edits, the re-check's findings are compared with those
+//! gathered at once (`db::diagnostics_at_once`), and the timing split shows
+//! the findings read file by file (as the language server reads them)
+//! apart from the whole list.
+//! With `--free-trees` the cold check frees each file's syntax tree once its
+//! part is made, as `kozo check` does (`Analysis::check_freeing_trees`; the
+//! parse phase then also makes the parts); without it, it keeps the trees,
+//! as the language server does.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
@@ -71,6 +76,7 @@ struct Args {
     declare: bool,
     typo: bool,
     no_views: bool,
+    free_trees: bool,
 }
 
 enum Source {
@@ -87,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
     let mut declare = false;
     let mut typo = false;
     let mut no_views = false;
+    let mut free_trees = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => {
@@ -105,6 +112,7 @@ fn parse_args() -> Result<Args, String> {
             "--declare" => declare = true,
             "--typo" => typo = true,
             "--no-views" => no_views = true,
+            "--free-trees" => free_trees = true,
             n => {
                 let n = n.replace('_', "");
                 source = Some(Source::Synthetic(
@@ -115,7 +123,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let source = source.ok_or(
-        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--heap]",
+        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--free-trees] [--heap]",
     )?;
     if declare && typo {
         return Err("--declare and --typo are two kinds of edit: pick one".into());
@@ -128,6 +136,7 @@ fn parse_args() -> Result<Args, String> {
         declare,
         typo,
         no_views,
+        free_trees,
     })
 }
 
@@ -236,14 +245,16 @@ fn main() -> ExitCode {
     }
     let t_set = t0.elapsed();
     let t1 = Instant::now();
-    if !args.serial_parse {
+    if args.free_trees {
+        analysis.check_freeing_trees();
+    } else if !args.serial_parse {
         analysis.parse_all_in_parallel();
     }
     let t_parse = t1.elapsed();
     let cpu_parse = cpu_seconds();
     let mem_parse = memory();
     let t2 = Instant::now();
-    if !args.serial_parse {
+    if !args.serial_parse && !args.free_trees {
         analysis.build_parts_in_parallel();
     }
     let model = analysis.model();
@@ -276,7 +287,9 @@ fn main() -> ExitCode {
         "parse        {}  {}{}  {mem_parse}",
         ms(t_parse),
         cpu(cpu_loaded, cpu_parse),
-        if args.serial_parse {
+        if args.free_trees {
+            "  (check_freeing_trees: parse and parts, each tree freed after its part)"
+        } else if args.serial_parse {
             "  (skipped: parsed on demand by model)"
         } else {
             "  (parse_all_in_parallel)"

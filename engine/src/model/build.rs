@@ -103,6 +103,9 @@ struct Builder<'a> {
     part_elements: Vec<Element>,
     relationships: Vec<(SourceFile, &'a ast::Relationship, Option<ElementId>)>,
     part_relationships: Vec<Relationship>,
+    /// The top-level declarations of each source a place was looked up in
+    /// (see [`Builder::pending_at`]).
+    top_decls: std::cell::RefCell<HashMap<u32, Vec<&'a ast::Decl>>>,
     references: Vec<Reference>,
     concerns: Vec<Pending<'a>>,
     stakeholders: Vec<Pending<'a>>,
@@ -163,6 +166,7 @@ impl<'a> Builder<'a> {
             kinds: Namespace::default(),
             relation_kinds: Namespace::default(),
             elements: Vec::new(),
+            top_decls: Default::default(),
             part_elements: Vec::new(),
             relationships: Vec::new(),
             part_relationships: Vec::new(),
@@ -184,10 +188,17 @@ impl<'a> Builder<'a> {
     fn pending_at(&self, at: DeclAt) -> Option<Pending<'a>> {
         let db: &'a dyn db::Db = self.db;
         let source = self.names.sources.get(at.source as usize)?;
-        let parse: &'a Parse = db::parse(db, source.file);
+        // Each source's top-level declarations are listed once: finding
+        // each of a file's views by walking its items again was quadratic
+        // in a file of a million statements.
+        let mut tops = self.top_decls.borrow_mut();
+        let tops = tops.entry(at.source).or_insert_with(|| {
+            let parse: &'a Parse = db::parse(db, source.file);
+            super::names::top_decls(parse)
+        });
         Some(Pending {
             file: source.file,
-            decl: at.find(parse)?,
+            decl: at.find_in(tops)?,
             builtin: source.builtin,
             library: source.library,
         })
@@ -435,27 +446,25 @@ impl<'a> Builder<'a> {
         let db: &'a dyn db::Db = self.db;
         let kept = self.names.modules.first().cloned();
         let mut first_use: Option<(SourceFile, ast::Span)> = None;
-        let mut second_modules: Vec<(SourceFile, &'a ast::UseDecl)> = Vec::new();
+        let mut second_modules: Vec<(SourceFile, &'a ast::Ident)> = Vec::new();
         for &file in workspace.files(db) {
-            let parse: &'a Parse = db::parse(db, file);
-            for item in &parse.tree.items {
-                let Item::Use(u) = item else { continue };
-                let name = &u.module.text;
+            for module in db::module_uses(db, file) {
+                let name = &module.text;
                 if !builtin::MODULES.contains(&name.as_str()) {
                     let suggestion = self
                         .suggester
                         .closest(name, builtin::MODULES.iter().copied());
                     self.model.diagnostics.push(undefined_reference::not_found(
                         file,
-                        u.module.span,
+                        module.span,
                         "module",
                         name,
                         suggestion,
                     ));
                 } else if kept.as_ref() == Some(name) {
-                    first_use.get_or_insert((file, u.module.span));
+                    first_use.get_or_insert((file, module.span));
                 } else {
-                    second_modules.push((file, u));
+                    second_modules.push((file, module));
                 }
             }
         }
@@ -469,13 +478,13 @@ impl<'a> Builder<'a> {
             db::parse(db, *workspace.builtin(db)),
             db::parse(db, *workspace.archimate(db)),
         );
-        for (file, u) in second_modules {
+        for (file, module) in second_modules {
             self.model
                 .diagnostics
                 .push(duplicate_definition::second_module(
                     file,
-                    u.module.span,
-                    &u.module.text,
+                    module.span,
+                    &module.text,
                     &kept,
                     &shared,
                     first_file,

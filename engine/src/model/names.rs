@@ -132,20 +132,26 @@ pub(crate) struct DeclAt {
 }
 
 impl DeclAt {
-    /// The declaration in its source's syntax tree.
-    pub(crate) fn find(self, parse: &Parse) -> Option<&ast::Decl> {
-        let top = parse
-            .tree
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Decl(d) => Some(d),
-                _ => None,
-            })
-            .nth(self.decl as usize)?;
+    /// The declaration, given its source's top-level declarations in order
+    /// ([`top_decls`]).
+    pub(crate) fn find_in<'d>(self, tops: &[&'d ast::Decl]) -> Option<&'d ast::Decl> {
+        let top = tops.get(self.decl as usize)?;
         let mut left = self.nested;
         nested_decl(top, &mut left)
     }
+}
+
+/// A tree's top-level declarations, in order: what [`DeclAt::decl`] counts.
+pub(crate) fn top_decls(parse: &Parse) -> Vec<&ast::Decl> {
+    parse
+        .tree
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Decl(d) => Some(d),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The declaration `left` steps into a walk of `decl` and its nested ones.

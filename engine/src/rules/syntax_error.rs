@@ -32,24 +32,29 @@ target element's path after `->`"). Save files as UTF-8.
 };
 
 pub(crate) fn check_file(db: &dyn crate::db::Db, file: SourceFile, out: &mut Vec<Diagnostic>) {
+    out.extend(findings(db, file).iter().cloned());
+}
+
+/// A file's syntax errors as findings: kept apart from its tree, so that a
+/// check that frees the trees as it goes
+/// ([`Analysis::check_freeing_trees`](crate::Analysis::check_freeing_trees))
+/// does not parse a file again to report them.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn findings(db: &dyn crate::db::Db, file: SourceFile) -> Vec<Diagnostic> {
     if let Some(offset) = *file.invalid_utf8(db) {
         let offset = offset as usize;
-        out.push(Diagnostic::new(
+        return vec![Diagnostic::new(
             Rule::SyntaxError,
             file,
             Span::new(offset, offset),
             "this file is not valid UTF-8 (kozo reads UTF-8 text only); its model is not read",
-        ));
-        return;
+        )];
     }
-    for error in &db::parse(db, file).errors {
-        out.push(Diagnostic::new(
-            Rule::SyntaxError,
-            file,
-            error.span,
-            error.message.clone(),
-        ));
-    }
+    db::parse(db, file)
+        .errors
+        .iter()
+        .map(|error| Diagnostic::new(Rule::SyntaxError, file, error.span, error.message.clone()))
+        .collect()
 }
 
 /// Puts syntax-error examples in the workspace's own words: "such as
