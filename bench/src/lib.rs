@@ -193,6 +193,48 @@ pub fn one_line_edit(text: &str, variant: bool) -> String {
     out
 }
 
+/// `files` without their views: every top-level `view` declaration taken
+/// out (the comments before it stay). A workspace without views has one
+/// `element-not-in-view` finding per element, the many-findings case of
+/// the incremental benchmarks.
+pub fn without_views(files: Vec<(String, String)>) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .map(|(path, text)| {
+            let parse = kozo_lang::parse(&text);
+            let mut out = String::with_capacity(text.len());
+            let mut kept_from = 0usize;
+            for item in &parse.tree.items {
+                let kozo_lang::Item::Decl(decl) = item else {
+                    continue;
+                };
+                if decl.kind != kozo_lang::DeclKind::View {
+                    continue;
+                }
+                let span = item.span();
+                out.push_str(&text[kept_from..span.start as usize]);
+                kept_from = span.end as usize;
+            }
+            out.push_str(&text[kept_from..]);
+            (path, out)
+        })
+        .collect()
+}
+
+/// A reference typo for the incremental benchmarks: the first reference
+/// to a dataset (`-> ds_N_0`) with its last digit made `x` when `variant`
+/// is true, as written when it is false. `None` when `text` has none.
+pub fn reference_typo(text: &str, variant: bool) -> Option<String> {
+    const NEEDLE: &str = " -> ds_";
+    let at = text.find(NEEDLE)? + NEEDLE.len();
+    let digit = text[at..].find('_')? + at + 1;
+    let mut out = text.to_string();
+    if variant {
+        out.replace_range(digit..digit + 1, "x");
+    }
+    Some(out)
+}
+
 // ------------------------------------------------------------------ writing
 
 fn architecture(plan: &Plan) -> String {

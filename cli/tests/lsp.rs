@@ -109,6 +109,40 @@ fn diagnostics_appear_and_clear() {
     client.shutdown();
 }
 
+/// A file's findings are converted again when what the conversion reads
+/// changes, even though their list did not: here the place a message
+/// names, in another file, moved one line down by an edit that changes no
+/// byte offset (a space made a line break), so that every finding of the
+/// workspace is what it was.
+#[test]
+fn a_message_naming_a_moved_place_in_another_file_is_published_again() {
+    let a = "use society5 \nsystem dup\n";
+    let b = "system dup\nsystem other\n";
+    let (_dir, root) = workspace(&[("a.kozo", a), ("b.kozo", b)]);
+    let mut client = start(&root);
+    let a_uri = client.open(&root.join("a.kozo"), a);
+    let b_uri = client.open(&root.join("b.kozo"), b);
+    let names = |list: &[Value], place: &str| {
+        list.iter().any(|d| {
+            d["code"] == "duplicate-definition"
+                && d["message"].as_str().unwrap_or("").contains(place)
+        })
+    };
+    client.diagnostics_until(&b_uri, |list| names(list, "a.kozo:2:8"));
+    client.notify(
+        "textDocument/didChange",
+        change(&a_uri, 2, range(pos(0, 12), pos(0, 13)), "\n"),
+    );
+    client.diagnostics_until(&b_uri, |list| names(list, "a.kozo:3:8"));
+    // And back.
+    client.notify(
+        "textDocument/didChange",
+        change(&a_uri, 3, range(pos(0, 12), pos(1, 0)), " "),
+    );
+    client.diagnostics_until(&b_uri, |list| names(list, "a.kozo:2:8"));
+    client.shutdown();
+}
+
 /// Documents opened as they are on disk, while the first check of their
 /// workspace runs, are not analysed again: each gets one list, the check's
 /// findings, under its version.

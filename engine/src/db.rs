@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::detached::Detached;
 use crate::diagnostic::Diagnostic;
 use crate::model::names::{NameIndex, Skeleton};
-use crate::model::{FilePart, Metamodel, Model, RelationKindId};
+use crate::model::{ElementId, FilePart, Metamodel, Model, RelationKindId};
 use crate::rules::cycle::PartEdges;
 use crate::rules::RuleMeta;
 
@@ -382,8 +382,217 @@ fn model_memo(db: &dyn Db, workspace: Workspace) -> Detached<Model> {
 }
 
 /// Every finding of the workspace, configured, filtered by `kozo-allow` and
-/// sorted by file and position.
+/// sorted by file and position: each file's list of
+/// [`findings_by_file`], one after the other.
 #[salsa::tracked(returns(ref))]
 pub fn diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
-    crate::check::collect(db, workspace)
+    let by_file = findings_by_file(db, workspace);
+    match &by_file.at_once {
+        Some(all) => all.clone(),
+        None => by_file
+            .files
+            .iter()
+            .flat_map(|(_, list)| list.iter().cloned())
+            .collect(),
+    }
+}
+
+/// Every finding of the workspace gathered and sorted in one go, the way
+/// [`diagnostics`] is defined: for tests that compare the two.
+#[doc(hidden)]
+pub fn diagnostics_at_once(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
+    crate::check::collect_at_once(db, workspace)
+}
+
+/// The workspace's findings file by file: the lists of [`diagnostics`],
+/// each shared with the revisions before for as long as it is unchanged.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FindingsByFile {
+    /// The files that have findings, in path order, each with its list.
+    files: Vec<(SourceFile, Arc<[Diagnostic]>)>,
+    /// Every finding, when the lists could not be made file by file (see
+    /// [`findings_by_file`]); `files` is then cut from it.
+    at_once: Option<Vec<Diagnostic>>,
+}
+
+impl FindingsByFile {
+    /// The files that have findings, in path order, each with its list.
+    /// A list an edit left alone is the very list of the revision before.
+    pub fn files(&self) -> impl Iterator<Item = (SourceFile, &Arc<[Diagnostic]>)> + '_ {
+        self.files.iter().map(|(file, list)| (*file, list))
+    }
+}
+
+/// The workspace's findings file by file. Each file's list is made by a
+/// query of its own ([`file_findings`]), from what that file changes (its
+/// text, its part, the workspace-wide answers about its elements) and the
+/// few findings found over the whole model that lie in it; so an edit makes
+/// again the lists of the files it touched, and the others stay the same
+/// objects. Put together in path order they are what gathering everything
+/// at once gives ([`diagnostics_at_once`]), which is what this falls back
+/// to where the lists cannot be shown to give it: two files of one path (a
+/// workspace file named like a built-in one), or a finding gathered for a
+/// file that lies in another.
+#[salsa::tracked(returns(ref))]
+pub fn findings_by_file(db: &dyn Db, workspace: Workspace) -> FindingsByFile {
+    let order = file_order(db, workspace);
+    let global = global_findings(db, workspace);
+    let exact = !order.shared_paths
+        && !global.unsure
+        && global.runs.iter().all(|run| order.files.contains(&run.0));
+    if exact {
+        let mut files = Vec::new();
+        let mut foreign = false;
+        for &file in &order.files {
+            db.unwind_if_revision_cancelled();
+            if own_findings(db, workspace, file).foreign {
+                foreign = true;
+                break;
+            }
+            let list = file_findings(db, workspace, file);
+            if !list.is_empty() {
+                files.push((file, Arc::clone(list)));
+            }
+        }
+        if !foreign {
+            return FindingsByFile {
+                files,
+                at_once: None,
+            };
+        }
+    }
+    let all = crate::check::collect_at_once(db, workspace);
+    let mut files: Vec<(SourceFile, Vec<Diagnostic>)> = Vec::new();
+    let mut at: HashMap<SourceFile, usize> = HashMap::new();
+    for d in &all {
+        let index = *at.entry(d.file).or_insert_with(|| {
+            files.push((d.file, Vec::new()));
+            files.len() - 1
+        });
+        files[index].1.push(d.clone());
+    }
+    FindingsByFile {
+        files: files
+            .into_iter()
+            .map(|(file, list)| (file, list.into()))
+            .collect(),
+        at_once: Some(all),
+    }
+}
+
+/// The files that can hold findings (the workspace's and the built-in
+/// ones), in path order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct FileOrder {
+    pub files: Vec<SourceFile>,
+    /// Two of them have one path.
+    pub shared_paths: bool,
+}
+
+#[salsa::tracked(returns(ref))]
+pub(crate) fn file_order(db: &dyn Db, workspace: Workspace) -> FileOrder {
+    let mut files: Vec<(&str, SourceFile)> = workspace
+        .files(db)
+        .iter()
+        .chain([workspace.builtin(db), workspace.archimate(db)])
+        .map(|&file| (file.path(db).as_str(), file))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    FileOrder {
+        shared_paths: files.windows(2).any(|pair| pair[0].0 == pair[1].0),
+        files: files.into_iter().map(|(_, file)| file).collect(),
+    }
+}
+
+/// One file's list of findings: its own and the global ones that lie in it
+/// (see [`crate::check`]). Made again only when one of the two changes.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn file_findings(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+) -> Arc<[Diagnostic]> {
+    crate::check::merge(
+        db,
+        own_findings(db, workspace, file),
+        global_in(db, workspace, file),
+    )
+}
+
+/// The findings that lie in `file` and come from it alone, configured,
+/// filtered and sorted.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn own_findings(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+) -> crate::check::Own {
+    crate::check::own(db, workspace, file)
+}
+
+/// The findings found over the whole model: few, made again on every
+/// revision that changes the model, and equal after most edits.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn global_findings(db: &dyn Db, workspace: Workspace) -> crate::check::Global {
+    crate::check::global(db, workspace)
+}
+
+/// The global findings that lie in `file`: equal, so that the file's list
+/// is kept, when the global findings changed elsewhere.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn global_in(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: SourceFile,
+) -> Vec<(Diagnostic, crate::check::Stage)> {
+    global_findings(db, workspace).of(file).to_vec()
+}
+
+/// The elements of `file` that the workspace-wide rules report, by index
+/// in its part: equal after an edit elsewhere that changed none of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FileAnswers {
+    /// Elements without children that no relationship joins.
+    pub orphans: Vec<u32>,
+    /// Elements no view shows.
+    pub unseen: Vec<u32>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub(crate) fn file_answers(db: &dyn Db, workspace: Workspace, file: SourceFile) -> FileAnswers {
+    let names = name_index(db, workspace);
+    let Some(index) = names.source_of(file) else {
+        return FileAnswers::default();
+    };
+    // A file's elements are one run of ids (see `NameIndex`), and so is
+    // its share of each answer, which lists ids in order.
+    let first = names.sources[index].first_element;
+    let end = names
+        .sources
+        .get(index + 1)
+        .map_or(names.elements.len() as u32, |next| next.first_element);
+    let answers = crate::rules::workspace::answers(db, workspace);
+    let local = |ids: &[ElementId]| -> Vec<u32> {
+        let from = ids.partition_point(|id| id.0 < first);
+        let to = ids.partition_point(|id| id.0 < end);
+        ids[from..to].iter().map(|id| id.0 - first).collect()
+    };
+    FileAnswers {
+        orphans: local(&answers.orphans),
+        unseen: local(&answers.unseen),
+    }
+}
+
+/// The model's `builtin_missing`, which `orphan-element` reads: equal after
+/// almost every edit, so that no file's list is made again for it.
+#[salsa::tracked]
+pub(crate) fn builtin_missing(db: &dyn Db, workspace: Workspace) -> bool {
+    model(db, workspace).builtin_missing
+}
+
+/// The example syntax errors give, in the workspace's own words (see
+/// `syntax_error::in_workspace_words`).
+#[salsa::tracked(returns(ref))]
+pub(crate) fn element_example(db: &dyn Db, workspace: Workspace) -> Option<String> {
+    crate::rules::syntax_error::element_example(model(db, workspace))
 }

@@ -276,6 +276,21 @@ fn assert_span(analysis: &Analysis, file: kozo_engine::db::SourceFile, span: Spa
 /// Asks every question a consumer asks, and checks every span.
 fn check_everything(analysis: &Analysis) {
     let diagnostics = analysis.diagnostics();
+    // The lists made file by file, put together, are the findings gathered
+    // at once, in the same order.
+    let (db, workspace) = (analysis.db(), analysis.workspace());
+    assert_eq!(
+        diagnostics,
+        kozo_engine::db::diagnostics_at_once(db, workspace).as_slice()
+    );
+    let by_file: Vec<Diagnostic> = kozo_engine::db::findings_by_file(db, workspace)
+        .files()
+        .flat_map(|(file, list)| {
+            assert!(!list.is_empty() && list.iter().all(|d| d.file == file));
+            list.iter().cloned()
+        })
+        .collect();
+    assert_eq!(diagnostics, by_file.as_slice());
     for d in diagnostics {
         assert_span(analysis, d.file, d.span, d.rule.name());
         for related in &d.related {

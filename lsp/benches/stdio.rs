@@ -9,8 +9,12 @@
 //!
 //! ```text
 //! cargo build --release -p kozo
-//! cargo bench -p kozo-lsp --bench stdio [-- ELEMENTS [FILES] [--edits N] [--memory-edits M] [--check]]
+//! cargo bench -p kozo-lsp --bench stdio [-- ELEMENTS [FILES] [--edits N] [--memory-edits M] [--no-views] [--check]]
 //! ```
+//!
+//! `--no-views` takes the views out of the workspace: every element is then
+//! reported by `element-not-in-view`, and every file has a long list of
+//! findings that an edit mostly leaves alone.
 //!
 //! With `--check` it exits 1 when a figure is over its budget.
 //!
@@ -37,6 +41,25 @@ fn completion_items(answer: &serde_json::Value) -> &[serde_json::Value] {
         .as_array()
         .or_else(|| answer["items"].as_array())
         .map_or(&[], Vec::as_slice)
+}
+
+/// The list holds a finding of the reference typo.
+fn has_typo(list: &[serde_json::Value]) -> bool {
+    list.iter().any(|d| d["code"] == "undefined-reference")
+}
+
+/// The list holds a finding about the element the edits add.
+fn has_new_element(list: &[serde_json::Value]) -> bool {
+    list.iter().any(|d| {
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`zz_new`"))
+    })
+}
+
+/// The list holds neither: the document is as loaded.
+fn as_loaded(list: &[serde_json::Value]) -> bool {
+    !has_typo(list) && !has_new_element(list)
 }
 
 fn kozo_binary() -> Option<PathBuf> {
@@ -202,21 +225,26 @@ fn main() -> ExitCode {
     let file_count: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
     let edit_count: u32 = option("--edits").unwrap_or(200);
     let memory_edits: u32 = option("--memory-edits").unwrap_or(800);
+    let no_views = all.iter().any(|a| a == "--no-views");
     let Some(kozo) = kozo_binary() else {
         eprintln!("no kozo binary: run `cargo build --release -p kozo` first, or set KOZO_BIN");
         return ExitCode::from(2);
     };
 
-    let files = workspace(elements, file_count);
+    let mut files = workspace(elements, file_count);
+    if no_views {
+        files = kozo_bench::without_views(files);
+    }
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path().canonicalize().unwrap();
     kozo_bench::write_workspace(&root, &files).expect("the workspace is written");
     std::fs::write(root.join("kozo.toml"), kozo_bench::KOZO_TOML).unwrap();
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     println!(
-        "workspace: {elements} elements in {} files ({:.1} MiB), server {}",
+        "workspace: {elements} elements in {} files ({:.1} MiB){}, server {}",
         files.len(),
         bytes as f64 / (1 << 20) as f64,
+        if no_views { " without views" } else { "" },
         kozo.display()
     );
 
@@ -239,7 +267,7 @@ fn main() -> ExitCode {
         let published = client.diagnostics_until(&uri, |_| true);
         first_diagnostics.add(started.elapsed());
         assert!(
-            published.is_empty(),
+            no_views || published.is_empty(),
             "the synthetic workspace is clean: {published:?}"
         );
         client.shutdown();
@@ -314,7 +342,7 @@ fn main() -> ExitCode {
                 started = Instant::now();
                 doc.replace(&mut client, digit, digit + 1, letter);
                 let broken = reference_broken;
-                client.diagnostics_until(&uri, |list| list.is_empty() != broken);
+                client.diagnostics_until(&uri, |list| has_typo(list) == broken);
                 reference_edits.add(started.elapsed());
             }
             _ => {
@@ -325,11 +353,11 @@ fn main() -> ExitCode {
                         let line = "\nsystem zz_new\n";
                         doc.replace(&mut client, end, end, line);
                         added = Some((end, end + line.len()));
-                        client.diagnostics_until(&uri, |list| !list.is_empty());
+                        client.diagnostics_until(&uri, has_new_element);
                     }
                     Some((from, to)) => {
                         doc.replace(&mut client, from, to, "");
-                        client.diagnostics_until(&uri, |list| list.is_empty());
+                        client.diagnostics_until(&uri, as_loaded);
                     }
                 }
                 element_edits.add(started.elapsed());
@@ -353,7 +381,7 @@ fn main() -> ExitCode {
     if label_upper {
         doc.replace(&mut client, label_at, label_at + 1, "s");
     }
-    client.diagnostics_until(&uri, |list| list.is_empty());
+    client.diagnostics_until(&uri, as_loaded);
     settle(&mut client);
     let rss_after_edits = rss(client.pid());
 
@@ -433,7 +461,7 @@ fn main() -> ExitCode {
         let _ = client.request("textDocument/hover", params);
         hover_in_burst.add(started.elapsed());
     }
-    client.diagnostics_until(&uri, |list| list.is_empty());
+    client.diagnostics_until(&uri, as_loaded);
 
     // Memory after many edits: reference typos and fixes, each waited for.
     let mut broken = false;
@@ -445,11 +473,11 @@ fn main() -> ExitCode {
             digit + 1,
             if broken { "x" } else { &original },
         );
-        client.diagnostics_until(&uri, |list| list.is_empty() != broken);
+        client.diagnostics_until(&uri, |list| has_typo(list) == broken);
     }
     if broken {
         doc.replace(&mut client, digit, digit + 1, &original);
-        client.diagnostics_until(&uri, |list| list.is_empty());
+        client.diagnostics_until(&uri, as_loaded);
     }
     settle(&mut client);
     let rss_after_memory_edits = rss(client.pid());

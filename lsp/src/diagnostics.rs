@@ -14,11 +14,20 @@
 //!
 //! Once a workspace is quiet, what its last revision replaced is freed
 //! (see [`free_replaced`]).
+//!
+//! Each file's findings are converted to the protocol's form once per
+//! change of what the conversion reads ([`Cache`]): the engine hands them
+//! over file by file, a list an edit left alone is the same shared list,
+//! and a file whose list, text and named places are those of the list it
+//! last published is neither converted nor compared again.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use kozo_engine::db::SourceFile;
 
 use crate::convert;
 use crate::snapshot::{self, Outcome, Snapshot};
@@ -30,7 +39,93 @@ struct FileDiagnostics {
     rel: String,
     uri: Uri,
     version: Option<i32>,
-    diagnostics: Vec<lsp::Diagnostic>,
+    /// `None` when the list is the one last published for the cache's
+    /// entry `entry` (which [`publish`] checks against `published`).
+    diagnostics: Option<Vec<lsp::Diagnostic>>,
+    /// The cache's entry for the list, if it went through the cache.
+    entry: Option<u64>,
+}
+
+/// A list's copy in the workspace's `published`, by its address and length.
+type Copied = (usize, usize);
+
+/// What was converted, per workspace (by index) and file (by path). An
+/// entry holds (and so keeps at their addresses) everything its conversion
+/// read: the engine's list, the file's syntax tree (one tree per text), and
+/// those of the files its related places and message places name, with
+/// their URIs. A list whose inputs are the same objects again converts to
+/// the same. The converted list itself is kept once, in `published`: the
+/// entry notes where its copy there is, and [`publish`], the only code
+/// that changes `published` besides retiring a workspace (which replaces
+/// its analysis, so that no entry matches again), keeps that note true.
+#[derive(Default)]
+pub(crate) struct Cache(std::sync::Mutex<HashMap<usize, HashMap<String, Converted>>>);
+
+type Entries = HashMap<usize, HashMap<String, Converted>>;
+
+impl Cache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // Every update is one insertion, removal or assignment: a panic
+        // leaves it whole.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[derive(Clone)]
+struct Converted {
+    /// Tells entries apart (a new one for each conversion).
+    id: u64,
+    file: SourceFile,
+    findings: Arc<[kozo_engine::Diagnostic]>,
+    tree: Arc<kozo_lang::Parse>,
+    /// The files the findings name besides their own, each with its tree
+    /// and URI when converted.
+    named: Vec<(SourceFile, Arc<kozo_lang::Parse>, Option<Uri>)>,
+    unit: kozo_lang::line_index::ColumnUnit,
+    rules_url: Option<String>,
+    /// Where `published` holds the list converted, when it does.
+    published_as: Option<Copied>,
+}
+
+impl Converted {
+    /// True when converting `findings` of `file` on `snapshot` gives what
+    /// this entry's conversion gave.
+    fn holds(
+        &self,
+        snapshot: &Snapshot,
+        file: SourceFile,
+        findings: &Arc<[kozo_engine::Diagnostic]>,
+    ) -> bool {
+        let db = snapshot.analysis.db();
+        self.file == file
+            && Arc::ptr_eq(&self.findings, findings)
+            && Arc::ptr_eq(&self.tree, kozo_engine::db::parse(db, file))
+            && self.unit == snapshot.unit
+            && self.rules_url == snapshot.rules_url
+            && self.named.iter().all(|(named, tree, uri)| {
+                Arc::ptr_eq(tree, kozo_engine::db::parse(db, *named))
+                    && *uri == snapshot.uri(*named)
+            })
+    }
+}
+
+/// Notes in the cache what `published` now holds for `rel`: `copy` of the
+/// list converted for entry `id`, or (`None`) something else.
+fn note_published(
+    entries: &mut Entries,
+    workspace: usize,
+    rel: &str,
+    id: Option<u64>,
+    copy: Option<Copied>,
+) {
+    if let Some(entry) = entries
+        .get_mut(&workspace)
+        .and_then(|files| files.get_mut(rel))
+    {
+        entry.published_as = if Some(entry.id) == id { copy } else { None };
+    }
 }
 
 /// How long a workspace's revision must stand still, during a burst of
@@ -179,7 +274,9 @@ async fn free_replaced(shared: &Arc<Shared>, workspace: usize, revision: u64) {
 /// Publishes the diagnostics of a workspace's current revision; returns
 /// the revision they are the findings of (a later one than the snapshot's
 /// when only documents were opened meanwhile), or `None` when an edit
-/// cancelled the computation.
+/// cancelled the computation (or another publish of the workspace came
+/// between it and this one, so that a list it took as published was not:
+/// the workspace is then analysed again).
 pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     let (snapshot, revision, versions) = {
         let state = shared.lock();
@@ -194,7 +291,9 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .collect();
         (Snapshot::of(&state, w), w.revision, versions)
     };
-    let outcome = snapshot::run(move || compute(snapshot, versions)).await;
+    let computing = shared.clone();
+    let outcome =
+        snapshot::run(move || compute(snapshot, versions, &computing.converted, workspace)).await;
     let computed = match outcome {
         Outcome::Done(files) => files,
         Outcome::Cancelled => return None,
@@ -208,6 +307,9 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
     // One publisher at a time, so that a newer revision's lists are never
     // overwritten by an older one's.
     let _publishing = shared.publishing.lock().await;
+    // A list taken as published that another publish replaced meanwhile:
+    // the revision is analysed again.
+    let mut again = false;
     let (to_send, covered) = {
         let mut state = shared.lock();
         let w = state.workspaces.get_mut(workspace)?;
@@ -228,19 +330,62 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                 file.uri = doc.uri.clone();
                 file.version = Some(doc.version);
             }
+            let Some(diagnostics) = file.diagnostics.take() else {
+                // The list last published for the cache's entry: still
+                // what `published` holds, unless another publish of this
+                // workspace came between (then it is converted anew).
+                let held = w
+                    .published
+                    .get(&file.rel)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| (list.as_ptr() as usize, list.len()));
+                let mut cache = shared.converted.lock();
+                let noted = cache
+                    .get(&workspace)
+                    .and_then(|files| files.get(&file.rel))
+                    .filter(|entry| Some(entry.id) == file.entry)
+                    .and_then(|entry| entry.published_as);
+                if held.is_none() || held != noted {
+                    if let Some(files) = cache.get_mut(&workspace) {
+                        files.remove(&file.rel);
+                    }
+                    again = true;
+                }
+                continue;
+            };
             let changed = match w.published.get(&file.rel) {
-                Some(previous) => *previous != file.diagnostics,
+                Some(previous) => *previous != diagnostics,
                 // Open documents get a first (maybe empty) list.
                 None => true,
             };
             if !changed {
+                let held = w
+                    .published
+                    .get(&file.rel)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| (list.as_ptr() as usize, list.len()));
+                note_published(
+                    &mut shared.converted.lock(),
+                    workspace,
+                    &file.rel,
+                    file.entry,
+                    held,
+                );
                 continue;
             }
-            w.published
-                .insert(file.rel.clone(), file.diagnostics.clone());
+            let copy = diagnostics.clone();
+            let at = (!copy.is_empty()).then_some((copy.as_ptr() as usize, copy.len()));
+            note_published(
+                &mut shared.converted.lock(),
+                workspace,
+                &file.rel,
+                file.entry,
+                at,
+            );
+            w.published.insert(file.rel.clone(), copy);
             to_send.push(lsp::PublishDiagnosticsParams::new(
                 file.uri,
-                file.diagnostics,
+                diagnostics,
                 file.version,
             ));
         }
@@ -259,6 +404,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
                     Some(_) => {}
                     None => {
                         seen.insert(rel.clone());
+                        note_published(&mut shared.converted.lock(), workspace, rel, None, None);
                         w.published.insert(rel.clone(), Vec::new());
                         to_send.push(lsp::PublishDiagnosticsParams::new(
                             doc.uri.clone(),
@@ -277,6 +423,7 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .cloned()
             .collect();
         for rel in cleared {
+            note_published(&mut shared.converted.lock(), workspace, &rel, None, None);
             let was_empty = w.published.remove(&rel).is_some_and(|list| list.is_empty());
             if was_empty {
                 continue;
@@ -293,54 +440,150 @@ pub async fn publish(shared: &Arc<Shared>, workspace: usize) -> Option<u64> {
             .publish_diagnostics(params.uri, params.diagnostics, params.version)
             .await;
     }
+    if again {
+        // The task analysing the workspace goes round again on `None`; a
+        // publish from elsewhere has one started.
+        schedule(shared, workspace);
+        return None;
+    }
     Some(covered)
 }
 
 /// The findings of every file that has some, and of every open document,
 /// converted; runs on a snapshot and consumes it. Clean files that are not
-/// open cost nothing here.
-fn compute(snapshot: Snapshot, versions: HashMap<String, i32>) -> Vec<FileDiagnostics> {
+/// open cost nothing here, nor do files whose findings, text and named
+/// places are those of the list last published for them (see [`Cache`]).
+fn compute(
+    snapshot: Snapshot,
+    versions: HashMap<String, i32>,
+    cache: &Cache,
+    workspace: usize,
+) -> Vec<FileDiagnostics> {
+    static IDS: AtomicU64 = AtomicU64::new(0);
     let analysis = &snapshot.analysis;
     // An edit that changed the declared names has every file's part to
     // make again: on every core.
     analysis.build_parts_in_parallel();
-    let mut by_file: HashMap<kozo_engine::db::SourceFile, Vec<&kozo_engine::Diagnostic>> =
-        HashMap::new();
-    for d in analysis.diagnostics() {
-        by_file.entry(d.file).or_default().push(d);
-    }
-    for rel in versions.keys() {
-        if let Some(file) = analysis.file(rel) {
-            by_file.entry(file).or_default();
-        }
-    }
+    let by_file = kozo_engine::db::findings_by_file(analysis.db(), analysis.workspace());
+    // The entries as they are now; those made here go in at the end.
+    let known: HashMap<String, Converted> =
+        cache.lock().get(&workspace).cloned().unwrap_or_default();
+    let mut made: Vec<(String, Converted)> = Vec::new();
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut places = convert::RelatedPlaces::new(&snapshot, &snapshot.analysis);
-    for (file, list) in by_file {
-        // Converting many findings takes a while: stop here when an edit
-        // is waiting for this snapshot to go.
-        salsa::Database::unwind_if_revision_cancelled(analysis.db());
+    let rules_url = snapshot.rules_url.as_deref();
+    for (file, findings) in by_file.files() {
         if file == analysis.builtin() || file == analysis.archimate() {
             continue;
         }
-        let rel = analysis.path(file).to_string();
         let Some(uri) = snapshot.uri(file) else {
             continue;
         };
-        let lines = snapshot.lines(file);
-        let rules_url = snapshot.rules_url.as_deref();
-        let diagnostics = list
-            .iter()
-            .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
-            .collect();
+        seen.insert(file);
+        let rel = analysis.path(file).to_string();
+        let entry = known
+            .get(&rel)
+            .filter(|entry| entry.holds(&snapshot, file, findings));
+        let (diagnostics, entry) = match entry {
+            Some(entry) if entry.published_as.is_some() => (None, entry.id),
+            _ => {
+                // Converting many findings takes a while: stop here when
+                // an edit is waiting for this snapshot to go.
+                salsa::Database::unwind_if_revision_cancelled(analysis.db());
+                let lines = snapshot.lines(file);
+                let diagnostics = findings
+                    .iter()
+                    .map(|d| convert::diagnostic(d, &lines, &mut places, rules_url))
+                    .collect();
+                let id = match entry {
+                    Some(entry) => entry.id,
+                    None => {
+                        let id = IDS.fetch_add(1, Ordering::Relaxed);
+                        made.push((rel.clone(), new_entry(&snapshot, id, file, findings)));
+                        id
+                    }
+                };
+                (Some(diagnostics), id)
+            }
+        };
         out.push(FileDiagnostics {
             version: versions.get(&rel).copied(),
             rel,
             uri,
             diagnostics,
+            entry: Some(entry),
+        });
+    }
+    {
+        let mut cache = cache.lock();
+        let entries = cache.entry(workspace).or_default();
+        // Files without findings now have no entry.
+        entries.retain(|_, entry| seen.contains(&entry.file));
+        for (rel, entry) in made {
+            entries.insert(rel, entry);
+        }
+    }
+    // Open documents without findings: a first (maybe empty) list.
+    for (rel, &version) in &versions {
+        let Some(file) = analysis.file(rel) else {
+            continue;
+        };
+        if seen.contains(&file) || file == analysis.builtin() || file == analysis.archimate() {
+            continue;
+        }
+        let Some(uri) = snapshot.uri(file) else {
+            continue;
+        };
+        out.push(FileDiagnostics {
+            rel: rel.clone(),
+            uri,
+            version: Some(version),
+            diagnostics: Some(Vec::new()),
+            entry: None,
         });
     }
     out
+}
+
+/// The cache's entry `id` for `findings` of `file`, as converted now.
+fn new_entry(
+    snapshot: &Snapshot,
+    id: u64,
+    file: SourceFile,
+    findings: &Arc<[kozo_engine::Diagnostic]>,
+) -> Converted {
+    let db = snapshot.analysis.db();
+    let mut seen = std::collections::HashSet::new();
+    let named: Vec<SourceFile> = findings
+        .iter()
+        .flat_map(|d| {
+            d.related
+                .iter()
+                .map(|r| r.file)
+                .chain(d.place.as_ref().map(|p| p.file))
+        })
+        .filter(|&named| named != file && seen.insert(named))
+        .collect();
+    Converted {
+        id,
+        file,
+        findings: findings.clone(),
+        tree: kozo_engine::db::parse(db, file).clone(),
+        named: named
+            .into_iter()
+            .map(|named| {
+                (
+                    named,
+                    kozo_engine::db::parse(db, named).clone(),
+                    snapshot.uri(named),
+                )
+            })
+            .collect(),
+        unit: snapshot.unit,
+        rules_url: snapshot.rules_url.clone(),
+        published_as: None,
+    }
 }
 
 #[cfg(test)]

@@ -63,6 +63,8 @@ pub(crate) struct Shared {
     disk: tokio::sync::mpsc::UnboundedSender<loading::Job>,
     /// Bounds the diagram renders running at once (each may run `dot`).
     renders: tokio::sync::Semaphore,
+    /// The findings converted for publishing (see `diagnostics`).
+    converted: diagnostics::Cache,
 }
 
 impl Shared {
@@ -173,6 +175,7 @@ where
             due: Mutex::new(Default::default()),
             disk,
             renders: tokio::sync::Semaphore::new(2),
+            converted: Default::default(),
         });
         let _ = made.set(shared.clone());
         server::Backend { shared }

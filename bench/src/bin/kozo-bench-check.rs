@@ -1,5 +1,5 @@
-//! `kozo-bench-check N [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]`
-//! `kozo-bench-check --dir DIR [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]`
+//! `kozo-bench-check N [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--free-trees] [--heap]`
+//! `kozo-bench-check --dir DIR [--edits K] [--declare | --typo] [--serial-parse] [--free-trees] [--heap]`
 //!
 //! A cold check of a synthetic workspace of N elements (or of the `.kozo`
 //! files under DIR), in-process and in the order `kozo check` runs it, with
@@ -9,6 +9,14 @@
 //! `label ja` text in one file, alternating) and times each re-check. With
 //! `--declare` the edits instead add an element at the end of that file and
 //! remove it again, alternating: edits that change what the file declares.
+//! With `--typo` they misspell a reference and fix it again, alternating
+//! (an `undefined-reference` comes and goes). `--no-views` takes the views
+//! out of the synthetic workspace, so that every element is reported by
+//! `element-not-in-view`: many findings, of which an edit changes few.
+//! After the edits, the re-check's findings are compared with those
+//! gathered at once (`db::diagnostics_at_once`), and the timing split shows
+//! the findings read file by file (as the language server reads them)
+//! apart from the whole list.
 //! With `--free-trees` the cold check frees each file's syntax tree once its
 //! part is made, as `kozo check` does (`Analysis::check_freeing_trees`; the
 //! parse phase then also makes the parts); without it, it keeps the trees,
@@ -66,6 +74,8 @@ struct Args {
     serial_parse: bool,
     heap: bool,
     declare: bool,
+    typo: bool,
+    no_views: bool,
     free_trees: bool,
 }
 
@@ -81,6 +91,8 @@ fn parse_args() -> Result<Args, String> {
     let mut serial_parse = false;
     let mut heap = false;
     let mut declare = false;
+    let mut typo = false;
+    let mut no_views = false;
     let mut free_trees = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -98,6 +110,8 @@ fn parse_args() -> Result<Args, String> {
             "--serial-parse" => serial_parse = true,
             "--heap" => heap = true,
             "--declare" => declare = true,
+            "--typo" => typo = true,
+            "--no-views" => no_views = true,
             "--free-trees" => free_trees = true,
             n => {
                 let n = n.replace('_', "");
@@ -109,14 +123,19 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let source = source.ok_or(
-        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare] [--serial-parse] [--free-trees] [--heap]",
+        "usage: kozo-bench-check N | --dir DIR [--edits K] [--declare | --typo] [--no-views] [--serial-parse] [--free-trees] [--heap]",
     )?;
+    if declare && typo {
+        return Err("--declare and --typo are two kinds of edit: pick one".into());
+    }
     Ok(Args {
         source,
         edits,
         serial_parse,
         heap,
         declare,
+        typo,
+        no_views,
         free_trees,
     })
 }
@@ -191,6 +210,9 @@ fn main() -> ExitCode {
     let cpu_start = cpu_seconds();
     let start = Instant::now();
     let files = match &args.source {
+        Source::Synthetic(n) if args.no_views => {
+            kozo_bench::without_views(kozo_bench::synthetic_workspace(*n))
+        }
         Source::Synthetic(n) => kozo_bench::synthetic_workspace(*n),
         Source::Dir(dir) => {
             let mut files = Vec::new();
@@ -314,6 +336,12 @@ fn main() -> ExitCode {
         let text = analysis.text(file).to_string();
         let variants = if args.declare {
             [format!("{text}\nsystem zz_new\n"), text.clone()]
+        } else if args.typo {
+            let Some(typo) = kozo_bench::reference_typo(&text, true) else {
+                eprintln!("kozo-bench-check: no reference to misspell in {edit_path}");
+                return ExitCode::from(1);
+            };
+            [typo, text.clone()]
         } else {
             [
                 kozo_bench::one_line_edit(&text, true),
@@ -336,20 +364,26 @@ fn main() -> ExitCode {
             }
             analysis.model();
             let model = m.elapsed();
+            // The lists file by file, as the language server reads them,
+            // then the whole list, as `kozo check` reads it.
+            let l = Instant::now();
+            let by_file = kozo_engine::db::findings_by_file(analysis.db(), analysis.workspace());
+            std::hint::black_box(by_file.files().count());
+            let lists = l.elapsed();
             let d = Instant::now();
             let n = analysis.diagnostics().len();
             let diag = d.elapsed();
-            if !args.declare {
+            if !args.declare && !args.typo {
                 assert_eq!(n, findings, "an edit of a label changed the findings");
             }
             total.push(t.elapsed());
-            parts.push([set, parse, model, diag]);
+            parts.push([set, parse, model, lists, diag]);
         }
         let mut sorted = total.clone();
         sorted.sort();
         let median = sorted[sorted.len() / 2];
         let mid = total.iter().position(|&d| d == median).unwrap_or(0);
-        let [set, parse, model, diag] = parts[mid];
+        let [set, parse, model, lists, diag] = parts[mid];
         println!(
             "re-check     median {} min {} max {} over {} {} of {edit_path}",
             ms(median),
@@ -358,16 +392,37 @@ fn main() -> ExitCode {
             args.edits,
             if args.declare {
                 "declaring edits (an element added, removed)"
+            } else if args.typo {
+                "reference typos and fixes"
             } else {
                 "one-line edits"
             }
         );
         println!(
-            "  (median run: set_file {} + parse {} + model {} + diagnostics {})",
+            "  (median run: set_file {} + parse {} + model {} + findings file by file {} + whole list {})",
             ms(set).trim(),
             ms(parse).trim(),
             ms(model).trim(),
+            ms(lists).trim(),
             ms(diag).trim()
+        );
+        // Up to the lists file by file: what the language server waits for.
+        let mut to_lists: Vec<Duration> = parts.iter().map(|p| p[..4].iter().sum()).collect();
+        to_lists.sort();
+        println!(
+            "  edit -> findings file by file: median {} min {} max {}",
+            ms(to_lists[to_lists.len() / 2]).trim(),
+            ms(to_lists[0]).trim(),
+            ms(to_lists[to_lists.len() - 1]).trim()
+        );
+        let at_once = kozo_engine::db::diagnostics_at_once(analysis.db(), analysis.workspace());
+        if analysis.diagnostics() != at_once.as_slice() {
+            eprintln!("kozo-bench-check: the findings differ from those gathered at once");
+            return ExitCode::from(1);
+        }
+        println!(
+            "  after the edits: {} findings, equal to those gathered at once",
+            at_once.len()
         );
         let mut parses: Vec<_> = parts.iter().map(|p| p[1]).collect();
         parses.sort();

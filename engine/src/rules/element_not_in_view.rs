@@ -3,7 +3,7 @@
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
 use crate::model::names::NameIndex;
-use crate::model::{ElementId, Model};
+use crate::model::{Element, ElementId};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "an element appears in no view",
@@ -43,12 +43,10 @@ pub(crate) fn find<'e>(
         .collect()
 }
 
-/// The findings for the elements of `model` no view shows.
-pub(crate) fn report(model: &Model, unseen: &[ElementId], out: &mut Vec<Diagnostic>) {
-    for &id in unseen {
-        let Some(element) = model.elements.get(id.index()) else {
-            continue;
-        };
+/// The findings for `unseen`, elements no view shows (one file's, read
+/// from its part, or the whole model's).
+pub(crate) fn report<'e>(unseen: impl IntoIterator<Item = &'e Element>, out: &mut Vec<Diagnostic>) {
+    for element in unseen {
         out.push(Diagnostic::new(
             Rule::ElementNotInView,
             element.info.name_loc.file,

@@ -3,7 +3,7 @@
 use super::{Rule, RuleDoc};
 use crate::diagnostic::Diagnostic;
 use crate::model::names::NameIndex;
-use crate::model::{ElementId, Model};
+use crate::model::{Element, ElementId};
 
 pub const DOC: RuleDoc = RuleDoc {
     summary: "an element has no relationship and no children",
@@ -44,17 +44,15 @@ pub(crate) fn find<'e>(
         .collect()
 }
 
-/// The findings for the `orphans` of `model`.
-pub(crate) fn report(model: &Model, orphans: &[ElementId], out: &mut Vec<Diagnostic>) {
-    // Without the built-in metamodel its relation kinds do not resolve, so
-    // their relationships are missing: every element would look alone.
-    if model.builtin_missing {
-        return;
-    }
-    for &id in orphans {
-        let Some(element) = model.elements.get(id.index()) else {
-            continue;
-        };
+/// The findings for `orphans` (one file's, read from its part, or the
+/// whole model's). Not asked for when the model's `builtin_missing` is
+/// set: without the built-in metamodel its relation kinds do not resolve,
+/// so their relationships are missing and every element would look alone.
+pub(crate) fn report<'e>(
+    orphans: impl IntoIterator<Item = &'e Element>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for element in orphans {
         out.push(Diagnostic::new(
             Rule::OrphanElement,
             element.info.name_loc.file,

@@ -67,15 +67,21 @@ pub(crate) fn in_workspace_words(model: &Model, found: &mut [Diagnostic]) {
         return;
     };
     for d in found.iter_mut() {
-        if d.rule == Rule::SyntaxError && d.message.contains(kozo_lang::ELEMENT_EXAMPLE) {
-            d.message = d.message.replace(kozo_lang::ELEMENT_EXAMPLE, &example);
-        }
+        put_example(d, &example);
+    }
+}
+
+/// Writes `example` (see [`element_example`]) into a syntax error's
+/// example, if it has one.
+pub(crate) fn put_example(d: &mut Diagnostic, example: &str) {
+    if d.rule == Rule::SyntaxError && d.message.contains(kozo_lang::ELEMENT_EXAMPLE) {
+        d.message = d.message.replace(kozo_lang::ELEMENT_EXAMPLE, example);
     }
 }
 
 /// `` `KIND NAME` `` for the workspace's first own top-level kind; `None`
 /// when the workspace declares no kind (the built-in example then holds).
-fn element_example(model: &Model) -> Option<String> {
+pub(crate) fn element_example(model: &Model) -> Option<String> {
     let own = model
         .kinds
         .iter()
