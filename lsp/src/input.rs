@@ -355,10 +355,15 @@ pub async fn write_out<S, O>(
     }
 }
 
+/// Writes one frame with one write: each write to tokio's standard output
+/// is a round trip to a blocking thread, and the client can read nothing
+/// of a frame until its body is there.
 async fn write_frame<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> std::io::Result<()> {
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
-    output.write_all(header.as_bytes()).await?;
-    output.write_all(body).await?;
+    let mut frame = Vec::with_capacity(header.len() + body.len());
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(body);
+    output.write_all(&frame).await?;
     output.flush().await
 }
 

@@ -63,6 +63,8 @@ pub(crate) struct Shared {
     disk: tokio::sync::mpsc::UnboundedSender<loading::Job>,
     /// Bounds the diagram renders running at once (each may run `dot`).
     renders: tokio::sync::Semaphore,
+    /// What recent completion answers left to `completionItem/resolve`.
+    completions: Mutex<requests::completion::Recent>,
 }
 
 impl Shared {
@@ -173,10 +175,12 @@ where
             due: Mutex::new(Default::default()),
             disk,
             renders: tokio::sync::Semaphore::new(2),
+            completions: Mutex::new(Default::default()),
         });
         let _ = made.set(shared.clone());
         server::Backend { shared }
     })
+    .custom_method(requests::completion::ROUTE, server::Backend::completion)
     .custom_method("kozo/views", server::Backend::views)
     .custom_method("kozo/renderView", server::Backend::render_view)
     .custom_method("kozo/supportText", server::Backend::support_text);
@@ -241,6 +245,9 @@ impl tower_service::Service<Request> for Ordered {
 
     fn call(&mut self, request: Request) -> Self::Future {
         let method = request.method();
+        if method == "textDocument/completion" || method == requests::completion::ROUTE {
+            return Box::pin(self.inner.call(completion_route(request)));
+        }
         let is_sync = request.id().is_none()
             && matches!(
                 method,
@@ -264,6 +271,26 @@ impl tower_service::Service<Request> for Ordered {
         }
         Box::pin(std::future::ready(Ok(None)))
     }
+}
+
+/// A `textDocument/completion` request, passed on to the server's own
+/// completion handler (see [`requests::completion::ROUTE`]). A client's
+/// call of that internal method is passed on as a method nobody serves.
+fn completion_route(request: Request) -> Request {
+    let (method, id, params) = request.into_parts();
+    let method = if method == "textDocument/completion" {
+        requests::completion::ROUTE
+    } else {
+        "kozo/internal/unknown"
+    };
+    let mut builder = Request::build(method);
+    if let Some(id) = id {
+        builder = builder.id(id);
+    }
+    if let Some(params) = params {
+        builder = builder.params(params);
+    }
+    builder.finish()
 }
 
 fn apply_sync(
