@@ -105,7 +105,7 @@ pub fn run() -> std::io::Result<u8> {
         .worker_threads(cores.clamp(1, 4))
         .max_blocking_threads(16)
         .build()?;
-    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let code = runtime.block_on(serve(tokio::io::stdin(), std::io::stdout()))?;
     // Blocking tasks still computing a stale answer (or a reader blocked
     // on the input) are not waited for.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
@@ -153,12 +153,15 @@ pub(crate) fn return_free_memory() {
 /// input before it stops, whatever is pending.
 const GRACE: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Serves LSP on any pair of streams; returns the exit status (see [`run`]).
-pub async fn serve<I, O>(input: I, output: O) -> u8
+/// Serves LSP on any pair of streams; returns the exit status (see
+/// [`run`]). The output is written by a thread of its own
+/// ([`input::write_frames`]); the error is that of starting it.
+pub async fn serve<I, O>(input: I, output: O) -> std::io::Result<u8>
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite + Unpin,
+    O: std::io::Write + Send + 'static,
 {
+    let (frames, output_finished) = input::output_thread(output)?;
     let (to_server, server_input) = tokio::io::duplex(1 << 20);
     let (server_output, from_server) = tokio::io::duplex(1 << 20);
     let (replies, replies_out) = tokio::sync::mpsc::unbounded_channel();
@@ -192,7 +195,7 @@ where
     let (service, socket) = builder.finish();
     let Some(shared) = slot.get().cloned() else {
         eprintln!("kozo lsp: the service was not built");
-        return 1;
+        return Ok(1);
     };
     tokio::spawn(loading::work(shared.clone(), jobs));
     let ordered = Ordered {
@@ -202,7 +205,7 @@ where
     let served = async {
         futures::join!(
             Server::new(server_input, server_output, socket).serve(ordered),
-            input::write_out(from_server, replies_out, output),
+            input::write_out(from_server, replies_out, frames),
         );
     };
     // The server ends with its input (`exit` is its last message), after
@@ -216,11 +219,16 @@ where
         _ = served => {}
         _ = ended => {}
     }
-    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
-        0
-    } else {
-        1
-    }
+    // The frames passed on are written (their senders went with `served`),
+    // unless the client stopped reading.
+    let _ = output_finished.recv_timeout(GRACE);
+    Ok(
+        if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
+            0
+        } else {
+            1
+        },
+    )
 }
 
 /// The service in front of the language server: it applies document
