@@ -6,7 +6,7 @@ mod client;
 
 use std::path::Path;
 
-use client::{apply_edits, pos, position_of, uri, workspace, Client, Options};
+use client::{apply_edits, pos, position_of, uri, vscode_completion, workspace, Client, Options};
 use serde_json::{json, Value};
 
 fn kozo() -> &'static Path {
@@ -1078,6 +1078,121 @@ fn a_long_completion_list_is_cut_to_what_is_typed_and_marked_incomplete() {
     let (_, station) = complete(&mut client, "駅");
     assert_eq!(station, ["駅舎"]);
     client.shutdown();
+}
+
+#[test]
+fn completion_says_once_what_items_share_to_a_client_that_takes_it() {
+    // Japanese text before the cursor: ranges count UTF-16 units.
+    let text = "use society5\n/// Where 駅 data lives.\ndataset 駅舎 \"駅の建物\"\ndataset depot\nsystem bms\nbms -> 駅";
+    let (_dir, root) = workspace(&[("model.kozo", text)]);
+    let position = position_of(text, text.len(), false);
+    let mut answers = Vec::new();
+    for completion in [None, Some(vscode_completion())] {
+        let mut client = Client::start(
+            kozo(),
+            &root,
+            Options {
+                completion,
+                ..Options::default()
+            },
+        );
+        let uri = client.open(&root.join("model.kozo"), text);
+        let answer = client
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            )
+            .unwrap();
+        let resolves = client.initialize_result["capabilities"]["completionProvider"]
+            ["resolveProvider"]
+            .clone();
+        answers.push((client, answer, resolves));
+    }
+    let (plain_client, plain, plain_resolves) = answers.remove(0);
+    let (mut client, answer, resolves) = answers.remove(0);
+    plain_client.shutdown();
+    // A client that announces nothing gets whole items, and no resolve.
+    assert_eq!(plain_resolves, Value::Null);
+    let plain = plain.as_array().expect("a plain array of items").clone();
+    assert!(plain.len() >= 3, "{plain:?}");
+    let range = plain[0]["textEdit"]["range"].clone();
+    assert_eq!(range, json!({ "start": pos(5, 7), "end": pos(5, 8) }));
+    assert!(plain.iter().all(|i| i["textEdit"]["range"] == range));
+    // VS Code's client: the range once, the details on resolve.
+    assert_eq!(resolves, json!(true));
+    assert_eq!(answer["isIncomplete"], json!(false));
+    assert_eq!(answer["itemDefaults"]["editRange"], range);
+    let data = answer["itemDefaults"]["data"].clone();
+    assert!(data.is_u64(), "{answer}");
+    let items = answer["items"].as_array().unwrap();
+    assert_eq!(items.len(), plain.len());
+    for (item, whole) in items.iter().zip(&plain) {
+        for shown in ["label", "kind", "sortText", "filterText", "preselect"] {
+            assert_eq!(item.get(shown), whole.get(shown), "{shown} of {item}");
+        }
+        for left in ["textEdit", "detail", "documentation", "data"] {
+            assert_eq!(item.get(left), None, "{left} of {item}");
+        }
+        // The client applies the defaults to the item it resolves.
+        let mut sent = item.clone();
+        sent["data"] = data.clone();
+        let resolved = client.request("completionItem/resolve", sent).unwrap();
+        assert_eq!(resolved["label"], whole["label"]);
+        assert_eq!(resolved["detail"], whole["detail"]);
+        assert_eq!(resolved["documentation"], whole["documentation"]);
+    }
+    let station = items.iter().position(|i| i["label"] == "駅舎").unwrap();
+    assert_eq!(
+        plain[station]["documentation"]["value"],
+        json!("Where 駅 data lives.")
+    );
+    // Calling the server's internal route directly is refused.
+    let refused = client.request(
+        "kozo/internal/completion",
+        json!({ "textDocument": { "uri": uri(&root.join("model.kozo")) }, "position": position }),
+    );
+    assert_eq!(refused.unwrap_err()["code"], json!(-32601));
+    client.shutdown();
+}
+
+#[test]
+fn a_long_list_keeps_its_items_with_item_defaults() {
+    let mut text = String::from("use society5\n");
+    for i in 0..700 {
+        text.push_str(&format!("system s{i}\n"));
+    }
+    text.push_str("s0 -> s6");
+    let (_dir, root) = workspace(&[("model.kozo", text.as_str())]);
+    let position = position_of(&text, text.len(), false);
+    let mut labels = Vec::new();
+    for completion in [None, Some(vscode_completion())] {
+        let mut client = Client::start(
+            kozo(),
+            &root,
+            Options {
+                completion,
+                ..Options::default()
+            },
+        );
+        let uri = client.open(&root.join("model.kozo"), &text);
+        let answer = client
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            )
+            .unwrap();
+        assert_eq!(answer["isIncomplete"], json!(true));
+        let shown: Vec<(Value, Value)> = answer["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["label"].clone(), i["sortText"].clone()))
+            .collect();
+        labels.push(shown);
+        client.shutdown();
+    }
+    assert_eq!(labels[0].len(), 111);
+    assert_eq!(labels[0], labels[1]);
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! (line/character positions in the negotiated encoding, LSP types). This
 //! module and the handlers are the only places that know both.
 
+use std::borrow::Cow;
+
 use kozo_engine::diagnostic::{Diagnostic, Severity};
 use kozo_engine::ide::{self, SymbolKind};
 use kozo_lang::line_index::ColumnUnit;
@@ -11,7 +13,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 /// A text with its line index, to turn offsets into positions and back.
 pub struct Lines<'a> {
     pub text: &'a str,
-    index: LineIndex,
+    index: Cow<'a, LineIndex>,
     unit: ColumnUnit,
 }
 
@@ -19,7 +21,19 @@ impl<'a> Lines<'a> {
     pub fn new(text: &'a str, unit: ColumnUnit) -> Lines<'a> {
         Lines {
             text,
-            index: LineIndex::new(text),
+            index: Cow::Owned(LineIndex::new(text)),
+            unit,
+        }
+    }
+
+    /// The lines of `text` with an index already built for it (a request
+    /// reads its document's lines twice: for the position it was asked at
+    /// and for the answer's ranges; building the index is a pass over the
+    /// whole text).
+    pub fn with_index(text: &'a str, index: &'a LineIndex, unit: ColumnUnit) -> Lines<'a> {
+        Lines {
+            text,
+            index: Cow::Borrowed(index),
             unit,
         }
     }

@@ -310,15 +310,19 @@ pub async fn filter<I, O>(
     }
 }
 
-/// Writes the server's frames (read back from `server`) and the filter's
-/// error replies to `output`, whole frames at a time, until both end.
-pub async fn write_out<S, O>(
+/// How many frames may wait for the output thread before the server
+/// waits for it (when the client reads slower than the server writes).
+const QUEUED_FRAMES: usize = 64;
+
+/// Passes the server's frames (read back from `server`) and the filter's
+/// error replies on to the output thread (see [`write_frames`]), whole
+/// frames at a time, until both end or the output fails.
+pub async fn write_out<S>(
     mut server: S,
     mut replies: mpsc::UnboundedReceiver<Vec<u8>>,
-    mut output: O,
+    frames: mpsc::Sender<Vec<u8>>,
 ) where
     S: AsyncRead + Unpin,
-    O: AsyncWrite + Unpin,
 {
     let mut decoder = FrameDecoder::default();
     let mut chunk = vec![0u8; 64 << 10];
@@ -331,14 +335,12 @@ pub async fn write_out<S, O>(
                     Ok(0) | Err(_) => server_open = false,
                     Ok(n) => decoder.push(&chunk[..n]),
                 }
-                let mut failed = false;
                 while let Some(frame) = decoder.next_frame() {
                     if let Frame::Message(body) = frame {
-                        failed |= write_frame(&mut output, &body).await.is_err();
+                        if frames.send(framed(&body)).await.is_err() {
+                            return;
+                        }
                     }
-                }
-                if failed {
-                    return;
                 }
                 continue;
             }
@@ -346,7 +348,7 @@ pub async fn write_out<S, O>(
         };
         match body {
             Some(body) => {
-                if write_frame(&mut output, &body).await.is_err() {
+                if frames.send(framed(&body)).await.is_err() {
                     return;
                 }
             }
@@ -355,11 +357,55 @@ pub async fn write_out<S, O>(
     }
 }
 
-async fn write_frame<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> std::io::Result<()> {
+/// A body with its header, as one buffer.
+fn framed(body: &[u8]) -> Vec<u8> {
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
-    output.write_all(header.as_bytes()).await?;
-    output.write_all(body).await?;
-    output.flush().await
+    let mut frame = Vec::with_capacity(header.len() + body.len());
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(body);
+    frame
+}
+
+/// Writes frames to `output` until they end or a write fails: the server's
+/// output thread. Each frame is one write, and the output is flushed once
+/// no frame waits. Writing from a thread of its own costs an answer one
+/// hand-over between threads; tokio's standard output took one per write
+/// and one more per flush (each a task on a blocking thread), and the
+/// client could read nothing of a frame until the last of them.
+pub fn write_frames(mut frames: mpsc::Receiver<Vec<u8>>, mut output: impl std::io::Write) {
+    while let Some(frame) = frames.blocking_recv() {
+        if output.write_all(&frame).is_err() {
+            return;
+        }
+        while let Ok(frame) = frames.try_recv() {
+            if output.write_all(&frame).is_err() {
+                return;
+            }
+        }
+        if output.flush().is_err() {
+            return;
+        }
+    }
+}
+
+/// The output thread: frames sent to the returned sender are written to
+/// `output`; the receiver hears when the thread has written the last of
+/// them (every sender dropped) or stopped on an error.
+pub fn output_thread<O>(
+    output: O,
+) -> std::io::Result<(mpsc::Sender<Vec<u8>>, std::sync::mpsc::Receiver<()>)>
+where
+    O: std::io::Write + Send + 'static,
+{
+    let (frames, queued) = mpsc::channel(QUEUED_FRAMES);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("kozo-lsp-output".to_string())
+        .spawn(move || {
+            write_frames(queued, output);
+            let _ = done.send(());
+        })?;
+    Ok((frames, finished))
 }
 
 #[cfg(test)]
@@ -451,6 +497,50 @@ mod tests {
             decode_frames(&bytes),
             [Frame::Broken(FrameError::NoLength), message("{}")]
         );
+    }
+
+    /// An output that records each write and flush.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl std::io::Write for Recorder {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            self.0.lock().unwrap().push(text);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.lock().unwrap().push("flush".to_string());
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_frame_is_written_whole_by_the_output_thread_then_flushed() {
+        let recorder = Recorder::default();
+        let (frames, finished) = output_thread(recorder.clone()).unwrap();
+        let (server_side, mut server) = tokio::io::duplex(1 << 10);
+        let (replies, replies_out) = mpsc::unbounded_channel();
+        let writer = tokio::spawn(write_out(server_side, replies_out, frames));
+        // A frame the server writes in pieces comes out as one write.
+        let body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"駅\"}";
+        let bytes = frame(body);
+        let (head, tail) = bytes.split_at(10);
+        server.write_all(head).await.unwrap();
+        server.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        server.write_all(tail).await.unwrap();
+        // The output ends once the server's and the replies' ends do.
+        drop(server);
+        drop(replies);
+        writer.await.unwrap();
+        finished
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        let written = recorder.0.lock().unwrap().clone();
+        let writes: Vec<&String> = written.iter().filter(|w| *w != "flush").collect();
+        assert_eq!(writes, [&String::from_utf8(bytes).unwrap()]);
+        assert_eq!(written.last().map(String::as_str), Some("flush"));
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     renders: tokio::sync::Semaphore,
     /// The findings converted for publishing (see `diagnostics`).
     converted: diagnostics::Cache,
+    /// What recent completion answers left to `completionItem/resolve`.
+    completions: Mutex<requests::completion::Recent>,
 }
 
 impl Shared {
@@ -105,7 +107,7 @@ pub fn run() -> std::io::Result<u8> {
         .worker_threads(cores.clamp(1, 4))
         .max_blocking_threads(16)
         .build()?;
-    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let code = runtime.block_on(serve(tokio::io::stdin(), std::io::stdout()))?;
     // Blocking tasks still computing a stale answer (or a reader blocked
     // on the input) are not waited for.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
@@ -153,12 +155,15 @@ pub(crate) fn return_free_memory() {
 /// input before it stops, whatever is pending.
 const GRACE: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Serves LSP on any pair of streams; returns the exit status (see [`run`]).
-pub async fn serve<I, O>(input: I, output: O) -> u8
+/// Serves LSP on any pair of streams; returns the exit status (see
+/// [`run`]). The output is written by a thread of its own
+/// ([`input::write_frames`]); the error is that of starting it.
+pub async fn serve<I, O>(input: I, output: O) -> std::io::Result<u8>
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite + Unpin,
+    O: std::io::Write + Send + 'static,
 {
+    let (frames, output_finished) = input::output_thread(output)?;
     let (to_server, server_input) = tokio::io::duplex(1 << 20);
     let (server_output, from_server) = tokio::io::duplex(1 << 20);
     let (replies, replies_out) = tokio::sync::mpsc::unbounded_channel();
@@ -176,10 +181,12 @@ where
             disk,
             renders: tokio::sync::Semaphore::new(2),
             converted: Default::default(),
+            completions: Mutex::new(Default::default()),
         });
         let _ = made.set(shared.clone());
         server::Backend { shared }
     })
+    .custom_method(requests::completion::ROUTE, server::Backend::completion)
     .custom_method("kozo/views", server::Backend::views)
     .custom_method("kozo/renderView", server::Backend::render_view)
     .custom_method("kozo/supportText", server::Backend::support_text);
@@ -191,7 +198,7 @@ where
     let (service, socket) = builder.finish();
     let Some(shared) = slot.get().cloned() else {
         eprintln!("kozo lsp: the service was not built");
-        return 1;
+        return Ok(1);
     };
     tokio::spawn(loading::work(shared.clone(), jobs));
     let ordered = Ordered {
@@ -201,7 +208,7 @@ where
     let served = async {
         futures::join!(
             Server::new(server_input, server_output, socket).serve(ordered),
-            input::write_out(from_server, replies_out, output),
+            input::write_out(from_server, replies_out, frames),
         );
     };
     // The server ends with its input (`exit` is its last message), after
@@ -215,11 +222,16 @@ where
         _ = served => {}
         _ = ended => {}
     }
-    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
-        0
-    } else {
-        1
-    }
+    // The frames passed on are written (their senders went with `served`),
+    // unless the client stopped reading.
+    let _ = output_finished.recv_timeout(GRACE);
+    Ok(
+        if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
+            0
+        } else {
+            1
+        },
+    )
 }
 
 /// The service in front of the language server: it applies document
@@ -244,6 +256,9 @@ impl tower_service::Service<Request> for Ordered {
 
     fn call(&mut self, request: Request) -> Self::Future {
         let method = request.method();
+        if method == "textDocument/completion" || method == requests::completion::ROUTE {
+            return Box::pin(self.inner.call(completion_route(request)));
+        }
         let is_sync = request.id().is_none()
             && matches!(
                 method,
@@ -267,6 +282,26 @@ impl tower_service::Service<Request> for Ordered {
         }
         Box::pin(std::future::ready(Ok(None)))
     }
+}
+
+/// A `textDocument/completion` request, passed on to the server's own
+/// completion handler (see [`requests::completion::ROUTE`]). A client's
+/// call of that internal method is passed on as a method nobody serves.
+fn completion_route(request: Request) -> Request {
+    let (method, id, params) = request.into_parts();
+    let method = if method == "textDocument/completion" {
+        requests::completion::ROUTE
+    } else {
+        "kozo/internal/unknown"
+    };
+    let mut builder = Request::build(method);
+    if let Some(id) = id {
+        builder = builder.id(id);
+    }
+    if let Some(params) = params {
+        builder = builder.params(params);
+    }
+    builder.finish()
 }
 
 fn apply_sync(

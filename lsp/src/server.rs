@@ -9,10 +9,12 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use kozo_engine::db::SourceFile;
 use kozo_lang::line_index::ColumnUnit;
+use kozo_lang::LineIndex;
 use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::LanguageServer;
 
+use crate::requests::completion::CompletionSupport;
 use crate::snapshot::{self, Snapshot};
 use crate::{convert, documents, loading, requests, support, Shared};
 
@@ -44,6 +46,20 @@ pub(crate) struct At {
     pub snapshot: Snapshot,
     pub file: SourceFile,
     pub offset: usize,
+    /// The file's line index, built once for the request's position and
+    /// its answer.
+    index: LineIndex,
+}
+
+impl At {
+    /// The lines of the request's document.
+    pub fn lines(&self) -> convert::Lines<'_> {
+        convert::Lines::with_index(
+            self.snapshot.analysis.text(self.file),
+            &self.index,
+            self.snapshot.unit,
+        )
+    }
 }
 
 impl Backend {
@@ -66,21 +82,23 @@ impl Backend {
             .ok_or_else(|| invalid(format!("kozo: `{}` is not a kozo document", uri.as_str())))?;
         let snapshot = Snapshot::of(&state, &state.workspaces[workspace]);
         drop(state);
-        let offset = match position {
-            None => 0,
-            Some(position) => snapshot.lines(file).offset(position).ok_or_else(|| {
+        let index = LineIndex::new(snapshot.analysis.text(file));
+        let mut at = At {
+            snapshot,
+            file,
+            offset: 0,
+            index,
+        };
+        if let Some(position) = position {
+            at.offset = at.lines().offset(position).ok_or_else(|| {
                 invalid(format!(
                     "kozo: line {} is past the end of `{}`",
                     position.line,
                     uri.as_str()
                 ))
-            })?,
-        };
-        Ok(At {
-            snapshot,
-            file,
-            offset,
-        })
+            })?;
+        }
+        Ok(at)
     }
 
     /// A snapshot of every workspace.
@@ -115,7 +133,7 @@ fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     uris.into_iter().filter_map(documents::uri_path).collect()
 }
 
-fn capabilities(unit: ColumnUnit) -> lsp::ServerCapabilities {
+fn capabilities(unit: ColumnUnit, completion: CompletionSupport) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
         position_encoding: Some(convert::encoding_kind(unit)),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
@@ -133,6 +151,8 @@ fn capabilities(unit: ColumnUnit) -> lsp::ServerCapabilities {
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: Some(vec![".".into(), ":".into(), ">".into(), ",".into()]),
+            // Only answers to a client that resolves lazily leave parts out.
+            resolve_provider: completion.resolves().then_some(true),
             ..Default::default()
         }),
         rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
@@ -174,6 +194,7 @@ fn capabilities(unit: ColumnUnit) -> lsp::ServerCapabilities {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let unit = negotiate_encoding(&params.capabilities);
+        let completion = CompletionSupport::of(&params.capabilities);
         let folders = workspace_folders(&params);
         let option = |name: &str| {
             params
@@ -210,6 +231,7 @@ impl LanguageServer for Backend {
             let rules_url = rules_url.or_else(|| support.as_ref().and_then(|s| s.rules_template()));
             let mut state = shared.lock();
             state.unit = unit;
+            state.completion = completion;
             state.work_done_progress = work_done_progress;
             state.archimate_path = support.as_ref().map(|s| s.archimate.clone());
             state.builtin_path = support.map(|s| s.builtin);
@@ -236,7 +258,7 @@ impl LanguageServer for Backend {
         );
         let _ = loaded.await;
         Ok(lsp::InitializeResult {
-            capabilities: capabilities(unit),
+            capabilities: capabilities(unit, completion),
             server_info: Some(lsp::ServerInfo {
                 name: "kozo".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -396,13 +418,13 @@ impl LanguageServer for Backend {
         .await
     }
 
-    async fn completion(
-        &self,
-        params: lsp::CompletionParams,
-    ) -> Result<Option<lsp::CompletionResponse>> {
+    // `textDocument/completion` is answered by `Backend::completion`
+    // (see `requests::completion::ROUTE`).
+
+    async fn completion_resolve(&self, item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
         guarded(
-            "textDocument/completion",
-            requests::editing::completion(self, params),
+            "completionItem/resolve",
+            requests::completion::resolve(self, item),
         )
         .await
     }
@@ -451,6 +473,19 @@ impl LanguageServer for Backend {
 
 /// The custom requests (registered in `lib.rs`).
 impl Backend {
+    /// `textDocument/completion`, passed on under
+    /// [`requests::completion::ROUTE`] by `crate::Ordered`.
+    pub async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<requests::completion::CompletionAnswer>> {
+        guarded(
+            "textDocument/completion",
+            requests::completion::completion(self, params),
+        )
+        .await
+    }
+
     pub async fn views(
         &self,
         params: requests::preview::ViewsParams,

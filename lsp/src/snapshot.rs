@@ -33,6 +33,8 @@ pub struct Snapshot {
     /// The `file:` URI of the ArchiMate metamodel's read-only copy.
     pub archimate_uri: Option<Uri>,
     pub rules_url: Option<String>,
+    /// What the client takes in completion answers.
+    pub completion: crate::requests::completion::CompletionSupport,
     /// Counts this snapshot among the workspace's readers.
     _reader: std::sync::Arc<()>,
 }
@@ -51,6 +53,7 @@ impl Snapshot {
             builtin_uri: state.builtin_uri(),
             archimate_uri: state.archimate_uri(),
             rules_url: state.rules_url.clone(),
+            completion: state.completion,
             _reader: workspace.readers.clone(),
         }
     }

@@ -161,6 +161,8 @@ pub struct State {
     pub rules_url: Option<String>,
     /// The client shows `$/progress` for tokens the server creates.
     pub work_done_progress: bool,
+    /// What the client takes in completion answers.
+    pub completion: crate::requests::completion::CompletionSupport,
 }
 
 impl Default for State {
@@ -177,6 +179,7 @@ impl Default for State {
             archimate_uri: None,
             rules_url: None,
             work_done_progress: false,
+            completion: Default::default(),
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Options {
     pub answer_requests: bool,
     /// Offer `window.workDoneProgress` (the server then reports progress).
     pub work_done_progress: bool,
+    /// The client's `textDocument.completion` capabilities (none by
+    /// default; [`vscode_completion`] is what VS Code announces).
+    pub completion: Option<Value>,
 }
 
 impl Default for Options {
@@ -38,8 +41,35 @@ impl Default for Options {
             env: vec![("KOZO_LSP_DEBUG".to_string(), "1".to_string())],
             answer_requests: true,
             work_done_progress: false,
+            completion: None,
         }
     }
+}
+
+/// The `textDocument.completion` capabilities VS Code's language client
+/// (vscode-languageclient 9) announces: item defaults, and `detail` and
+/// `documentation` resolved lazily.
+pub fn vscode_completion() -> Value {
+    json!({
+        "dynamicRegistration": true,
+        "contextSupport": true,
+        "completionItem": {
+            "snippetSupport": true,
+            "commitCharactersSupport": true,
+            "documentationFormat": ["markdown", "plaintext"],
+            "deprecatedSupport": true,
+            "preselectSupport": true,
+            "tagSupport": { "valueSet": [1] },
+            "insertReplaceSupport": true,
+            "resolveSupport": { "properties": ["documentation", "detail", "additionalTextEdits"] },
+            "insertTextModeSupport": { "valueSet": [1, 2] },
+            "labelDetailsSupport": true
+        },
+        "insertTextMode": 2,
+        "completionList": {
+            "itemDefaults": ["commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"]
+        }
+    })
 }
 
 pub struct Client {
@@ -141,6 +171,9 @@ impl Client {
                 }
             }
         });
+        if let Some(completion) = options.completion {
+            params["capabilities"]["textDocument"]["completion"] = completion;
+        }
         if options.work_done_progress {
             params["capabilities"]["window"] = json!({ "workDoneProgress": true });
         }

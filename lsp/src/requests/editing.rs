@@ -1,4 +1,4 @@
-//! Completion, rename, code actions and formatting.
+//! Rename, code actions and formatting.
 
 use std::collections::HashMap;
 
@@ -9,53 +9,6 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use crate::convert;
 use crate::server::{invalid, Backend};
 use crate::snapshot::{answer, run, Snapshot};
-
-/// The most items one completion answer carries. Past it, the engine
-/// keeps only the items that start with what is typed, cut at this many,
-/// and the list is marked incomplete so that the editor asks again as the
-/// name grows: sending every top-level name of a 100k-element workspace
-/// (thousands of items) took hundreds of milliseconds to write and to read.
-const COMPLETION_LIMIT: usize = 500;
-
-pub async fn completion(
-    server: &Backend,
-    params: lsp::CompletionParams,
-) -> Result<Option<lsp::CompletionResponse>> {
-    let p = params.text_document_position;
-    let at = server.at(&p.text_document.uri, Some(p.position))?;
-    let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
-        let list =
-            ide::completion_list(&at.snapshot.analysis, at.file, at.offset, COMPLETION_LIMIT);
-        let mut ranges: Option<(kozo_lang::Span, lsp::Range)> = None;
-        let items: Vec<lsp::CompletionItem> = list
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let range = match ranges {
-                    Some((span, range)) if span == item.replace => range,
-                    _ => {
-                        let range = lines.range(item.replace);
-                        ranges = Some((item.replace, range));
-                        range
-                    }
-                };
-                convert::completion_item(item, i, range)
-            })
-            .collect();
-        Some(if list.incomplete {
-            lsp::CompletionResponse::List(lsp::CompletionList {
-                is_incomplete: true,
-                items,
-            })
-        } else {
-            lsp::CompletionResponse::Array(items)
-        })
-    })
-    .await;
-    answer("textDocument/completion", outcome)
-}
 
 /// A rename that cannot be made is a failed request, with the reason.
 fn refused(error: ide::RenameError) -> jsonrpc::Error {
@@ -74,7 +27,7 @@ pub async fn prepare_rename(
     let outcome = run(move || {
         let (span, placeholder) = ide::prepare_rename(&at.snapshot.analysis, at.file, at.offset)?;
         Ok(lsp::PrepareRenameResponse::RangeWithPlaceholder {
-            range: at.snapshot.lines(at.file).range(span),
+            range: at.lines().range(span),
             placeholder,
         })
     })
@@ -131,15 +84,14 @@ pub async fn code_actions(
 ) -> Result<Option<lsp::CodeActionResponse>> {
     let at = server.at(&params.text_document.uri, Some(params.range.start))?;
     let range = at
-        .snapshot
-        .lines(at.file)
+        .lines()
         .span(params.range)
         .ok_or_else(|| invalid("kozo: the range is past the end of the document"))?;
     let outcome = run(move || {
         let snapshot = &at.snapshot;
         let actions = ide::code_actions(&snapshot.analysis, at.file, range);
         let rules_url = snapshot.rules_url.as_deref();
-        let lines = snapshot.lines(at.file);
+        let lines = at.lines();
         let mut places = convert::RelatedPlaces::new(snapshot, &snapshot.analysis);
         Some(
             actions
@@ -187,7 +139,7 @@ pub async fn formatting(
             if formatted == text {
                 return Vec::new();
             }
-            let lines = at.snapshot.lines(at.file);
+            let lines = at.lines();
             vec![lsp::TextEdit {
                 range: lines.range(kozo_lang::Span::new(0, text.len())),
                 new_text: formatted,

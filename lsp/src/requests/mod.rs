@@ -3,6 +3,7 @@
 //! the engine's editor function on a blocking thread and converts the
 //! answer.
 
+pub mod completion;
 pub mod editing;
 pub mod navigation;
 pub mod outline;

@@ -17,7 +17,7 @@ pub async fn hover(server: &Backend, params: lsp::HoverParams) -> Result<Option<
                 kind: lsp::MarkupKind::Markdown,
                 value: hover.markdown,
             }),
-            range: Some(at.snapshot.lines(at.file).range(hover.span)),
+            range: Some(at.lines().range(hover.span)),
         })
     })
     .await;
@@ -33,7 +33,11 @@ pub async fn definition(
     let outcome = run(move || {
         let nav = ide::goto_definition(&at.snapshot.analysis, at.file, at.offset)?;
         let uri = at.snapshot.uri(nav.file)?;
-        let range = at.snapshot.lines(nav.file).range(nav.name_span);
+        let range = if nav.file == at.file {
+            at.lines().range(nav.name_span)
+        } else {
+            at.snapshot.lines(nav.file).range(nav.name_span)
+        };
         Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
             uri, range,
         )))
@@ -79,7 +83,7 @@ pub async fn highlight(
     let p = params.text_document_position_params;
     let at = server.at(&p.text_document.uri, Some(p.position))?;
     let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
+        let lines = at.lines();
         let found = ide::document_highlight(&at.snapshot.analysis, at.file, at.offset);
         Some(
             found

@@ -15,7 +15,7 @@ pub async fn document_symbols(
 ) -> Result<Option<lsp::DocumentSymbolResponse>> {
     let at = server.at(&params.text_document.uri, None)?;
     let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
+        let lines = at.lines();
         let symbols = ide::document_symbols(&at.snapshot.analysis, at.file);
         Some(lsp::DocumentSymbolResponse::Nested(
             symbols
@@ -66,7 +66,7 @@ pub async fn folding_ranges(
 ) -> Result<Option<Vec<lsp::FoldingRange>>> {
     let at = server.at(&params.text_document.uri, None)?;
     let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
+        let lines = at.lines();
         let ranges = ide::folding_ranges(&at.snapshot.analysis, at.file);
         Some(
             ranges
@@ -95,7 +95,7 @@ pub async fn semantic_tokens(
 ) -> Result<Option<lsp::SemanticTokensResult>> {
     let at = server.at(&params.text_document.uri, None)?;
     let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
+        let lines = at.lines();
         let tokens = ide::semantic_tokens(&at.snapshot.analysis, at.file);
         Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
             result_id: None,
@@ -112,7 +112,7 @@ pub async fn code_lenses(
 ) -> Result<Option<Vec<lsp::CodeLens>>> {
     let at = server.at(&params.text_document.uri, None)?;
     let outcome = run(move || {
-        let lines = at.snapshot.lines(at.file);
+        let lines = at.lines();
         let lenses = ide::code_lenses(&at.snapshot.analysis, at.file);
         Some(
             lenses
