@@ -351,7 +351,7 @@ pub(crate) fn cycles(db: &dyn Db, workspace: Workspace) -> Vec<crate::rules::cyc
         .map(|&file| part_edges(db, workspace, file))
         .collect();
     let kinds = rule_meta(db, workspace).relation_kinds.len();
-    crate::rules::cycle::find(kinds, &parts)
+    crate::rules::cycle::find(kinds, &parts, &|| db.unwind_if_revision_cancelled())
 }
 
 /// The resolved model of the whole workspace.

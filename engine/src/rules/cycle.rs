@@ -102,7 +102,10 @@ pub(crate) type Found = (RelationKindId, Vec<Place>);
 
 /// The cycles among the parts' edges, of a workspace of `kinds` relation
 /// kinds.
-pub(crate) fn find(kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
+/// `cancelled` is called now and then (it unwinds when an edit came
+/// meanwhile): a search over millions of relationships runs long, and the
+/// edit waits until the search notices it.
+pub(crate) fn find(kinds: usize, parts: &[&PartEdges], cancelled: &dyn Fn()) -> Vec<Found> {
     // Ends numbered densely: each part's places after those of the parts
     // before it, as far as the edges reach into it.
     let mut width = vec![0u32; parts.len()];
@@ -128,6 +131,9 @@ pub(crate) fn find(kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
     let mut of_kind: Vec<Vec<Edge>> = vec![Vec::new(); kinds];
     let mut places: Vec<Place> = Vec::new();
     for (part, edges) in parts.iter().enumerate() {
+        if part % 64 == 63 {
+            cancelled();
+        }
         for &(kind, source, target, local) in &edges.edges {
             let known = |(part, _): End| (part as usize) < parts.len();
             if !(known(source) && known(target)) {
@@ -146,7 +152,9 @@ pub(crate) fn find(kinds: usize, parts: &[&PartEdges]) -> Vec<Found> {
         if edges.len() < 2 {
             continue;
         }
+        cancelled();
         let edges = &may_lie_on_a_cycle(elements, edges);
+        cancelled();
         if edges.len() < 2 {
             continue;
         }
@@ -327,6 +335,33 @@ mod tests {
 
     const META: &str =
         "layer l\nkind k { layer l }\nrelation depends { acyclic }\nrelation uses { default }\n";
+
+    #[test]
+    fn a_long_search_asks_whether_it_was_cancelled_and_stops_when_it_was() {
+        use super::{find, PartEdges};
+        use crate::model::RelationKindId;
+        // 200 parts, each with an edge of kind 0 to the next part's first
+        // element, closing a cycle through all of them.
+        let parts: Vec<PartEdges> = (0..200u32)
+            .map(|part| PartEdges {
+                edges: vec![(
+                    RelationKindId(0),
+                    (part, 0),
+                    ((part + 1) % 200, 0),
+                    RelationshipId(0),
+                )],
+            })
+            .collect();
+        let parts: Vec<&PartEdges> = parts.iter().collect();
+        let asked = std::cell::Cell::new(0);
+        let found = find(1, &parts, &|| asked.set(asked.get() + 1));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1.len(), 200);
+        // Every 64 parts, and before and after the kind's pruning.
+        assert_eq!(asked.get(), 200 / 64 + 2);
+        let stopped = std::panic::catch_unwind(|| find(1, &parts, &|| panic!("cancelled")));
+        assert!(stopped.is_err());
+    }
 
     #[test]
     fn names_the_cycle() {
