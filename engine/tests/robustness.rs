@@ -480,19 +480,28 @@ proptest! {
             check_everything(&incremental);
         }
 
-        let mut scratch = Analysis::new(config);
-        for (path, content) in &files {
-            match content {
-                Content::Text(text) => {
-                    scratch.set_file(path, text.clone());
-                }
-                Content::Bytes(bytes) => {
-                    scratch.set_file_bytes(path, bytes.clone());
+        let from_scratch = || {
+            let mut scratch = Analysis::new(config.clone());
+            for (path, content) in &files {
+                match content {
+                    Content::Text(text) => {
+                        scratch.set_file(path, text.clone());
+                    }
+                    Content::Bytes(bytes) => {
+                        scratch.set_file_bytes(path, bytes.clone());
+                    }
                 }
             }
-        }
+            scratch
+        };
+        let scratch = from_scratch();
         prop_assert_eq!(rendered(&incremental), rendered(&scratch));
         prop_assert_eq!(incremental.summary(), scratch.summary());
+        // `kozo check`'s way, freeing each tree once its part is made.
+        let mut freed = from_scratch();
+        freed.check_freeing_trees();
+        prop_assert_eq!(rendered(&freed), rendered(&scratch));
+        prop_assert_eq!(freed.summary(), scratch.summary());
     }
 }
 
