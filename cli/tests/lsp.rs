@@ -1032,12 +1032,19 @@ fn completion_knows_the_context_in_broken_text() {
     client.shutdown();
 }
 
-#[test]
-fn a_long_completion_list_is_cut_to_what_is_typed_and_marked_incomplete() {
+/// A model of 700 systems `s0` … `s699`: more than a completion answer
+/// holds (500 items).
+fn seven_hundred_systems() -> String {
     let mut text = String::from("use society5\n");
     for i in 0..700 {
         text.push_str(&format!("system s{i}\n"));
     }
+    text
+}
+
+#[test]
+fn a_long_completion_list_is_cut_to_what_is_typed_and_marked_incomplete() {
+    let mut text = seven_hundred_systems();
     text.push_str("dataset 駅舎\n");
     let (_dir, root) = workspace(&[("model.kozo", text.as_str())]);
     let mut client = start(&root);
@@ -1157,10 +1164,7 @@ fn completion_says_once_what_items_share_to_a_client_that_takes_it() {
 
 #[test]
 fn a_long_list_keeps_its_items_with_item_defaults() {
-    let mut text = String::from("use society5\n");
-    for i in 0..700 {
-        text.push_str(&format!("system s{i}\n"));
-    }
+    let mut text = seven_hundred_systems();
     text.push_str("s0 -> s6");
     let (_dir, root) = workspace(&[("model.kozo", text.as_str())]);
     let position = position_of(&text, text.len(), false);
