@@ -138,9 +138,6 @@ pub(crate) struct Global {
     pub list: Vec<(Diagnostic, Stage)>,
     /// The run of `list` that lies in each file, in path order.
     pub runs: Vec<(SourceFile, usize, usize)>,
-    /// The parts' findings could not be told apart from the others in the
-    /// model's list: the workspace's findings are gathered at once.
-    pub unsure: bool,
 }
 
 impl Global {
@@ -155,18 +152,9 @@ impl Global {
 
 pub(crate) fn global(db: &dyn db::Db, workspace: Workspace) -> Global {
     let model = db::model(db, workspace);
-    let names = db::name_index(db, workspace);
-    let parts: Vec<&FilePart> = names
-        .sources
-        .iter()
-        .map(|source| &**db::file_part(db, workspace, source.file))
-        .collect();
-    let Some((before, after)) = model_split(&model.diagnostics, &parts) else {
-        return Global {
-            unsure: true,
-            ..Global::default()
-        };
-    };
+    // The parts' findings are each file's own; the model's others are global.
+    let before = &model.diagnostics[..model.part_findings.start];
+    let after = &model.diagnostics[model.part_findings.end..];
     let mut found: Vec<(Diagnostic, Stage)> = Vec::new();
     found.extend(before.iter().map(|d| (d.clone(), Stage::ModelBefore)));
     found.extend(after.iter().map(|d| (d.clone(), Stage::ModelAfter)));
@@ -179,7 +167,7 @@ pub(crate) fn global(db: &dyn db::Db, workspace: Workspace) -> Global {
     rules::cycle::report(
         model,
         db::cycles(db, workspace),
-        &relationship_firsts(&parts),
+        &relationship_firsts(db, workspace),
         &mut list,
     );
     stage(std::mem::take(&mut list), Stage::Cycles);
@@ -220,52 +208,18 @@ pub(crate) fn global(db: &dyn db::Db, workspace: Workspace) -> Global {
             _ => runs.push((d.file, i, i + 1)),
         }
     }
-    Global {
-        list: found,
-        runs,
-        unsure: false,
-    }
-}
-
-/// The model's findings before the parts' and after them. The model lists
-/// the findings of the `use` statements and of the metamodel, then every
-/// part's (in the parts' order), then the rest: the parts' run is found
-/// by its content. `None` when it is found in more than one place.
-fn model_split<'m>(
-    model: &'m [Diagnostic],
-    parts: &[&FilePart],
-) -> Option<(&'m [Diagnostic], &'m [Diagnostic])> {
-    let count: usize = parts.iter().map(|p| p.diagnostics.len()).sum();
-    let Some(first) = parts.iter().flat_map(|p| p.diagnostics.iter()).next() else {
-        return Some((model, &[]));
-    };
-    let mut at = None;
-    for start in 0..=model.len().checked_sub(count)? {
-        let window = &model[start..start + count];
-        if window[0] == *first
-            && window
-                .iter()
-                .eq(parts.iter().flat_map(|p| p.diagnostics.iter()))
-        {
-            if at.is_some() {
-                return None;
-            }
-            at = Some(start);
-        }
-    }
-    let at = at?;
-    Some((&model[..at], &model[at + count..]))
+    Global { list: found, runs }
 }
 
 /// The id of each part's first relationship (the parts' relationships
 /// follow on in the model).
-fn relationship_firsts(parts: &[&FilePart]) -> Vec<u32> {
+fn relationship_firsts(db: &dyn db::Db, workspace: Workspace) -> Vec<u32> {
     let mut relationships = 0;
-    parts
+    db::part_files(db, workspace)
         .iter()
-        .map(|part| {
+        .map(|&file| {
             let first = relationships;
-            relationships += part.relationships.len() as u32;
+            relationships += db::file_part(db, workspace, file).relationships.len() as u32;
             first
         })
         .collect()
@@ -378,19 +332,12 @@ pub(crate) fn collect_at_once(db: &dyn crate::db::Db, workspace: Workspace) -> V
     found.extend(model.diagnostics.iter().cloned());
     rules::check_model(model, &mut found);
     let names = db::name_index(db, workspace);
-    let mut relationships = 0;
-    let firsts: Vec<u32> = names
-        .sources
-        .iter()
-        .map(|source| {
-            let first = relationships;
-            relationships += db::file_part(db, workspace, source.file)
-                .relationships
-                .len() as u32;
-            first
-        })
-        .collect();
-    rules::cycle::report(model, db::cycles(db, workspace), &firsts, &mut found);
+    rules::cycle::report(
+        model,
+        db::cycles(db, workspace),
+        &relationship_firsts(db, workspace),
+        &mut found,
+    );
     let answers = rules::workspace::answers(db, workspace);
     rules::unused_definition::report(model, &answers.used, &mut found);
     if !model.builtin_missing {

@@ -437,9 +437,7 @@ impl FindingsByFile {
 pub fn findings_by_file(db: &dyn Db, workspace: Workspace) -> FindingsByFile {
     let order = file_order(db, workspace);
     let global = global_findings(db, workspace);
-    let exact = !order.shared_paths
-        && !global.unsure
-        && global.runs.iter().all(|run| order.files.contains(&run.0));
+    let exact = !order.shared_paths && global.runs.iter().all(|run| order.files.contains(&run.0));
     if exact {
         let mut files = Vec::new();
         let mut foreign = false;

@@ -368,6 +368,7 @@ pub(crate) fn assemble(
     b.model.extensions = meta.extensions.clone();
     b.model.diagnostics.extend(meta.diagnostics.iter().cloned());
     b.model.references.push_chunk(Arc::clone(&meta.references));
+    let first_part_finding = b.model.diagnostics.len();
     for part in parts {
         let model = &mut b.model;
         model.elements.push_chunk(Arc::clone(&part.elements));
@@ -384,6 +385,7 @@ pub(crate) fn assemble(
         model.decisions.push_chunk(Arc::clone(&part.decisions));
         model.diagnostics.extend(part.diagnostics.iter().cloned());
     }
+    b.model.part_findings = first_part_finding..b.model.diagnostics.len();
     b.missing_module.add(&meta.absorbed);
     for phase in 0..3 {
         for part in parts {

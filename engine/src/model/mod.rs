@@ -767,6 +767,10 @@ pub struct Model {
     pub extensions: Vec<Extension>,
     /// Findings made while resolving names (undefined and duplicate names).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the parts' findings stand in `diagnostics`: those of the `use`
+    /// statements and the metamodel come before, the duplicates and the
+    /// rest after (the findings file by file tell them apart by it).
+    pub(crate) part_findings: std::ops::Range<usize>,
     /// The workspace writes names of the built-in metamodel without `use
     /// society5` (reported once): relationships of its relation kinds are
     /// missing from the model, so rules that count them stay quiet.
