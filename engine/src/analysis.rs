@@ -232,15 +232,13 @@ impl Analysis {
 
     /// Parses every file and reads what it declares, on every core, so that
     /// later queries find the trees ready and the name index, which reads
-    /// every file's declarations one after the other, finds them read.
+    /// every file's declarations one after the other, finds them read
+    /// (with what else the findings read of a tree: see `read_file`).
     /// Useful before the first full check of a large workspace.
     pub fn parse_all_in_parallel(&self) {
         let files: Vec<SourceFile> = self.files.values().copied().collect();
         self.on_every_core(&files, |db, files| {
-            for file in files {
-                db::parse(db, file);
-                db::skeleton(db, file);
-            }
+            files.for_each(|file| read_file(db, file))
         });
     }
 
@@ -284,16 +282,7 @@ impl Analysis {
         // The order in which trees are used is recorded from now on; none
         // is freed until a batch is done.
         db::keep_trees(&mut self.db, usize::MAX);
-        self.on_every_core_or_here(&all, |db, files| {
-            for file in files {
-                db::parse(db, file);
-                db::skeleton(db, file);
-                // What the findings read of a tree besides its part.
-                crate::suppress::allowances(db, file);
-                crate::rules::syntax_error::findings(db, file);
-                db::module_uses(db, file);
-            }
-        });
+        self.on_every_core_or_here(&all, |db, files| files.for_each(|file| read_file(db, file)));
         if let Some(files) = self.before_parts() {
             let mut left = files.as_slice();
             for size in batches(&self.db, &files) {
@@ -476,6 +465,17 @@ fn decode(mut bytes: Vec<u8>) -> (String, Option<u32>) {
             (text, Some(valid as u32))
         }
     }
+}
+
+/// Parses a file and reads from its tree what the checks read besides its
+/// part: its declarations, `kozo-allow` comments, syntax errors and `use`
+/// statements.
+fn read_file(db: &Database, file: SourceFile) {
+    db::parse(db, file);
+    db::skeleton(db, file);
+    crate::suppress::allowances(db, file);
+    crate::rules::syntax_error::findings(db, file);
+    db::module_uses(db, file);
 }
 
 /// Makes the parts of the files `files` yields, with what the
